@@ -1,0 +1,82 @@
+"""Shared benchmark pieces: the key stream, a timer, and the row type every kata reports.
+
+Each ``bench/bench_<kata>.py`` defines ``rows(module, quick=False) -> list[Row]`` for the
+module under measurement (the reference, or a learner's module for ``make compare``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+KEYS = 10_000
+CAPACITY = 1_000
+OPS = 1_000_000
+QUICK_OPS = 100_000
+
+
+@dataclass(frozen=True)
+class Row:
+    kata: str
+    name: str  # what was measured, e.g. "LRUCache get/put"
+    value: float  # ops/s, or a count such as round trips
+    unit: str  # "ops/s", "round trips", "computes"
+    baseline: str = ""  # what it is compared with
+    baseline_value: float | None = None
+    target: float | None = None  # the ratio value/baseline_value it must reach
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline_value in (None, 0):
+            return None
+        return self.value / self.baseline_value
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.target is None or self.ratio is None:
+            return None
+        return self.ratio >= self.target
+
+
+def zipf_keys(n: int = OPS, keys: int = KEYS, s: float = 1.0, seed: int = 7) -> list[int]:
+    """``n`` keys drawn from a Zipf(s) distribution over ``keys`` keys, the same every run."""
+    weights = [1.0 / (rank**s) for rank in range(1, keys + 1)]
+    cumulative = list(itertools.accumulate(weights))
+    total = cumulative[-1]
+    rng = random.Random(seed)
+    ids = list(range(keys))
+    rng.shuffle(ids)  # popular keys are not the small integers
+    return [ids[bisect.bisect_left(cumulative, rng.random() * total)] for _ in range(n)]
+
+
+def ops_per_second(run: Callable[[], object], ops: int, repeat: int = 3) -> float:
+    """Best of ``repeat`` timings of ``run()``, which performs ``ops`` operations."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return ops / best
+
+
+def format_table(rows: list[Row]) -> str:
+    header = f"{'kata':<12} {'measure':<38} {'value':>14}  {'baseline':<34} {'ratio':>7}  target"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        value = f"{r.value:,.0f} {r.unit}" if r.unit == "ops/s" else f"{r.value:g} {r.unit}"
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
+        if r.target is None:
+            verdict = ""
+        else:
+            verdict = f">= {r.target:g}x " + ("ok" if r.meets_target else "MISSED")
+        lines.append(
+            f"{r.kata:<12} {r.name:<38} {value:>14}  {r.baseline:<34} {ratio:>7}  {verdict}"
+        )
+        if r.note:
+            lines.append(f"{'':<12} {'':<38} {'':>14}  {r.note}")
+    return "\n".join(lines)

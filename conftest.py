@@ -1,0 +1,93 @@
+"""The harness: which target a suite runs against, parts, fixtures, hypothesis profiles.
+
+Options: ``--target`` (or KATA_TARGET), ``--kata NAME``, ``--part N``, ``--summary-json``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, Verbosity, settings
+
+from tests.support import targets
+from tests.support.clock import FakeClock
+from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
+from tests.support.report import KataReport, kata_of, part_of
+
+# The learner's loop: quick, deterministic (the same examples every run, so a failure
+# reproduces by running again), no example database to go stale.
+_common = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("dev", max_examples=60, stateful_step_count=30, **_common)
+# The repository's own check: many more examples, runs long enough to evict and expire.
+settings.register_profile("thorough", max_examples=400, stateful_step_count=80, **_common)
+settings.register_profile("debug", parent=settings.get_profile("dev"), verbosity=Verbosity.verbose)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("katas")
+    group.addoption("--target", default=None,
+                    help="katas (default), solutions, a directory of kata modules, or one file")
+    group.addoption("--kata", default=None, help="run only this kata's tests")
+    group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
+    group.addoption("--summary-json", default=None, help="also write the summary table here")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    targets.configure(config.getoption("--target"))
+    config.pluginmanager.register(KataReport(config.getoption("--summary-json")), "kata-report")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kata, part = config.getoption("--kata"), config.getoption("--part")
+    if kata is not None and kata not in targets.KATAS:
+        raise pytest.UsageError(f"--kata {kata!r}: not a kata (one of {', '.join(targets.KATAS)})")
+    selected, deselected = [], []
+    for item in items:
+        if kata_of(item) is None or part_of(item) is None:
+            raise pytest.UsageError(f"{item.nodeid}: every test needs KATA and a part marker")
+        wanted = (kata is None or kata_of(item) == kata) and (part is None or part_of(item) == part)
+        (selected if wanted else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture
+def kata(request: pytest.FixtureRequest) -> ModuleType:
+    """The module under test for the requesting test file's KATA."""
+    return targets.load(request.module.KATA)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=backend_kinds())
+def redis_backend(request: pytest.FixtureRequest) -> Iterator[RedisBackend]:
+    """fakeredis, and the REDIS_URL server when one is configured; cleaned up after."""
+    if request.param == "fake":
+        backend = RedisBackend.fake()
+    else:
+        assert REDIS_URL is not None
+        backend = RedisBackend.real(REDIS_URL)
+    try:
+        yield backend
+    finally:
+        backend.cleanup()
+
+
+@pytest.fixture(params=[False, True], ids=["bytes", "str"])
+def redis_client(redis_backend: RedisBackend, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A client on ``redis_backend``, once with decode_responses=False and once True."""
+    return redis_backend.client(decode_responses=request.param)

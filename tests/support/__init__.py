@@ -1,0 +1,1 @@
+"""Shared test helpers: target loading, the fake clock, Redis fixtures, command recording."""

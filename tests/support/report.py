@@ -1,0 +1,130 @@
+"""What a learner sees: one line for an unimplemented stub, a table per kata and part."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import targets
+
+
+def kata_of(item: pytest.Item) -> str | None:
+    module = getattr(item, "module", None)
+    return getattr(module, "KATA", None)
+
+
+def part_of(item: pytest.Item) -> int | None:
+    marker = item.get_closest_marker("part")
+    return int(marker.args[0]) if marker else None
+
+
+def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    """``lru: LRUCache.get() is not implemented yet (katas/lru.py:57)``, or None.
+
+    Found where the NotImplementedError was raised, even when a test framework (hypothesis,
+    a thread) re-raised it, or wrapped it in an exception group.
+    """
+    exc: BaseException | None = excinfo.value
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    if not isinstance(exc, NotImplementedError) or exc.__traceback__ is None:
+        return None
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    where = targets.current().display(Path(code.co_filename))
+    detail = f": {exc}" if str(exc) else ""
+    return f"{code.co_qualname}() is not implemented yet ({where}:{tb.tb_lineno}){detail}"
+
+
+@dataclass
+class Tally:
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    reason: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.skipped
+
+    def status(self) -> str:
+        if self.skipped and self.reason.startswith("missing"):
+            return self.reason
+        if self.failed == 0 and self.passed:
+            return "solved" + (f" ({self.skipped} skipped)" if self.skipped else "")
+        if self.passed == 0:
+            return "not started" if self.failed else f"skipped: {self.reason}"
+        return "in progress"
+
+
+class KataReport:
+    """A pytest plugin collecting outcomes per (kata, part) and printing them as a table."""
+
+    def __init__(self, json_path: str | None) -> None:
+        self.json_path = json_path
+        self.tallies: dict[tuple[str, int], Tally] = defaultdict(Tally)
+        self.outcomes: dict[str, str] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]):  # type: ignore[no-untyped-def]
+        outcome = yield
+        report = outcome.get_result()
+        if call.excinfo is not None and report.failed:
+            line = not_implemented_line(call.excinfo)
+            if line is not None:
+                report.longrepr = f"{kata_of(item)}: {line}"
+        self._count(item, report)
+
+    def _count(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        kata, part = kata_of(item), part_of(item)
+        if kata is None or part is None:
+            return
+        previous = self.outcomes.get(item.nodeid)
+        if report.when == "call" or report.outcome != "passed":
+            if previous in ("failed", "skipped"):
+                return  # a teardown error after a failure counts once
+            tally = self.tallies[(kata, part)]
+            if previous == "passed":
+                tally.passed -= 1
+            if report.outcome == "skipped":
+                tally.skipped += 1
+                if isinstance(report.longrepr, tuple):
+                    tally.reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+            elif report.outcome == "failed":
+                tally.failed += 1
+            else:
+                tally.passed += 1
+            self.outcomes[item.nodeid] = report.outcome
+
+    def rows(self) -> list[dict[str, Any]]:
+        order = {k: i for i, k in enumerate(targets.KATAS)}
+        return [
+            {"kata": kata, "part": part, "passed": t.passed, "failed": t.failed,
+             "skipped": t.skipped, "total": t.total, "status": t.status()}
+            for (kata, part), t in sorted(
+                self.tallies.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
+            )
+        ]
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        rows = self.rows()
+        if self.json_path:
+            Path(self.json_path).write_text(
+                json.dumps({"target": targets.current().spec, "rows": rows,
+                            "outcomes": self.outcomes}, indent=1)
+            )
+        if not rows:
+            return
+        tr = terminalreporter
+        tr.section(f"katas (target: {targets.current().spec})", sep="=")
+        tr.write_line(f"{'kata':<14}{'part':<6}{'passed':>10}  status")
+        for row in rows:
+            score = f"{row['passed']}/{row['total']}"
+            tr.write_line(f"{row['kata']:<14}{row['part']:<6}{score:>10}  {row['status']}")

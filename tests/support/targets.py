@@ -1,0 +1,123 @@
+"""Which implementation a suite runs against, and loading it.
+
+A target is ``katas`` (the stubs a learner edits), ``solutions`` (the references), any
+directory holding modules named like the katas, or a single file such as
+``gallery/lru/mru_evicted.py`` (it stands for the kata named by its folder).
+Suites never import the module themselves: they call :func:`load` (or use the ``kata``
+fixture), so one suite runs against any target.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+KATAS = (
+    "lru",
+    "ttl",
+    "redis_cache",
+    "invalidation",
+    "multilevel",
+    "rate_limit",
+    "lock",
+    "stampede",
+)
+
+
+@dataclass
+class Target:
+    spec: str
+    path: Path
+    _loaded: dict[str, ModuleType] = field(default_factory=dict)
+    _errors: dict[str, str] = field(default_factory=dict)
+    _error_shown: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_spec(cls, spec: str | None) -> Target:
+        spec = spec or os.environ.get("KATA_TARGET") or "katas"
+        path = Path(spec)
+        if not path.is_absolute():
+            path = (ROOT / path) if (ROOT / path).exists() else Path.cwd() / path
+        if not path.exists():
+            raise pytest.UsageError(f"--target {spec!r}: no such directory or file")
+        return cls(spec=spec, path=path.resolve())
+
+    def module_path(self, kata: str) -> Path | None:
+        """The file that implements ``kata`` in this target, or None if it has none."""
+        if self.path.is_file():
+            return self.path if self.path.parent.name == kata else None
+        candidate = self.path / f"{kata}.py"
+        return candidate if candidate.is_file() else None
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(ROOT))
+        except ValueError:
+            return str(path)
+
+    def load(self, kata: str) -> ModuleType:
+        """Import the module for ``kata``, or skip/fail the calling test with one clear line."""
+        if kata in self._loaded:
+            return self._loaded[kata]
+        path = self.module_path(kata)
+        if path is None:
+            pytest.skip(f"missing: target {self.spec} has no {kata}.py")
+        if kata in self._errors:
+            if kata in self._error_shown:
+                pytest.fail(
+                    f"{self.display(path)} does not import (the error is shown once, "
+                    "in the first failing test of this kata)",
+                    pytrace=False,
+                )
+            self._error_shown.add(kata)
+            pytest.fail(self._errors[kata], pytrace=False)
+        name = f"_kata_target_{kata}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and typing resolve through sys.modules
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: BLE001 - any import failure is the learner's to see
+            del sys.modules[name]
+            self._errors[kata] = self._describe_import_error(path, exc)
+        else:
+            self._loaded[kata] = module
+        return self.load(kata)
+
+    def _describe_import_error(self, path: Path, exc: BaseException) -> str:
+        frames = traceback.extract_tb(exc.__traceback__)
+        # Keep only the frames of the learner's file, not the import machinery.
+        own = [f for f in frames if Path(f.filename).resolve() == path] or frames[-1:]
+        where = "".join(traceback.format_list(own))
+        what = "".join(traceback.format_exception_only(type(exc), exc))
+        return f"{self.display(path)} failed to import:\n{where}{what}"
+
+
+_current: Target | None = None
+
+
+def configure(spec: str | None) -> Target:
+    global _current
+    _current = Target.from_spec(spec)
+    return _current
+
+
+def current() -> Target:
+    if _current is None:  # imported outside a pytest run (for example by a tool)
+        return configure(None)
+    return _current
+
+
+def load(kata: str) -> ModuleType:
+    """The module under test for ``kata`` (skips the test if the target lacks it)."""
+    return current().load(kata)

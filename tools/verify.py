@@ -1,0 +1,165 @@
+"""``make verify``: the repository's own check, step by step, with timings.
+
+1. lint (ruff) and types (mypy on solutions/)
+2. for every kata present: the reference passes (thorough hypothesis profile)
+3. every test of the kata fails against its stub
+4. every bug-gallery entry is killed (some test fails against it)
+
+Suite runs are forked from this process (pytest, hypothesis and the Redis clients are
+imported once) and run two at a time. The last line is ``verify: N passed, N failed``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import fakeredis  # noqa: E402, F401  - imported once, before forking
+import hypothesis  # noqa: E402, F401
+import pytest  # noqa: E402
+import redis  # noqa: E402
+
+from tests.support.targets import KATAS  # noqa: E402
+
+JOBS = int(os.environ.get("VERIFY_JOBS", "2"))
+
+
+@dataclass
+class Job:
+    label: str
+    args: list[str]
+    profile: str = "dev"
+    expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery)
+    summary: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".json")[1]))
+    log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
+    pid: int = 0
+    started: float = 0.0
+    seconds: float = 0.0
+    code: int | None = None
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # child: run pytest with output to the log file
+            try:
+                fd = os.open(self.log, os.O_WRONLY | os.O_TRUNC)
+                os.dup2(fd, 1)
+                os.dup2(fd, 2)
+                os.environ["HYPOTHESIS_PROFILE"] = self.profile
+                code = pytest.main(
+                    ["-q", "-p", "no:cacheprovider", f"--summary-json={self.summary}", *self.args]
+                )
+            except BaseException:  # noqa: BLE001
+                code = 99
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(int(code))
+        self.pid = pid
+
+    def verdict(self) -> tuple[bool, str]:
+        """Did the run turn out as expected, and a one-line reason."""
+        try:
+            data = json.loads(self.summary.read_text() or "{}")
+        except json.JSONDecodeError:
+            data = {}
+        outcomes: dict[str, str] = data.get("outcomes", {})
+        passed = sum(1 for o in outcomes.values() if o == "passed")
+        failed = sum(1 for o in outcomes.values() if o == "failed")
+        skipped = sum(1 for o in outcomes.values() if o == "skipped")
+        counts = f"{passed} passed, {failed} failed, {skipped} skipped"
+        if self.code not in (0, 1):
+            return False, f"pytest exited {self.code} ({counts})"
+        if self.expect == "pass":
+            return self.code == 0 and failed == 0 and passed > 0, counts
+        if self.expect == "all-fail":
+            survivors = sorted(n for n, o in outcomes.items() if o != "failed")
+            if survivors:
+                shown = ", ".join(survivors[:5]) + (" ..." if len(survivors) > 5 else "")
+                return False, f"{len(survivors)} test(s) did not fail against the stub: {shown}"
+            return failed > 0, f"all {failed} tests fail"
+        return (self.code == 1 and failed > 0), ("killed" if failed else f"SURVIVED ({counts})")
+
+
+def run_jobs(jobs: list[Job]) -> None:
+    pending, running = list(jobs), {}
+    while pending or running:
+        while pending and len(running) < JOBS:
+            job = pending.pop(0)
+            job.start()
+            running[job.pid] = job
+        pid, status = os.wait()
+        job = running.pop(pid, None)
+        if job is not None:
+            job.code = os.waitstatus_to_exitcode(status)
+            job.seconds = time.monotonic() - job.started
+
+
+def run_tool(label: str, cmd: list[str]) -> tuple[bool, str, float]:
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    output = (proc.stdout + proc.stderr).strip()
+    return proc.returncode == 0, output, time.monotonic() - start
+
+
+def main() -> int:
+    os.chdir(ROOT)
+    began = time.monotonic()
+    results: list[tuple[str, bool, str, float]] = []
+
+    venv_bin = Path(sys.executable).parent
+    for label, cmd in [
+        ("lint (ruff)", [str(venv_bin / "ruff"), "check", "."]),
+        ("types (mypy solutions/)", [str(venv_bin / "mypy"), "solutions"]),
+    ]:
+        ok, output, seconds = run_tool(label, cmd)
+        results.append((label, ok, "" if ok else output, seconds))
+        print(f"{'ok ' if ok else 'FAIL'} {label:<46} {seconds:6.1f}s", flush=True)
+        if not ok:
+            print(output)
+
+    katas = [k for k in KATAS if (ROOT / "solutions" / f"{k}.py").exists()]
+    jobs: list[Job] = []
+    for kata in katas:
+        jobs.append(Job(f"{kata}: reference passes (thorough)",
+                        ["--kata", kata, "--target", "solutions"], profile="thorough"))
+        jobs.append(Job(f"{kata}: every test fails against the stub",
+                        ["--kata", kata, "--target", "katas"], expect="all-fail"))
+        for entry in sorted((ROOT / "gallery" / kata).glob("*.py")):
+            if entry.name.startswith("_"):
+                continue
+            jobs.append(Job(f"{kata}: gallery {entry.stem} is killed",
+                            ["--kata", kata, "--target", str(entry.relative_to(ROOT)), "-x"],
+                            expect="killed"))
+    # The longest runs first, so two workers finish together.
+    order = sorted(jobs, key=lambda j: j.profile != "thorough")
+    run_jobs(order)
+    for job in jobs:
+        ok, reason = job.verdict()
+        results.append((job.label, ok, reason, job.seconds))
+        print(f"{'ok ' if ok else 'FAIL'} {job.label:<46} {job.seconds:6.1f}s  {reason}")
+        if not ok:
+            print("   log:\n" + "\n".join("   | " + line for line in
+                                          job.log.read_text().splitlines()[-40:]))
+    for job in jobs:
+        job.summary.unlink(missing_ok=True)
+        job.log.unlink(missing_ok=True)
+
+    passed = sum(1 for r in results if r[1])
+    failed = len(results) - passed
+    print(f"\nwhole verification: {time.monotonic() - began:.1f}s for {len(katas)} kata(s)")
+    print(f"verify: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
