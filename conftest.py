@@ -19,17 +19,20 @@ from tests.support.report import KataReport, kata_of, part_of
 
 # The learner's loop: quick, deterministic (the same examples every run, so a failure
 # reproduces by running again), no example database to go stale.
-_common = dict(
+settings.register_profile(
+    "dev",
+    max_examples=60,
+    stateful_step_count=30,
     deadline=None,
     derandomize=True,
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.register_profile("dev", max_examples=60, stateful_step_count=30, **_common)
+_dev = settings.get_profile("dev")
 # The repository's own check: many more examples, runs long enough to evict and expire.
-settings.register_profile("thorough", max_examples=400, stateful_step_count=80, **_common)
-settings.register_profile("debug", parent=settings.get_profile("dev"), verbosity=Verbosity.verbose)
+settings.register_profile("thorough", parent=_dev, max_examples=400, stateful_step_count=80)
+settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
@@ -51,7 +54,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kata, part = config.getoption("--kata"), config.getoption("--part")
     if kata is not None and kata not in targets.KATAS:
         raise pytest.UsageError(f"--kata {kata!r}: not a kata (one of {', '.join(targets.KATAS)})")
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         if kata_of(item) is None or part_of(item) is None:
             raise pytest.UsageError(f"{item.nodeid}: every test needs KATA and a part marker")

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     missed = [r for r in rows if r.meets_target is False]
     if missed:
-        print(f"\n{len(missed)} target(s) missed: " + ", ".join(f"{r.kata} {r.name}" for r in missed))
+        names = ", ".join(f"{r.kata} {r.name}" for r in missed)
+        print(f"\n{len(missed)} target(s) missed: {names}")
     return 0
 
 

@@ -58,7 +58,7 @@ class Job:
                 code = pytest.main(
                     ["-q", "-p", "no:cacheprovider", f"--summary-json={self.summary}", *self.args]
                 )
-            except BaseException:  # noqa: BLE001
+            except BaseException:  # whatever happens, the child must exit
                 code = 99
             finally:
                 sys.stdout.flush()
@@ -91,17 +91,27 @@ class Job:
 
 
 def run_jobs(jobs: list[Job]) -> None:
-    pending, running = list(jobs), {}
+    pending = list(jobs)
+    running: dict[int, Job] = {}
     while pending or running:
         while pending and len(running) < JOBS:
             job = pending.pop(0)
             job.start()
             running[job.pid] = job
         pid, status = os.wait()
-        job = running.pop(pid, None)
-        if job is not None:
-            job.code = os.waitstatus_to_exitcode(status)
-            job.seconds = time.monotonic() - job.started
+        finished = running.pop(pid, None)
+        if finished is not None:
+            finished.code = os.waitstatus_to_exitcode(status)
+            finished.seconds = time.monotonic() - finished.started
+
+
+def real_redis_keys() -> int | None:
+    """The key count of the REDIS_URL server, if one is configured."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return None
+    with redis.Redis.from_url(url) as client:
+        return int(client.dbsize())
 
 
 def run_tool(label: str, cmd: list[str]) -> tuple[bool, str, float]:
@@ -142,7 +152,9 @@ def main() -> int:
                             expect="killed"))
     # The longest runs first, so two workers finish together.
     order = sorted(jobs, key=lambda j: j.profile != "thorough")
+    keys_before = real_redis_keys()
     run_jobs(order)
+    keys_after = real_redis_keys()
     for job in jobs:
         ok, reason = job.verdict()
         results.append((job.label, ok, reason, job.seconds))
@@ -153,6 +165,14 @@ def main() -> int:
     for job in jobs:
         job.summary.unlink(missing_ok=True)
         job.log.unlink(missing_ok=True)
+
+    if keys_before is not None and keys_after is not None:
+        # Keys of others may expire meanwhile; more keys than before means a test leaked.
+        ok = keys_after <= keys_before
+        label = "real Redis: tests left no keys behind"
+        reason = f"{keys_before} keys before, {keys_after} after"
+        results.append((label, ok, reason, 0.0))
+        print(f"{'ok ' if ok else 'FAIL'} {label:<46} {'':>7}  {reason}")
 
     passed = sum(1 for r in results if r[1])
     failed = len(results) - passed

@@ -38,7 +38,7 @@ class CommandLog:
 
 def record(client: redis.Redis) -> CommandLog:
     log = CommandLog()
-    send = client.execute_command
+    send: Any = client.execute_command
 
     def execute_command(*args: Any, **options: Any) -> Any:
         log.calls.append(args)

@@ -146,7 +146,8 @@ class RedisProcess:
             if self._wait_ready():
                 return
             self.stop()
-            last_error = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+            if self.proc.stderr:
+                last_error = self.proc.stderr.read().decode(errors="replace")
         raise RuntimeError(f"could not start redis-server: {last_error}")
 
     @property

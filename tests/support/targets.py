@@ -87,7 +87,7 @@ class Target:
         sys.modules[name] = module  # dataclasses and typing resolve through sys.modules
         try:
             spec.loader.exec_module(module)
-        except BaseException as exc:  # noqa: BLE001 - any import failure is the learner's to see
+        except BaseException as exc:  # any import failure is the learner's to see
             del sys.modules[name]
             self._errors[kata] = self._describe_import_error(path, exc)
         else:
