@@ -1,0 +1,990 @@
+"""The `lock` kata: RedisLock (Parts 1 and 2) and Redlock (Part 3).
+
+Every lock name carries the backend's namespace, so the keys ``lock:<name>`` and
+``lock:<name>:fence`` are this test's own and are deleted when it ends. Real time is used
+only where Redis expiry or real blocking is under test, with short TTLs and wide bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import assume, note, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from tests.support.recording import CommandLog, record
+from tests.support.redis_backends import RedisBackend, RedisProcess, start_servers
+from tests.support.targets import load
+
+KATA = "lock"
+
+TOKEN_MIN_CHARS = 16  # a token of at least 16 characters (e.g. secrets.token_hex(16) has 32)
+FENCE_INCR = ("INCR", "INCRBY")  # redis-py's incr() sends INCRBY key 1
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def lock_key(name: str) -> str:
+    return f"lock:{name}"
+
+
+def fence_key(name: str) -> str:
+    return f"lock:{name}:fence"
+
+
+def raw(client: redis.Redis, key: str) -> str | None:
+    """The value stored at ``key`` as a str (whatever decode_responses is), or None."""
+    value = client.get(key)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def wait_until(condition: Callable[[], bool], limit: float, what: str) -> None:
+    """Poll ``condition`` every 10 ms; fail the test if it is not true within ``limit`` s."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {limit} s for {what}, in vain", pytrace=False)
+        time.sleep(0.01)
+
+
+def script_calls(log: CommandLog) -> list[str]:
+    return [n for n in log.names() if n in ("EVAL", "EVALSHA")]
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.monotonic()
+    result = fn()
+    return result, time.monotonic() - start
+
+
+# ---------------------------------------------------------------------------- Part 1
+
+
+@pytest.mark.part(1)
+class TestPart1Acquire:
+    def test_acquire_is_one_set_nx_px(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(client, name, ttl=5.0)
+        log = record(client)
+        assert lock.acquire(blocking=False) is True, "acquire() of a free lock returned False"
+        # The fencing token (Part 2) may add one INCR; everything else is one SET.
+        others = [n for n in log.names() if n not in FENCE_INCR]
+        assert others == ["SET"], (
+            f"acquire() sent {log}; expected one SET key token NX PX (plus the fence INCR), "
+            "not SETNX then EXPIRE: a crash between those two leaves a lock that never expires"
+        )
+        assert len(log.names()) - len(others) <= 1, f"acquire() sent {log}"
+        call = next(c for c in log.calls if str(c[0]).upper() == "SET")
+        words = [a.decode() if isinstance(a, bytes) else str(a) for a in call]
+        assert words[1] == lock_key(name), f"the lock key is {words[1]!r}, expected lock:<name>"
+        upper = [w.upper() for w in words]
+        assert "NX" in upper and "PX" in upper, f"SET was sent as {words}, expected NX and PX"
+        px = int(words[upper.index("PX") + 1])
+        assert px == 5000, f"SET ... PX {px}, expected PX 5000 for ttl=5.0"
+
+    @pytest.mark.parametrize("ttl", [0.5, 5.0, 30.0])
+    def test_key_expires_after_ttl(self, kata: Any, redis_client: redis.Redis,
+                                   redis_backend: RedisBackend, ttl: float) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name, ttl=ttl)
+        assert lock.acquire(blocking=False)
+        pttl = redis_client.pttl(lock_key(name))
+        assert ttl * 1000 - 300 < pttl <= ttl * 1000, (
+            f"after acquire() with ttl={ttl}, the key lock:<name> has pttl {pttl} ms, "
+            f"expected about {ttl * 1000:.0f} ms"
+        )
+
+    def test_fresh_token_per_acquisition(self, kata: Any, redis_client: redis.Redis,
+                                         redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        first = kata.RedisLock(redis_client, name)
+        second = kata.RedisLock(redis_backend.client(), name)
+        tokens = []
+        for lock in (first, first, second, second, first):
+            assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
+            token = raw(redis_client, lock_key(name))
+            assert token is not None, "after acquire() the key lock:<name> does not exist"
+            tokens.append(token)
+            lock.release()
+        assert len(set(tokens)) == len(tokens), (
+            f"tokens stored by five acquisitions: {tokens}; each acquisition needs a fresh "
+            "random token, or a former holder (or another instance) could release the lock"
+        )
+        short = [t for t in tokens if len(t) < TOKEN_MIN_CHARS]
+        assert not short, f"tokens {short} are too short to be unguessable (use secrets)"
+
+    def test_lifecycle_locked_and_owned(self, kata: Any, redis_client: redis.Redis,
+                                        redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        a = kata.RedisLock(redis_client, name)
+        b = kata.RedisLock(redis_backend.client(decode_responses=True), name)
+        assert (a.locked(), a.owned(), b.locked(), b.owned()) == (False, False, False, False)
+        assert a.acquire(blocking=False) is True
+        assert (a.locked(), a.owned()) == (True, True), "a holds the lock: locked and owned"
+        assert (b.locked(), b.owned()) == (True, False), "a holds the lock: b sees locked only"
+        assert b.acquire(blocking=False) is False, "b acquired a lock that a holds"
+        assert a.owned(), "b's failed acquire() changed a's lock"
+        a.release()
+        assert (a.locked(), a.owned()) == (False, False), "released: neither locked nor owned"
+        assert not redis_client.exists(lock_key(name)), "release() left the key lock:<name>"
+        assert b.acquire(blocking=False) is True, "b could not acquire a released lock"
+        assert (a.locked(), a.owned(), b.owned()) == (True, False, True)
+
+    def test_blocking_acquire_waits_for_release(self, kata: Any,
+                                                redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        a = kata.RedisLock(redis_backend.client(), name)
+        b = kata.RedisLock(redis_backend.client(), name, retry_interval=0.01)
+        assert a.acquire(blocking=False)
+        releaser = threading.Timer(0.2, a.release)
+        releaser.start()
+        try:
+            got, elapsed = timed(b.acquire)  # blocking, no timeout: until it gets the lock
+        finally:
+            releaser.join(timeout=5)
+        assert got is True, "blocking acquire() returned without the lock"
+        assert elapsed >= 0.15, f"b acquired after {elapsed:.3f} s while a still held the lock"
+        assert b.owned()
+
+
+@pytest.mark.part(1)
+class TestPart1Release:
+    def test_release_by_non_owner_raises_and_keeps_lock(
+        self, kata: Any, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        name = redis_backend.key("job")
+        owner = kata.RedisLock(redis_client, name, ttl=5.0)
+        other = kata.RedisLock(redis_backend.client(), name, ttl=5.0)
+        assert owner.acquire(blocking=False)
+        token, pttl = raw(redis_client, lock_key(name)), redis_client.pttl(lock_key(name))
+        with pytest.raises(kata.LockNotOwnedError):
+            other.release()  # never acquired
+        assert other.acquire(blocking=False) is False
+        with pytest.raises(kata.LockNotOwnedError):
+            other.release()  # tried, but failed to acquire
+        assert raw(redis_client, lock_key(name)) == token, "a non-owner's release() hit the lock"
+        after = redis_client.pttl(lock_key(name))
+        assert pttl - 500 < after <= pttl, f"the owner's pttl went from {pttl} to {after} ms"
+        assert owner.owned()
+        owner.release()
+
+    def test_release_after_expiry_raises(self, kata: Any, redis_client: redis.Redis,
+                                         redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name, ttl=0.1)
+        assert lock.acquire(blocking=False)
+        wait_until(lambda: not redis_client.exists(lock_key(name)), 3.0,
+                   "a lock with ttl=0.1 to expire in Redis")
+        assert not lock.owned(), "owned() is True after the lock expired"
+        with pytest.raises(kata.LockNotOwnedError):
+            lock.release()
+
+    def test_release_after_takeover_raises_and_spares_new_holder(
+        self, kata: Any, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        name = redis_backend.key("job")
+        old = kata.RedisLock(redis_client, name)
+        new = kata.RedisLock(redis_backend.client(), name)
+        assert old.acquire(blocking=False)
+        redis_client.delete(lock_key(name))  # as if it expired while old was paused
+        assert new.acquire(blocking=False), "the lock was free (expired), yet acquire() failed"
+        token = raw(redis_client, lock_key(name))
+        with pytest.raises(kata.LockNotOwnedError):
+            old.release()
+        assert raw(redis_client, lock_key(name)) == token, (
+            "the former holder's release() deleted the new holder's lock: compare the token "
+            "before deleting, atomically"
+        )
+        assert new.owned() and not old.owned()
+
+    def test_release_by_foreign_token_raises(self, kata: Any, redis_client: redis.Redis,
+                                             redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name, ttl=5.0)
+        assert lock.acquire(blocking=False)
+        redis_client.set(lock_key(name), "someone-else-0123456789abcdef", px=5000)
+        assert lock.locked() and not lock.owned()
+        with pytest.raises(kata.LockNotOwnedError):
+            lock.release()
+        assert raw(redis_client, lock_key(name)) == "someone-else-0123456789abcdef"
+
+    def test_release_is_one_script_call(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        lock = kata.RedisLock(client, redis_backend.key("job"))
+        assert lock.acquire(blocking=False)
+        lock.release()  # warm-up: a registered script is loaded on its first call
+        assert lock.acquire(blocking=False)
+        log = record(client)
+        lock.release()
+        assert len(log.names()) == 1 and script_calls(log) == log.names(), (
+            f"release() sent {log}; expected one EVAL/EVALSHA (compare-and-delete in Lua): "
+            "GET then DEL lets the lock expire and change hands between the two"
+        )
+
+    def test_expiry_frees_lock_of_vanished_holder(self, kata: Any,
+                                                  redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        vanished = kata.RedisLock(redis_backend.client(), name, ttl=0.1)
+        assert vanished.acquire(blocking=False)
+        heir = kata.RedisLock(redis_backend.client(), name)
+        wait_until(lambda: heir.acquire(blocking=False), 3.0,
+                   "another instance to acquire a lock whose holder vanished (ttl=0.1)")
+        assert heir.owned() and not vanished.owned()
+        with pytest.raises(kata.LockNotOwnedError):
+            vanished.release()
+        assert heir.owned(), "the vanished holder's release() freed the heir's lock"
+
+
+@pytest.mark.part(1)
+class TestPart1ContextManager:
+    def test_with_acquires_and_releases(self, kata: Any, redis_client: redis.Redis,
+                                        redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name)
+        with lock:
+            assert lock.owned(), "inside `with lock:` the lock is not owned"
+        assert not lock.locked(), "after `with lock:` the lock is still held"
+
+    def test_exit_releases_when_block_raises(self, kata: Any,
+                                             redis_backend: RedisBackend) -> None:
+        lock = kata.RedisLock(redis_backend.client(), redis_backend.key("job"))
+        with pytest.raises(KeyError, match="boom"), lock:
+            raise KeyError("boom")
+        assert not lock.locked(), "a block that raised left the lock held"
+
+    def test_exit_surfaces_lock_not_owned(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(client, name)
+        with pytest.raises(kata.LockNotOwnedError), lock:  # noqa: PT012
+            client.delete(lock_key(name))  # the lock expired during the block
+        # The block's work may have overlapped another holder's: the caller must know.
+
+    def test_exit_keeps_block_exception(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(client, name)
+        with pytest.raises(KeyError, match="boom"), lock:  # noqa: PT012
+            client.delete(lock_key(name))
+            raise KeyError("boom")
+
+
+@pytest.mark.part(1)
+def test_mutual_exclusion_with_threads(kata: Any, redis_backend: RedisBackend) -> None:
+    """4 threads x 10 read-sleep-write increments, each under the lock: none is lost."""
+    threads_n, rounds = 4, 10
+    name = redis_backend.key("counter")
+    locks = [
+        kata.RedisLock(redis_backend.client(), name, ttl=10.0, retry_interval=0.002)
+        for _ in range(threads_n)
+    ]
+    counter = [0]
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_n)
+
+    def worker(lock: Any) -> None:
+        try:
+            start.wait(timeout=5)
+            for _ in range(rounds):
+                with lock:
+                    seen = counter[0]
+                    time.sleep(0.001)  # widen the race window: a broken lock loses updates
+                    counter[0] = seen + 1
+        except BaseException as exc:  # re-raised in the test's thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(lock,), daemon=True) for lock in locks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a worker was still running after 30 s"
+    if errors:
+        raise errors[0]
+    assert counter[0] == threads_n * rounds, (
+        f"{threads_n} threads x {rounds} locked increments gave {counter[0]}: "
+        "two holders were inside the lock at once"
+    )
+
+
+@pytest.mark.part(1)
+class TestPart1BadInput:
+    @pytest.mark.parametrize("ttl", [0, -1.0, math.nan, math.inf])
+    def test_ttl_out_of_range(self, kata: Any, redis_backend: RedisBackend, ttl: float) -> None:
+        with pytest.raises(ValueError, match="ttl"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
+
+    @pytest.mark.parametrize("ttl", ["10", None])
+    def test_ttl_wrong_type(self, kata: Any, redis_backend: RedisBackend, ttl: object) -> None:
+        with pytest.raises(TypeError, match="ttl"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
+
+    def test_empty_name(self, kata: Any, redis_backend: RedisBackend) -> None:
+        with pytest.raises(ValueError, match="name"):
+            kata.RedisLock(redis_backend.client(), "")
+
+    @pytest.mark.parametrize("name", [42, None, b"job"])
+    def test_name_not_str(self, kata: Any, redis_backend: RedisBackend, name: object) -> None:
+        with pytest.raises(TypeError, match="name"):
+            kata.RedisLock(redis_backend.client(), name)
+
+
+# ---------------------------------------------------------------------------- model-based
+
+FOREIGN = "foreign"  # the key holds a token none of the instances has
+
+
+class LockMachine(RuleBasedStateMachine):
+    """Three RedisLock instances on one name, and a model: who holds the key in Redis.
+
+    ``expire`` deletes the key (what Redis does when the TTL runs out while a holder is
+    paused); ``take_over`` writes another process's token. Acquire is non-blocking.
+    """
+
+    INSTANCES = 3
+    TTL = 30.0
+    with_part2 = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kata = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.admin = self.backend.client()
+        self.name = self.backend.key("job")
+        self.locks: list[Any] = []
+        self.holder: int | str | None = None  # an instance's index, FOREIGN, or None
+        self.fences: list[int | None | str] = []  # expected fencing_token, or "?" unknown
+        self.highest_fence = 0
+
+    @initialize(decode=st.booleans())
+    def create(self, decode: bool) -> None:
+        note(f"clients with decode_responses={decode}")
+        self.locks = [
+            self.kata.RedisLock(self.backend.client(decode_responses=decode), self.name,
+                                ttl=self.TTL)
+            for _ in range(self.INSTANCES)
+        ]
+        self.fences = [None] * self.INSTANCES
+
+    def teardown(self) -> None:
+        self.backend.cleanup()
+
+    def __repr__(self) -> str:
+        return f"model(holder={self.holder!r})"
+
+    @rule(i=st.integers(0, INSTANCES - 1))
+    def acquire(self, i: int) -> None:
+        assume(self.holder != i)  # re-acquiring a lock one already holds is not specified
+        got = self.locks[i].acquire(blocking=False)
+        want = self.holder is None
+        assert got is want, (
+            f"lock {i}.acquire(blocking=False) returned {got!r}, expected {want!r} "
+            f"(the key is held by {self.holder!r})"
+        )
+        if not got:
+            self.fences[i] = "?"  # the contract leaves a failed attempt's token open
+            return
+        self.holder = i
+        if self.with_part2:
+            token = self.locks[i].fencing_token
+            assert isinstance(token, int) and token > self.highest_fence, (
+                f"lock {i} acquired with fencing_token {token!r}; expected an int above "
+                f"every earlier one (highest so far {self.highest_fence})"
+            )
+            self.highest_fence = token
+            self.fences[i] = token
+
+    @rule(i=st.integers(0, INSTANCES - 1))
+    def release(self, i: int) -> None:
+        if self.holder == i:
+            self.locks[i].release()
+            self.holder = None
+            self.fences[i] = None
+        else:
+            with pytest.raises(self.kata.LockNotOwnedError):
+                self.locks[i].release()
+            self.fences[i] = "?"
+
+    @rule()
+    def expire(self) -> None:
+        assume(self.holder is not None)
+        self.admin.delete(lock_key(self.name))
+        self.holder = None
+
+    @rule()
+    def take_over(self) -> None:
+        self.admin.set(lock_key(self.name), "another-process-0123456789abcdef",
+                       px=int(self.TTL * 1000))
+        self.holder = FOREIGN
+
+    @invariant()
+    def observations_match_model(self) -> None:
+        for i, lock in enumerate(self.locks):
+            got = lock.owned()
+            assert got is (self.holder == i), (
+                f"lock {i}.owned() is {got!r} but the key is held by {self.holder!r}"
+            )
+        if self.locks:
+            got = self.locks[0].locked()
+            assert got is (self.holder is not None), (
+                f"locked() is {got!r} but the key is held by {self.holder!r}"
+            )
+        if self.holder is not None:
+            pttl = self.admin.pttl(lock_key(self.name))
+            assert pttl > 0, f"the held key lock:<name> has pttl {pttl}: it must expire"
+
+    @invariant()
+    def fencing_tokens_match_model(self) -> None:
+        if not self.with_part2:
+            return
+        for i, lock in enumerate(self.locks):
+            if self.fences[i] != "?":
+                got = lock.fencing_token
+                assert got == self.fences[i], (
+                    f"lock {i}.fencing_token is {got!r}, expected {self.fences[i]!r}"
+                )
+
+
+class LockMachinePart2(LockMachine):
+    with_part2 = True
+
+    @rule(i=st.integers(0, LockMachine.INSTANCES - 1), additional=st.integers(1, 20))
+    def extend(self, i: int, additional: int) -> None:
+        key = lock_key(self.name)
+        before = self.admin.pttl(key)
+        if self.holder == i:
+            self.locks[i].extend(additional)
+            after = self.admin.pttl(key)
+            assert after > before + additional * 1000 - 500, (
+                f"lock {i}.extend({additional}) took pttl from {before} to {after} ms; "
+                "extend adds to the remaining time"
+            )
+        else:
+            with pytest.raises(self.kata.LockNotOwnedError):
+                self.locks[i].extend(additional)
+            after = self.admin.pttl(key)
+            assert after <= before, (
+                f"lock {i} does not hold the lock, yet its extend() moved pttl from {before} "
+                f"to {after} ms"
+            )
+
+
+# Each step is a few Redis round trips: half the profile's examples (thorough still 200).
+TestPart1LockMachine = pytest.mark.part(1)(LockMachine.TestCase)
+TestPart1LockMachine.settings = settings(max_examples=max(10, settings().max_examples // 2))
+TestPart2LockMachine = pytest.mark.part(2)(LockMachinePart2.TestCase)
+TestPart2LockMachine.settings = TestPart1LockMachine.settings
+
+
+# ---------------------------------------------------------------------------- Part 2
+
+
+@pytest.mark.part(2)
+class TestPart2Blocking:
+    def test_timeout_returns_false_in_time(self, kata: Any, redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        # The holder's ttl bounds how long a loop that ignores the timeout can hang.
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
+        waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.02)
+        assert holder.acquire(blocking=False)
+        got, elapsed = timed(lambda: waiter.acquire(timeout=0.2))
+        assert got is False, f"acquire(timeout=0.2) returned {got!r} after {elapsed:.2f} s"
+        assert 0.18 <= elapsed < 1.2, (
+            f"acquire(timeout=0.2) gave up after {elapsed:.3f} s, expected about 0.2 s"
+        )
+
+    def test_blocking_timeout_from_constructor(self, kata: Any,
+                                               redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
+        waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.02,
+                                blocking_timeout=0.2)
+        assert holder.acquire(blocking=False)
+        got, elapsed = timed(waiter.acquire)
+        assert got is False, f"acquire() with blocking_timeout=0.2 returned {got!r}"
+        assert 0.18 <= elapsed < 1.2, (
+            f"acquire() with blocking_timeout=0.2 gave up after {elapsed:.3f} s"
+        )
+        got, elapsed = timed(lambda: waiter.acquire(timeout=0.4))
+        assert got is False and 0.38 <= elapsed < 1.2, (
+            f"acquire(timeout=0.4) returned {got!r} after {elapsed:.3f} s: an explicit "
+            "timeout overrides blocking_timeout"
+        )
+
+    def test_non_blocking_returns_at_once(self, kata: Any, redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
+        waiter = kata.RedisLock(redis_backend.client(), name, blocking_timeout=1.0)
+        assert holder.acquire(blocking=False)
+        got, elapsed = timed(lambda: waiter.acquire(blocking=False))
+        assert got is False and elapsed < 0.15, (
+            f"acquire(blocking=False) returned {got!r} after {elapsed:.3f} s; expected False "
+            "at once"
+        )
+
+    def test_zero_timeout_tries_once(self, kata: Any, redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
+        waiter = kata.RedisLock(redis_backend.client(), name)
+        assert holder.acquire(blocking=False)
+        got, elapsed = timed(lambda: waiter.acquire(timeout=0))
+        assert got is False and elapsed < 0.15, f"acquire(timeout=0) took {elapsed:.3f} s"
+        holder.release()
+        assert waiter.acquire(timeout=0) is True, "acquire(timeout=0) of a free lock failed"
+
+    def test_acquires_within_timeout_when_released(self, kata: Any,
+                                                   redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name)
+        waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.01)
+        assert holder.acquire(blocking=False)
+        releaser = threading.Timer(0.2, holder.release)
+        releaser.start()
+        try:
+            got, elapsed = timed(lambda: waiter.acquire(timeout=5.0))
+        finally:
+            releaser.join(timeout=5)
+        assert got is True, "acquire(timeout=5) failed though the lock was released at 0.2 s"
+        assert 0.15 <= elapsed < 3.0, f"acquired after {elapsed:.3f} s, expected about 0.2 s"
+
+    @pytest.mark.parametrize(("interval", "low", "high"), [(0.1, 2, 6), (0.02, 8, 30)])
+    def test_retry_interval_honoured(self, kata: Any, redis_backend: RedisBackend,
+                                     interval: float, low: int, high: int) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=2.0)
+        client = redis_backend.client()
+        waiter = kata.RedisLock(client, name, retry_interval=interval)
+        assert holder.acquire(blocking=False)
+        log = record(client)
+        assert waiter.acquire(timeout=0.4) is False
+        tries = log.names().count("SET")
+        assert low <= tries <= high, (
+            f"acquire(timeout=0.4) with retry_interval={interval} tried SET {tries} times, "
+            f"expected about {0.4 / interval + 1:.0f} ({low} to {high})"
+        )
+
+
+@pytest.mark.part(2)
+class TestPart2Extend:
+    def test_extend_adds_to_remaining_ttl(self, kata: Any, redis_client: redis.Redis,
+                                          redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name, ttl=5.0)
+        assert lock.acquire(blocking=False)
+        before = redis_client.pttl(lock_key(name))
+        lock.extend(3)
+        after = redis_client.pttl(lock_key(name))
+        assert before + 3000 - 300 < after <= before + 3000, (
+            f"extend(3) took pttl from {before} to {after} ms; it adds 3 s to the remaining "
+            "time (it does not set the TTL to 3 s)"
+        )
+        lock.extend(0.5)
+        again = redis_client.pttl(lock_key(name))
+        assert after + 500 - 300 < again <= after + 500, f"extend(0.5): {after} -> {again} ms"
+        assert lock.owned()
+
+    def test_extend_by_non_owner_raises_and_keeps_lock(
+        self, kata: Any, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        name = redis_backend.key("job")
+        owner = kata.RedisLock(redis_client, name, ttl=5.0)
+        other = kata.RedisLock(redis_backend.client(), name)
+        assert owner.acquire(blocking=False)
+        token, before = raw(redis_client, lock_key(name)), redis_client.pttl(lock_key(name))
+        with pytest.raises(kata.LockNotOwnedError):
+            other.extend(10)
+        assert other.acquire(blocking=False) is False
+        with pytest.raises(kata.LockNotOwnedError):
+            other.extend(10)
+        after = redis_client.pttl(lock_key(name))
+        assert before - 500 < after <= before, (
+            f"a non-owner's extend(10) moved the owner's pttl from {before} to {after} ms"
+        )
+        assert raw(redis_client, lock_key(name)) == token
+
+    def test_extend_after_takeover_raises(self, kata: Any, redis_client: redis.Redis,
+                                          redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name, ttl=5.0)
+        assert lock.acquire(blocking=False)
+        redis_client.set(lock_key(name), "someone-else-0123456789abcdef", px=2000)
+        with pytest.raises(kata.LockNotOwnedError):
+            lock.extend(10)
+        assert redis_client.pttl(lock_key(name)) <= 2000
+        redis_client.delete(lock_key(name))
+        with pytest.raises(kata.LockNotOwnedError):
+            lock.extend(10)  # expired: extend must not bring it back
+        assert not redis_client.exists(lock_key(name)), "extend() recreated an expired lock"
+
+    def test_extend_is_one_script_call(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        lock = kata.RedisLock(client, redis_backend.key("job"))
+        assert lock.acquire(blocking=False)
+        lock.extend(1)  # warm-up
+        log = record(client)
+        lock.extend(1)
+        assert len(log.names()) == 1 and script_calls(log) == log.names(), (
+            f"extend() sent {log}; expected one EVAL/EVALSHA (compare-and-extend in Lua)"
+        )
+
+    @pytest.mark.parametrize("additional", [0, -1.0, math.nan, math.inf])
+    def test_extend_bad_additional(self, kata: Any, redis_backend: RedisBackend,
+                                   additional: float) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(client, name, ttl=5.0)
+        assert lock.acquire(blocking=False)
+        before = client.pttl(lock_key(name))
+        with pytest.raises(ValueError, match="additional"):
+            lock.extend(additional)
+        after = client.pttl(lock_key(name))
+        assert lock.owned() and before - 500 < after <= before, "a rejected extend() changed it"
+
+    def test_extend_wrong_type(self, kata: Any, redis_backend: RedisBackend) -> None:
+        lock = kata.RedisLock(redis_backend.client(), redis_backend.key("job"))
+        assert lock.acquire(blocking=False)
+        with pytest.raises(TypeError, match="additional"):
+            lock.extend("5")
+        assert lock.owned()
+
+
+@pytest.mark.part(2)
+class TestPart2Fencing:
+    def test_fencing_token_lifecycle(self, kata: Any, redis_client: redis.Redis,
+                                     redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        a = kata.RedisLock(redis_client, name)
+        b = kata.RedisLock(redis_backend.client(), name)
+        assert a.fencing_token is None, "fencing_token before any acquisition must be None"
+        seen: list[int] = []
+        for lock in (a, a, b, a, b, b):
+            log = record(redis_client) if lock is a else None
+            assert lock.acquire(blocking=False)
+            if log is not None:
+                incrs = [n for n in log.names() if n in FENCE_INCR]
+                assert len(incrs) == 1, f"acquire() sent {log}: expected one INCR on the fence"
+            token = lock.fencing_token
+            assert isinstance(token, int) and not isinstance(token, bool), (
+                f"fencing_token after acquire() is {token!r}, expected an int"
+            )
+            assert not seen or token > seen[-1], (
+                f"fencing tokens so far {seen}, then {token}: they must strictly increase "
+                "across acquisitions by any instance"
+            )
+            seen.append(token)
+            stored = raw(redis_client, fence_key(name))
+            assert stored is not None and int(stored) == token, (
+                f"fencing_token is {token} but lock:<name>:fence holds {stored!r}: take it "
+                "with INCR on the fence key"
+            )
+            lock.release()
+            assert lock.fencing_token is None, "fencing_token after release() must be None"
+
+    def test_fencing_token_survives_expiry(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        a = kata.RedisLock(client, name)
+        b = kata.RedisLock(redis_backend.client(), name)
+        assert a.acquire(blocking=False)
+        first = a.fencing_token
+        client.delete(lock_key(name))  # a's lease ran out while it was paused
+        assert b.acquire(blocking=False)
+        assert isinstance(first, int) and isinstance(b.fencing_token, int)
+        assert b.fencing_token > first, (
+            f"the new holder got fencing token {b.fencing_token}, not above the stale "
+            f"holder's {first}: storage could not tell their writes apart"
+        )
+
+    def test_failed_acquire_keeps_none(self, kata: Any, redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        a = kata.RedisLock(redis_backend.client(), name)
+        b = kata.RedisLock(redis_backend.client(), name)
+        assert a.acquire(blocking=False)
+        assert b.acquire(blocking=False) is False
+        assert b.fencing_token is None, "b never acquired, yet has a fencing_token"
+
+
+@pytest.mark.part(2)
+class TestPart2ContextManager:
+    def test_enter_raises_lock_error_when_not_acquired(self, kata: Any,
+                                                       redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=2.0)
+        waiter = kata.RedisLock(redis_backend.client(), name, blocking_timeout=0.1,
+                                retry_interval=0.02)
+        assert holder.acquire(blocking=False)
+        ran = []
+        with pytest.raises(kata.LockError), waiter:  # noqa: PT012
+            ran.append(True)
+        assert not ran, "the with-block ran without the lock"
+        assert holder.owned(), "the waiter's failed `with` disturbed the holder's lock"
+
+    def test_lock_error_hierarchy(self, kata: Any) -> None:
+        assert issubclass(kata.LockNotOwnedError, kata.LockError)
+        assert issubclass(kata.LockError, Exception)
+
+
+@pytest.mark.part(2)
+class TestPart2BadInput:
+    @pytest.mark.parametrize("value", [-0.1, math.nan, math.inf])
+    def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
+        with pytest.raises(ValueError, match="retry_interval"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
+
+    @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf])
+    def test_blocking_timeout(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
+        with pytest.raises(ValueError, match="blocking_timeout"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), blocking_timeout=value)
+
+    @pytest.mark.parametrize("value", [-1.0, math.nan])
+    def test_acquire_timeout(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("j")
+        lock = kata.RedisLock(client, name)
+        with pytest.raises(ValueError, match="timeout"):
+            lock.acquire(timeout=value)
+        assert not client.exists(lock_key(name)), "a rejected acquire() took the lock"
+
+
+# ---------------------------------------------------------------------------- Part 3
+
+
+def drift(ttl: float) -> float:
+    return ttl * 0.01 + 0.002
+
+
+@pytest.fixture
+def servers() -> Iterator[list[RedisProcess]]:
+    """Three throwaway redis-server processes (skipped where the binary is missing)."""
+    yield from start_servers(3)
+
+
+@pytest.fixture
+def clients(servers: list[RedisProcess]) -> Iterator[list[redis.Redis]]:
+    # No client-side retries: a stopped server must answer "no" at once, not after backoff.
+    made = [s.client(retry=Retry(NoBackoff(), 0)) for s in servers]
+    yield made
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
+def name() -> str:
+    return RedisBackend.fake().key("redlock")
+
+
+def holders(clients: list[redis.Redis], name: str) -> list[str | None]:
+    """The value of lock:<name> on each server."""
+    return [raw(c, lock_key(name)) for c in clients]
+
+
+@pytest.mark.part(3)
+class TestPart3Redlock:
+    @pytest.mark.parametrize(("n", "quorum"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (7, 4)])
+    def test_quorum(self, kata: Any, redis_backend: RedisBackend, n: int, quorum: int) -> None:
+        rl = kata.Redlock([redis_backend.client() for _ in range(n)], redis_backend.key("r"))
+        assert rl.quorum == quorum, f"{n} servers: quorum {rl.quorum}, expected {quorum}"
+
+    def test_acquire_and_release_on_all(self, kata: Any, clients: list[redis.Redis],
+                                        name: str) -> None:
+        rl = kata.Redlock(clients, name, ttl=10.0)
+        assert rl.validity is None, "validity before acquire() must be None"
+        assert rl.acquire(blocking=False) is True, "three free servers, yet acquire() failed"
+        tokens = holders(clients, name)
+        assert tokens[0] is not None and len(set(tokens)) == 1, (
+            f"lock:<name> on the three servers: {tokens}; expected one token on all"
+        )
+        assert len(tokens[0]) >= TOKEN_MIN_CHARS
+        for c in clients:
+            assert 9000 < c.pttl(lock_key(name)) <= 10000, "each key must expire after ttl"
+        validity = rl.validity
+        assert validity is not None and 0 < validity <= 10.0 - drift(10.0), (
+            f"validity {validity!r}, expected ttl - elapsed - drift, in (0, {10 - drift(10)}]"
+        )
+        rl.release()
+        assert holders(clients, name) == [None] * 3, "release() must delete the key everywhere"
+        assert rl.validity is None, "validity after release() must be None"
+        assert rl.acquire(blocking=False)
+        assert holders(clients, name)[0] != tokens[0], "each acquisition needs a fresh token"
+        rl.release()
+
+    def test_minority_fails_and_releases(self, kata: Any, clients: list[redis.Redis],
+                                         name: str) -> None:
+        others = [kata.RedisLock(c, name) for c in clients[:2]]
+        for lock in others:
+            assert lock.acquire(blocking=False)
+        before = holders(clients, name)
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False) is False, (
+            "Redlock acquired though only 1 of 3 servers agreed (quorum is 2)"
+        )
+        assert holders(clients, name) == before, (
+            f"after a failed acquire the servers hold {holders(clients, name)}, expected "
+            f"{before}: release what you took, and only that"
+        )
+        assert rl.validity is None
+
+    def test_one_held_server_still_acquires(self, kata: Any, clients: list[redis.Redis],
+                                            name: str) -> None:
+        other = kata.RedisLock(clients[0], name)
+        assert other.acquire(blocking=False)
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False) is True, "2 of 3 servers agreed: that is a quorum"
+        rl.release()
+        assert other.owned(), "Redlock's release() deleted another holder's key"
+
+    def test_other_redlock_excludes(self, kata: Any, clients: list[redis.Redis],
+                                    name: str) -> None:
+        first = kata.Redlock(clients, name)
+        second = kata.Redlock(clients, name)
+        assert first.acquire(blocking=False)
+        assert second.acquire(blocking=False) is False, "two Redlocks held the same name"
+        first.release()
+        assert second.acquire(blocking=False) is True
+        second.release()
+
+    def test_down_server_counts_as_no(self, kata: Any, servers: list[RedisProcess],
+                                      clients: list[redis.Redis], name: str) -> None:
+        servers[2].stop()
+        rl = kata.Redlock(clients, name)
+        got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        assert got is True, "2 of 3 servers up and free: acquire() must succeed"
+        assert elapsed < 2.0
+        assert rl.validity is not None and rl.validity > 0
+        assert holders(clients[:2], name)[0] is not None
+        rl.release()
+        assert holders(clients[:2], name) == [None, None]
+
+    def test_down_and_held_is_no_quorum(self, kata: Any, servers: list[RedisProcess],
+                                        clients: list[redis.Redis], name: str) -> None:
+        servers[2].stop()
+        other = kata.RedisLock(clients[0], name)
+        assert other.acquire(blocking=False)
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False) is False, "only 1 of 3 servers agreed"
+        assert raw(clients[1], lock_key(name)) is None, "the failed acquire kept server 2's key"
+        assert other.owned()
+
+    def test_release_raises_when_no_server_held(self, kata: Any, clients: list[redis.Redis],
+                                                name: str) -> None:
+        rl = kata.Redlock(clients, name)
+        with pytest.raises(kata.LockNotOwnedError):
+            rl.release()  # never acquired
+        assert rl.acquire(blocking=False)
+        for c in clients[:2]:
+            c.delete(lock_key(name))
+        rl.release()  # one server still held it: that is a release, not an error
+        assert holders(clients, name) == [None] * 3
+        assert rl.acquire(blocking=False)
+        for c in clients:
+            c.delete(lock_key(name))
+        with pytest.raises(kata.LockNotOwnedError):
+            rl.release()
+
+    def test_release_spares_another_holder(self, kata: Any, clients: list[redis.Redis],
+                                           name: str) -> None:
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False)
+        clients[0].set(lock_key(name), "someone-else-0123456789abcdef", px=5000)
+        rl.release()
+        assert raw(clients[0], lock_key(name)) == "someone-else-0123456789abcdef"
+
+    def test_validity_too_short_fails(self, kata: Any, clients: list[redis.Redis],
+                                      name: str) -> None:
+        # ttl 2 ms: drift alone (1% of ttl + 2 ms) exceeds it, so validity is never positive.
+        rl = kata.Redlock(clients, name, ttl=0.002)
+        assert rl.acquire(blocking=False) is False, (
+            "with ttl=0.002 the validity ttl - elapsed - drift is negative: the lock may "
+            "already be gone, so acquire() must fail"
+        )
+        assert holders(clients, name) == [None] * 3
+        assert rl.validity is None
+
+    def test_blocking_makes_three_attempts(self, kata: Any, clients: list[redis.Redis],
+                                           name: str) -> None:
+        for c in clients[:2]:
+            assert kata.RedisLock(c, name).acquire(blocking=False)
+        logs = [record(c) for c in clients]
+        rl = kata.Redlock(clients, name)
+        got, elapsed = timed(rl.acquire)
+        attempts = max(log.names().count("SET") for log in logs)
+        assert got is False
+        assert attempts == 3, f"blocking acquire() without timeout made {attempts} attempts, not 3"
+        assert elapsed < 1.5, f"3 attempts with pauses of at most 0.2 s took {elapsed:.2f} s"
+        for log in logs:
+            log.clear()
+        got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        attempts = max(log.names().count("SET") for log in logs)
+        assert got is False and attempts == 1 and elapsed < 0.5, (
+            f"acquire(blocking=False) made {attempts} attempts in {elapsed:.2f} s, not 1"
+        )
+
+    def test_blocking_timeout_bounds_attempts(self, kata: Any, clients: list[redis.Redis],
+                                              name: str) -> None:
+        for c in clients[:2]:
+            assert kata.RedisLock(c, name, ttl=3.0).acquire(blocking=False)
+        logs = [record(c) for c in clients]
+        rl = kata.Redlock(clients, name)
+        got, elapsed = timed(lambda: rl.acquire(timeout=0.5))
+        attempts = max(log.names().count("SET") for log in logs)
+        assert got is False
+        assert elapsed < 1.5, f"acquire(timeout=0.5) returned after {elapsed:.2f} s"
+        assert attempts >= 2, f"acquire(timeout=0.5) made {attempts} attempt(s): retry until 0.5 s"
+
+    def test_blocking_acquires_when_freed(self, kata: Any, clients: list[redis.Redis],
+                                          name: str) -> None:
+        others = [kata.RedisLock(c, name) for c in clients[:2]]
+        for lock in others:
+            assert lock.acquire(blocking=False)
+        releaser = threading.Timer(0.1, others[0].release)
+        releaser.start()
+        rl = kata.Redlock(clients, name)
+        try:
+            got = rl.acquire(timeout=3.0)
+        finally:
+            releaser.join(timeout=5)
+        assert got is True, "a quorum became free at 0.1 s, yet acquire(timeout=3) failed"
+        rl.release()
+
+    def test_context_manager(self, kata: Any, clients: list[redis.Redis], name: str) -> None:
+        rl = kata.Redlock(clients, name)
+        with rl:
+            assert None not in holders(clients, name), "inside `with`: held on every server"
+        assert holders(clients, name) == [None] * 3, "after `with`: released everywhere"
+        with pytest.raises(kata.LockNotOwnedError), rl:  # noqa: PT012
+            for c in clients:
+                c.delete(lock_key(name))
+        with pytest.raises(KeyError), rl:  # noqa: PT012
+            for c in clients:
+                c.delete(lock_key(name))
+            raise KeyError("boom")
+        for c in clients[:2]:
+            assert kata.RedisLock(c, name).acquire(blocking=False)
+        ran = []
+        with pytest.raises(kata.LockError), rl:  # noqa: PT012
+            ran.append(True)
+        assert not ran, "the with-block ran without the lock"
+
+    @pytest.mark.parametrize("ttl", [0, -1.0, math.nan, math.inf])
+    def test_bad_ttl(self, kata: Any, redis_backend: RedisBackend, ttl: float) -> None:
+        with pytest.raises(ValueError, match="ttl"):
+            kata.Redlock([redis_backend.client()], redis_backend.key("r"), ttl=ttl)
+
+    def test_bad_clients_and_name(self, kata: Any, redis_backend: RedisBackend) -> None:
+        with pytest.raises(ValueError, match="clients"):
+            kata.Redlock([], redis_backend.key("r"))
+        with pytest.raises(ValueError, match="name"):
+            kata.Redlock([redis_backend.client()], "")
+        with pytest.raises(TypeError, match="name"):
+            kata.Redlock([redis_backend.client()], 7)
