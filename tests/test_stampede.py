@@ -1,0 +1,873 @@
+"""Kata 8, `stampede`: single-flight, XFetch early recomputation, a Redis stampede cache.
+
+Concurrency tests use real threads released together by a Barrier. Where a test needs
+"every other caller is already waiting", the function under test blocks until the test
+has seen every caller thread inside the module under test (its frames are on the thread's
+stack) and standing still, then a short grace period: a correct implementation always
+shares, and one that does not share runs the function once per caller. Every wait is
+bounded; a caller still blocked at the bound fails the test instead of hanging it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from tests.support.clock import FakeClock
+from tests.support.redis_backends import RedisBackend
+from tests.support.targets import load
+
+KATA = "stampede"
+
+CALLERS = 16
+BOUND = 5.0  # seconds: the longest any test waits for anything
+TINY = math.ulp(0.0)  # the smallest positive float
+
+
+class Boom(Exception):
+    """The failure a test's function raises on purpose."""
+
+
+# --- threads ------------------------------------------------------------------------------
+
+
+class Callers:
+    """``n`` threads that wait on one Barrier, then each run ``call(i)`` once.
+
+    Outcomes land in ``results[i]`` or ``errors[i]``. ``join()`` fails the test if any
+    thread is still blocked after the bound (they are daemons, so a hung one cannot hang
+    the run).
+    """
+
+    def __init__(self, n: int, call: Callable[[int], Any]) -> None:
+        self.call = call
+        self.barrier = threading.Barrier(n)
+        self.results: list[Any] = [None] * n
+        self.errors: list[BaseException | None] = [None] * n
+        self.returned = 0
+        self.changed = threading.Condition()
+        self.threads = [
+            threading.Thread(target=self._run, args=(i,), name=f"caller-{i}", daemon=True)
+            for i in range(n)
+        ]
+
+    def _run(self, i: int) -> None:
+        try:
+            self.barrier.wait(BOUND)
+            self.results[i] = self.call(i)
+        except BaseException as exc:
+            self.errors[i] = exc
+        finally:
+            with self.changed:
+                self.returned += 1
+                self.changed.notify_all()
+
+    def start(self) -> Callers:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def wait_for(self, event: threading.Event, what: str) -> None:
+        """Wait until ``event`` is set; re-raise at once a caller's unexpected error."""
+        deadline = time.monotonic() + BOUND
+        while not event.wait(0.01):
+            self.raise_first_error()
+            assert time.monotonic() < deadline, f"{what} did not happen within {BOUND} s"
+
+    def join(self, what: str, bound: float = BOUND) -> None:
+        deadline = time.monotonic() + bound
+        for t in self.threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+        hung = [t.name for t in self.threads if t.is_alive()]
+        assert not hung, f"{len(hung)} caller(s) still blocked after {bound} s: {what}"
+
+    def raise_first_error(self) -> None:
+        for exc in self.errors:
+            if exc is not None:
+                raise exc
+
+
+def _stack_in(frame: Any, filename: str) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename == filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def settle(threads: list[threading.Thread], module: ModuleType, grace: float = 0.1) -> None:
+    """Return once every live thread is inside ``module`` and standing still (blocked).
+
+    Bounded: after BOUND seconds it returns anyway and lets the test's assertions speak.
+    """
+    filename = module.__file__
+    deadline = time.monotonic() + BOUND
+    previous: dict[int, tuple[Any, int]] = {}
+    still = 0
+    while time.monotonic() < deadline and still < 3:
+        frames = sys._current_frames()
+        now: dict[int, tuple[Any, int]] = {}
+        inside = True
+        for t in threads:
+            frame = frames.get(t.ident) if t.ident is not None else None
+            if frame is None:
+                continue  # finished
+            inside = inside and _stack_in(frame, filename or "")
+            now[t.ident or 0] = (frame.f_code, frame.f_lineno)
+        still = still + 1 if inside and now == previous else 0
+        previous = now
+        time.sleep(0.01)
+    time.sleep(grace)
+
+
+def within(seconds: float, fn: Callable[[], Any], what: str) -> Any:
+    """``fn()`` in a daemon thread; fail if it has not returned after ``seconds``."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:
+            box["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), f"{what}: still blocked after {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.n = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        with self._lock:
+            self.n += 1
+            return self.n
+
+
+# --- Part 1: SingleFlight -------------------------------------------------------------------
+
+
+@pytest.mark.part(1)
+class TestPart1SingleFlight:
+    def _shared_round(
+        self, kata: ModuleType, outcome: Callable[[int], Any]
+    ) -> tuple[Any, Callers, Counter]:
+        """CALLERS threads call do("k", fn) at once; fn blocks until all of them are in."""
+        flight = kata.SingleFlight()
+        runs, entered, release = Counter(), threading.Event(), threading.Event()
+
+        def fn() -> Any:
+            n = runs()
+            entered.set()
+            release.wait(BOUND)
+            return outcome(n)
+
+        callers = Callers(CALLERS, lambda i: flight.do("k", fn)).start()
+        callers.wait_for(entered, "fn being called by one of the concurrent do() calls")
+        settle(callers.threads, kata)
+        release.set()
+        return flight, callers, runs
+
+    def test_concurrent_callers_share_one_execution_and_the_same_object(
+        self, kata: ModuleType
+    ) -> None:
+        _, callers, runs = self._shared_round(kata, lambda n: object())
+        callers.join("do() did not return after fn finished")
+        callers.raise_first_error()
+        assert runs.n == 1, (
+            f"fn ran {runs.n} times for {CALLERS} concurrent do('k', fn) calls; "
+            "callers arriving while it runs must wait for that one execution"
+        )
+        first = callers.results[0]
+        shared = sum(result is first for result in callers.results)
+        assert shared == CALLERS, (
+            f"only {shared} of {CALLERS} callers got the very object fn returned "
+            "(identity, not a copy)"
+        )
+
+    def test_exception_reaches_every_waiter_and_is_not_remembered(self, kata: ModuleType) -> None:
+        def fail(n: int) -> Any:
+            raise Boom(f"boom {n}")
+
+        flight, callers, runs = self._shared_round(kata, fail)
+        callers.join("waiters hang when the call they wait for raises")
+        assert runs.n == 1, f"fn ran {runs.n} times for {CALLERS} concurrent callers, want 1"
+        for i, (result, exc) in enumerate(zip(callers.results, callers.errors, strict=True)):
+            assert isinstance(exc, Boom) and str(exc) == "boom 1", (
+                f"caller {i} got {result!r} / {exc!r}; every caller must raise fn's "
+                "exception Boom('boom 1')"
+            )
+        got = within(BOUND, lambda: flight.do("k", lambda: "again"), "do() after a failure")
+        assert got == "again", f"do() after the failed round returned {got!r}, want fn's 'again'"
+
+    def test_a_failed_call_is_not_remembered(self, kata: ModuleType) -> None:
+        flight = kata.SingleFlight()
+
+        def fail() -> int:
+            raise Boom("first")
+
+        with pytest.raises(Boom, match="first"):
+            flight.do("k", fail)
+        assert flight.do("k", lambda: 42) == 42, "the next do() after a failure must run fn"
+
+    def test_next_call_after_a_shared_round_runs_again(self, kata: ModuleType) -> None:
+        flight = kata.SingleFlight()
+        runs, entered, release = Counter(), threading.Event(), threading.Event()
+
+        def slow() -> str:
+            runs()
+            entered.set()
+            release.wait(BOUND)
+            return "first round"
+
+        callers = Callers(4, lambda i: flight.do("k", slow)).start()
+        callers.wait_for(entered, "fn being called")
+        settle(callers.threads, kata)
+        release.set()
+        callers.join("do() did not return after fn finished")
+        callers.raise_first_error()
+        got = flight.do("k", lambda: "second round")
+        assert got == "second round", (
+            f"do('k', fn) after the shared call finished returned {got!r}: results must "
+            "not be cached, only shared while in flight"
+        )
+
+    @given(
+        calls=st.lists(
+            st.tuples(
+                st.sampled_from(["a", "b", 1, ("t", 2), None]),
+                st.one_of(st.none(), st.integers(), st.text(max_size=3), st.just(Boom)),
+            ),
+            max_size=12,
+        )
+    )
+    def test_sequential_calls_behave_like_plain_calls(
+        self, kata: ModuleType, calls: list[tuple[Any, Any]]
+    ) -> None:
+        flight = kata.SingleFlight()
+        for step, (key, outcome) in enumerate(calls):
+            ran: list[int] = []
+
+            def fn(step: int = step, outcome: Any = outcome, ran: list[int] = ran) -> Any:
+                ran.append(step)
+                if outcome is Boom:
+                    raise Boom(f"step {step}")
+                return outcome
+
+            note(f"do({key!r}, fn -> {'raise Boom' if outcome is Boom else repr(outcome)})")
+            if outcome is Boom:
+                with pytest.raises(Boom, match=f"step {step}"):
+                    flight.do(key, fn)
+            else:
+                got = flight.do(key, fn)
+                assert got == outcome, f"do({key!r}, fn) returned {got!r}, fn returned {outcome!r}"
+            assert ran == [step], f"do({key!r}, fn) with nothing in flight must run fn once"
+
+    def test_different_keys_run_in_parallel(self, kata: ModuleType) -> None:
+        flight = kata.SingleFlight()
+        started = {"a": threading.Event(), "b": threading.Event()}
+
+        def fn_for(key: str, other: str) -> Callable[[], str]:
+            def fn() -> str:
+                started[key].set()
+                if not started[other].wait(BOUND):
+                    return f"{key}: fn for {other!r} never started while mine ran"
+                return key
+
+            return fn
+
+        fns = [fn_for("a", "b"), fn_for("b", "a")]
+        callers = Callers(2, lambda i: flight.do("ab"[i], fns[i])).start()
+        callers.join("calls for different keys block each other")
+        callers.raise_first_error()
+        assert callers.results == ["a", "b"], (
+            f"got {callers.results!r}: calls for different keys must run at the same time"
+        )
+
+    def test_bad_arguments(self, kata: ModuleType) -> None:
+        flight = kata.SingleFlight()
+        with pytest.raises(TypeError, match="fn"):
+            flight.do("k", 42)
+        with pytest.raises(TypeError, match="key"):
+            flight.do(["not", "hashable"], lambda: 1)
+        assert flight.do("k", lambda: 1) == 1, "a rejected call must leave no trace"
+
+
+# --- Part 2: should_recompute_early ----------------------------------------------------------
+
+
+def xfetch(expiry: float, delta: float, beta: float, now: float, rand: float) -> bool:
+    return now - delta * beta * math.log(rand) >= expiry
+
+
+def clear_of_the_edge(expiry: float, delta: float, beta: float, now: float, rand: float) -> bool:
+    """False when rounding could tip a rearranged (equivalent) formula the other way."""
+    shift = delta * beta * math.log(rand)
+    if shift == 0:
+        return True  # now >= expiry exactly, however the formula is written
+    scale = max(1.0, abs(now), abs(expiry), abs(shift))
+    return abs(now - shift - expiry) > 1e-9 * scale
+
+
+times = st.floats(min_value=0, max_value=2e9, allow_nan=False)
+offsets = st.floats(min_value=-1e4, max_value=1e3, allow_nan=False)  # now - expiry
+deltas = st.one_of(st.just(0.0), st.floats(min_value=0, max_value=1e3, allow_nan=False))
+betas = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(min_value=0, max_value=10))
+rands = st.one_of(
+    st.sampled_from([1.0, 0.5, 1e-300, TINY]),
+    st.floats(min_value=0, max_value=1, exclude_min=True),
+)
+
+
+@pytest.mark.part(2)
+class TestPart2ShouldRecomputeEarly:
+    @given(expiry=times, offset=offsets, delta=deltas, beta=betas, rand=rands)
+    def test_matches_the_xfetch_formula(
+        self, kata: ModuleType, expiry: float, offset: float, delta: float, beta: float,
+        rand: float,
+    ) -> None:
+        now = expiry + offset
+        got = kata.should_recompute_early(expiry, delta, beta, now, rand)
+        want = xfetch(expiry, delta, beta, now, rand)
+        assert isinstance(got, bool), f"returned {got!r}, want a bool"
+        if clear_of_the_edge(expiry, delta, beta, now, rand):
+            assert got == want, (
+                f"should_recompute_early(expiry={expiry!r}, delta={delta!r}, beta={beta!r}, "
+                f"now={now!r}, rand={rand!r}) returned {got}, want {want}: "
+                f"now - delta*beta*log(rand) = {now - delta * beta * math.log(rand)!r}"
+            )
+
+    @given(expiry=times, offset=offsets, delta=deltas, beta=betas)
+    def test_rand_one_is_a_plain_expiry_check(
+        self, kata: ModuleType, expiry: float, offset: float, delta: float, beta: float
+    ) -> None:
+        now = expiry + offset
+        got = kata.should_recompute_early(expiry, delta, beta, now, 1.0)
+        assert got == (now >= expiry), (
+            f"rand=1.0 (log 0): want now >= expiry = {now >= expiry}, got {got} "
+            f"(expiry={expiry!r}, now={now!r})"
+        )
+
+    @given(expiry=times, offset=offsets, delta=deltas, rand=rands)
+    def test_beta_zero_is_a_plain_expiry_check(
+        self, kata: ModuleType, expiry: float, offset: float, delta: float, rand: float
+    ) -> None:
+        now = expiry + offset
+        got = kata.should_recompute_early(expiry, delta, 0.0, now, rand)
+        assert got == (now >= expiry), (
+            f"beta=0: want now >= expiry = {now >= expiry}, got {got} "
+            f"(expiry={expiry!r}, now={now!r}, delta={delta!r}, rand={rand!r})"
+        )
+
+    @given(expiry=times, delta=deltas, beta=betas, rand=rands)
+    def test_at_or_after_expiry_always_recompute(
+        self, kata: ModuleType, expiry: float, delta: float, beta: float, rand: float
+    ) -> None:
+        for now in (expiry, expiry + 0.001, expiry + 1e6):
+            assert kata.should_recompute_early(expiry, delta, beta, now, rand) is True, (
+                f"now={now!r} >= expiry={expiry!r}: an expired entry must be recomputed"
+            )
+
+    @given(expiry=times, offset=offsets, delta=deltas, b1=betas, b2=betas, r1=rands, r2=rands)
+    def test_larger_beta_or_smaller_rand_recomputes_earlier(
+        self, kata: ModuleType, expiry: float, offset: float, delta: float,
+        b1: float, b2: float, r1: float, r2: float,
+    ) -> None:
+        now = expiry + offset
+        (b1, b2), (r1, r2) = sorted((b1, b2)), sorted((r1, r2), reverse=True)
+        if kata.should_recompute_early(expiry, delta, b1, now, r1):
+            assert kata.should_recompute_early(expiry, delta, b2, now, r2), (
+                f"True with beta={b1!r}, rand={r1!r} but False with the larger beta={b2!r} "
+                f"and smaller rand={r2!r} (expiry={expiry!r}, now={now!r}, delta={delta!r})"
+            )
+
+    def test_examples(self, kata: ModuleType) -> None:
+        early = kata.should_recompute_early
+        r = math.exp(-2)  # -log(r) is 2 (give or take a rounding)
+        # 10 s before expiry, delta 2 s: the window is 2 * beta * 2 = 4 beta seconds.
+        assert early(1010.0, 2.0, 1.0, 1000.0, r) is False, "4 s window, 10 s left: too soon"
+        assert early(1010.0, 2.0, 3.0, 1000.0, r) is True, "beta=3: 12 s window, 10 s left"
+        assert early(1010.0, 2.0, 1.0, 1007.0, r) is True, "4 s window, 3 s left"
+        assert early(1010.0, 2.0, 1.0, 1000.0, 1e-300) is True, "a tiny rand: far earlier"
+        assert early(1010.0, 2.0, 1.0, 1009.999, 1.0) is False, "rand=1: only at expiry"
+        assert early(1010.0, 2.0, 1.0, 1010.0, 1.0) is True, "now == expiry is expired"
+
+    @pytest.mark.parametrize("rand", [0.0, -0.0, -0.5, 1.0000001, 2.0, math.nan, math.inf])
+    def test_rand_outside_zero_one_is_rejected(self, kata: ModuleType, rand: float) -> None:
+        with pytest.raises(ValueError, match="rand"):
+            kata.should_recompute_early(1010.0, 2.0, 1.0, 1000.0, rand)
+
+    @pytest.mark.parametrize(
+        ("name", "args"),
+        [
+            ("delta", (1010.0, -1.0, 1.0, 1000.0, 0.5)),
+            ("delta", (1010.0, math.nan, 1.0, 1000.0, 0.5)),
+            ("beta", (1010.0, 2.0, -0.1, 1000.0, 0.5)),
+            ("beta", (1010.0, 2.0, math.inf, 1000.0, 0.5)),
+            ("expiry", (math.nan, 2.0, 1.0, 1000.0, 0.5)),
+            ("now", (1010.0, 2.0, 1.0, math.nan, 0.5)),
+        ],
+    )
+    def test_out_of_range_arguments_are_rejected(
+        self, kata: ModuleType, name: str, args: tuple[float, ...]
+    ) -> None:
+        with pytest.raises(ValueError, match=rf"\b{name}\b"):
+            kata.should_recompute_early(*args)
+
+    @pytest.mark.parametrize("position", range(5))
+    def test_non_numbers_are_rejected(self, kata: ModuleType, position: int) -> None:
+        names = ["expiry", "delta", "beta", "now", "rand"]
+        args: list[Any] = [1010.0, 2.0, 1.0, 1000.0, 0.5]
+        args[position] = "1"
+        with pytest.raises(TypeError, match=rf"\b{names[position]}\b"):
+            kata.should_recompute_early(*args)
+
+
+# --- Part 3: StampedeCache -------------------------------------------------------------------
+
+
+def caches(
+    kata: ModuleType, backend: RedisBackend, **options: Any
+) -> tuple[Any, Any]:
+    """Two StampedeCaches, as in two processes: one on a bytes client, one on a str client."""
+    options.setdefault("prefix", backend.key("sc"))
+    return (
+        kata.StampedeCache(backend.client(decode_responses=False), **options),
+        kata.StampedeCache(backend.client(decode_responses=True), **options),
+    )
+
+
+def must_not_compute() -> Any:
+    raise AssertionError("compute ran, but the cached value should have been returned")
+
+
+class Rand:
+    """An injectable ``rand`` the test can set."""
+
+    def __init__(self, value: float = 1.0) -> None:
+        self.value = value
+
+    def __call__(self) -> float:
+        return self.value
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+
+
+@pytest.mark.part(3)
+class TestPart3StampedeCache:
+    def test_cold_key_is_computed_once_across_clients(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        pair = caches(kata, redis_backend, ttl=60)
+        computes, entered, release = Counter(), threading.Event(), threading.Event()
+
+        def compute() -> dict[str, Any]:
+            n = computes()
+            entered.set()
+            release.wait(BOUND)
+            return {"answer": 42, "by": n}
+
+        callers = Callers(CALLERS, lambda i: pair[i % 2].get_or_compute("k", compute)).start()
+        callers.wait_for(entered, "compute being called for a cold key")
+        settle(callers.threads, kata, grace=0.3)
+        release.set()
+        callers.join("callers of a cold key did not get the winner's value")
+        callers.raise_first_error()
+        assert computes.n == 1, (
+            f"compute ran {computes.n} times for {CALLERS} concurrent callers of a cold key "
+            "(on two clients); one caller must compute while the others wait for it"
+        )
+        want = {"answer": 42, "by": 1}
+        wrong = [(i, r) for i, r in enumerate(callers.results) if r != want]
+        assert not wrong, f"callers (index, value) did not get {want!r}: {wrong!r}"
+        assert pair[1].get_or_compute("k", must_not_compute) == want
+
+    def test_near_expiry_one_caller_recomputes_and_the_others_get_stale_at_once(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        rand = Rand(1.0)
+        pair = caches(kata, redis_backend, ttl=100, clock=clock, rand=rand)
+
+        def old() -> str:
+            clock.advance(1.0)  # delta = 1 s
+            return "old"
+
+        assert pair[0].get_or_compute("k", old) == "old"
+        assert pair[1].get_or_compute("k", must_not_compute) == "old", "rand=1: a plain hit"
+        clock.advance(90.0)  # 10 s before expiry
+        rand.value = 1e-300  # -log(rand) ~ 690: every reader volunteers to recompute early
+
+        computes = Counter()
+        others = CALLERS - 1
+        seen_returned: list[int] = []
+
+        def new() -> str:
+            computes()
+            with callers.changed:  # the others must return (stale) while this runs
+                callers.changed.wait_for(lambda: callers.returned >= others, timeout=3.0)
+                seen_returned.append(callers.returned)
+            return "new"
+
+        callers = Callers(CALLERS, lambda i: pair[i % 2].get_or_compute("k", new))
+        callers.start().join("callers near expiry")
+        callers.raise_first_error()
+        assert computes.n == 1, (
+            f"compute ran {computes.n} times: near expiry exactly one caller recomputes early"
+        )
+        assert seen_returned == [others], (
+            f"only {seen_returned[0] if seen_returned else 0} of the other {others} callers "
+            "had returned while the early recompute ran; they must get the stale value at "
+            "once, not wait"
+        )
+        assert sorted(callers.results) == ["new"] + ["old"] * others, callers.results
+        rand.value = 1.0
+        assert pair[1].get_or_compute("k", must_not_compute) == "new"
+
+    def test_a_waiter_takes_over_when_the_compute_fails(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        # wait_timeout and lock_ttl are long: only a released lock lets a waiter in soon.
+        pair = caches(kata, redis_backend, ttl=60, lock_ttl=60, wait_timeout=60)
+        computes, entered, release = Counter(), threading.Event(), threading.Event()
+
+        def compute() -> str:
+            if computes() == 1:
+                entered.set()
+                release.wait(BOUND)
+                raise Boom("the first compute fails")
+            return "second try"
+
+        n = 8
+        callers = Callers(n, lambda i: pair[i % 2].get_or_compute("k", compute)).start()
+        callers.wait_for(entered, "compute being called for a cold key")
+        settle(callers.threads, kata, grace=0.3)
+        release.set()
+        callers.join(
+            "after the compute failed, the waiters must take over at once (not wait for "
+            "wait_timeout or lock_ttl)", bound=3.0,
+        )
+        failed = [i for i, e in enumerate(callers.errors) if isinstance(e, Boom)]
+        assert len(failed) == 1, f"{len(failed)} callers raised Boom; only the failing one must"
+        others = [callers.results[i] for i in range(n) if i not in failed]
+        assert others == ["second try"] * (n - 1), (
+            f"the waiters got {others!r}; one must take over, compute, and share its value"
+        )
+        assert computes.n == 2, f"compute ran {computes.n} times: want the failure + 1 take-over"
+        assert pair[0].get_or_compute("k", must_not_compute) == "second try"
+
+    def test_a_failing_compute_raises_caches_nothing_and_frees_the_key(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        first, second = caches(kata, redis_backend, ttl=60, lock_ttl=60, wait_timeout=60)
+
+        def fail() -> Any:
+            raise Boom("no value")
+
+        with pytest.raises(Boom, match="no value"):
+            first.get_or_compute("k", fail)
+        got = within(
+            3.0, lambda: second.get_or_compute("k", lambda: "fresh"),
+            "the next caller after a failed compute (is the lock still held?)",
+        )
+        assert got == "fresh", f"after a failed compute the next caller got {got!r}"
+        with pytest.raises(TypeError):
+            first.get_or_compute("j", lambda: object())  # not JSON: nothing can be stored
+        got = within(3.0, lambda: second.get_or_compute("j", lambda: 7), "after a TypeError")
+        assert got == 7
+
+    def test_no_waiter_waits_past_wait_timeout(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        pair = caches(kata, redis_backend, ttl=60, lock_ttl=60, wait_timeout=0.3)
+        entered, release = threading.Event(), threading.Event()
+
+        def stuck() -> str:
+            entered.set()
+            release.wait(BOUND + 1)
+            return "late"
+
+        leader = Callers(1, lambda i: pair[0].get_or_compute("k", stuck)).start()
+        try:
+            leader.wait_for(entered, "compute being called")
+            waiter_computes = Counter()
+
+            def mine() -> str:
+                waiter_computes()
+                return "mine"
+
+            waiters = Callers(3, lambda i: pair[i % 2].get_or_compute("k", mine)).start()
+            waiters.join(
+                "waiters must give up after wait_timeout=0.3 s and compute themselves", 3.0
+            )
+            waiters.raise_first_error()
+            assert waiters.results == ["mine"] * 3, waiters.results
+            assert waiter_computes.n >= 1
+        finally:
+            release.set()
+        leader.join("the stuck compute")
+        leader.raise_first_error()
+
+    def test_delta_is_measured_with_the_injected_clock(
+        self, kata: ModuleType, redis_client: Any, redis_backend: RedisBackend,
+        clock: FakeClock,
+    ) -> None:
+        rand = Rand(1.0)
+        cache = kata.StampedeCache(
+            redis_client, ttl=1000, beta=1.0, clock=clock, rand=rand,
+            prefix=redis_backend.key("sc"),
+        )
+
+        def slow() -> str:
+            clock.advance(5.0)  # the compute takes 5 s on the injected clock
+            return "v1"
+
+        assert cache.get_or_compute("k", slow) == "v1"  # expiry about 1000 s from now
+        rand.value = math.exp(-10)  # -log(rand) ~ 10: early window = 5 * 1 * 10 = 50 s
+        clock.set(1940.0)  # 60 s or more before expiry: not yet
+        assert cache.get_or_compute("k", must_not_compute) == "v1", (
+            "60 s before expiry with delta=5, beta=1, -log(rand)=10 (a 50 s window): "
+            "not recomputed yet"
+        )
+        clock.set(1960.0)  # 40 to 45 s before expiry: inside the window
+        got = cache.get_or_compute("k", lambda: "v2")
+        assert got == "v2", (
+            f"got {got!r}: 40-45 s before expiry with a 50 s window the caller must recompute "
+            "early; delta must be measured with the injected clock (the compute advanced it "
+            "by 5 s)"
+        )
+
+    def test_beta_scales_the_early_window(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        rand = Rand(1.0)
+        options = dict(ttl=1000, clock=clock, rand=rand, prefix=redis_backend.key("sc"))
+        client = redis_backend.client()
+        calm = kata.StampedeCache(client, beta=1.0, **options)
+        eager = kata.StampedeCache(client, beta=3.0, **options)
+
+        def slow() -> str:
+            clock.advance(5.0)
+            return "v1"
+
+        calm.get_or_compute("k", slow)
+        rand.value = math.exp(-10)
+        clock.set(1900.0)  # 100 s or more before expiry; windows: beta=1 50 s, beta=3 150 s
+        assert calm.get_or_compute("k", must_not_compute) == "v1", "beta=1: not yet"
+        assert eager.get_or_compute("k", lambda: "v2") == "v2", (
+            "beta=3 triples the early window (150 s): it must recompute 100 s before expiry"
+        )
+
+    def test_rand_zero_counts_as_the_smallest_positive_float(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        cache = kata.StampedeCache(
+            redis_backend.client(), ttl=10_000, clock=clock, rand=lambda: 0.0,
+            prefix=redis_backend.key("sc"),
+        )
+
+        def slow() -> str:
+            clock.advance(1.0)
+            return "v1"
+
+        assert cache.get_or_compute("k", slow) == "v1"
+        # -log(smallest positive float) is about 708 to 745: a window of about 745 s.
+        clock.advance(10_000 - 1_000)  # 1000 s before expiry
+        assert cache.get_or_compute("k", must_not_compute) == "v1", (
+            "rand() == 0.0 must count as the smallest positive float, "
+            "an early window of about 745 s, not 1000 s"
+        )
+        clock.advance(500)  # 500 s before expiry
+        assert cache.get_or_compute("k", lambda: "v2") == "v2", (
+            "rand() == 0.0 counts as the smallest positive float: 500 s before expiry with "
+            "delta=1, the window of about 745 s says recompute"
+        )
+
+    def test_entry_and_lock_keys_carry_ttls(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        admin = redis_backend.client()
+        cache = kata.StampedeCache(
+            redis_backend.client(), ttl=1000, lock_ttl=7, prefix=redis_backend.key("sc")
+        )
+        during: dict[str, int] = {}
+
+        def compute() -> str:
+            during.update({k: admin.pttl(k) for k in redis_backend.keys()})
+            return "v"
+
+        cache.get_or_compute("k", compute)
+        assert during, "no key held the lock in Redis while compute ran"
+        assert all(ttl > 0 for ttl in during.values()), f"keys without a TTL: {during!r}"
+        assert any(ttl <= 7_000 for ttl in during.values()), (
+            f"no key with a TTL of lock_ttl=7 s while compute ran (the lock): {during!r}"
+        )
+        after = {k: admin.pttl(k) for k in redis_backend.keys()}
+        assert after, "nothing was stored"
+        assert all(ttl > 0 for ttl in after.values()), f"keys without a TTL: {after!r}"
+        assert any(ttl > 7_000 for ttl in after.values()), f"no entry with ttl=1000 s: {after}"
+
+    @settings(max_examples=max(10, settings().max_examples // 3))
+    @given(value=json_values)
+    def test_json_values_round_trip_and_falsy_values_are_hits(
+        self, kata: ModuleType, redis_backend: RedisBackend, value: Any
+    ) -> None:
+        writer, reader = caches(kata, redis_backend, ttl=60)
+        key = f"v{threading.get_ident()}-{time.monotonic_ns()}"
+        assert writer.get_or_compute(key, lambda: value) == value
+        got = reader.get_or_compute(key, must_not_compute)
+        assert got == value, f"stored {value!r}, another client read back {got!r}"
+        assert writer.get_or_compute(key, must_not_compute) == value
+
+    def test_different_keys_and_prefixes_are_independent(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        client = redis_backend.client()
+        one = kata.StampedeCache(client, ttl=60, prefix=redis_backend.key("one"))
+        two = kata.StampedeCache(client, ttl=60, prefix=redis_backend.key("two"))
+        assert one.get_or_compute("a", lambda: 1) == 1
+        assert one.get_or_compute("b", lambda: 2) == 2
+        assert two.get_or_compute("a", lambda: 3) == 3
+        assert [one.get_or_compute(k, must_not_compute) for k in "ab"] == [1, 2]
+        assert two.get_or_compute("a", must_not_compute) == 3
+
+    @pytest.mark.parametrize(
+        ("option", "value", "error"),
+        [
+            ("ttl", 0, ValueError), ("ttl", -1.0, ValueError), ("ttl", math.nan, ValueError),
+            ("ttl", math.inf, ValueError), ("ttl", "60", TypeError),
+            ("beta", -0.5, ValueError), ("beta", math.nan, ValueError),
+            ("lock_ttl", 0, ValueError), ("lock_ttl", -1, ValueError),
+            ("wait_timeout", -1, ValueError), ("wait_timeout", math.nan, ValueError),
+        ],
+    )
+    def test_bad_options_are_rejected(
+        self, kata: ModuleType, redis_backend: RedisBackend, option: str, value: Any,
+        error: type[Exception],
+    ) -> None:
+        options: dict[str, Any] = {"ttl": 60, "prefix": redis_backend.key("sc"), option: value}
+        with pytest.raises(error, match=rf"\b{option}\b"):
+            kata.StampedeCache(redis_backend.client(), **options)
+
+    def test_bad_arguments_are_rejected(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        cache = kata.StampedeCache(redis_backend.client(), ttl=60, prefix=redis_backend.key("sc"))
+        with pytest.raises(TypeError, match="key"):
+            cache.get_or_compute(42, lambda: 1)
+        with pytest.raises(TypeError, match="compute"):
+            cache.get_or_compute("k", 42)
+        assert cache.get_or_compute("k", lambda: 1) == 1, "a rejected call must leave no trace"
+
+
+# --- Part 3, state machine: one caller at a time, against a model ---------------------------
+
+TTL = 100.0
+
+
+class StampedeMachine(RuleBasedStateMachine):
+    """Sequential get_or_compute calls (two clients, a fake clock, a settable rand) against
+    a model of XFetch. The stored expiry may be measured from the end of the compute or
+    from its start; the model follows both and keeps whichever the calls agree with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kata = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.clock = FakeClock()
+        self.rand = Rand(1.0)
+        self.version = 0
+        # key -> (value, delta, {convention: expiry})
+        self.model: dict[str, tuple[str, float, dict[str, float]]] = {}
+        self.conventions = {"expiry measured from the end of compute",
+                            "expiry measured from the start of compute"}
+        self.caches: tuple[Any, Any] = (None, None)
+        self.admin = self.backend.client()
+
+    @initialize(beta=st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+    def build(self, beta: float) -> None:
+        self.beta = beta
+        self.caches = caches(self.kata, self.backend, ttl=TTL, beta=beta, clock=self.clock,
+                             rand=self.rand)
+
+    @rule(seconds=st.sampled_from([0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 99.0, 150.0]))
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    @rule(value=st.sampled_from([1.0, 0.9, 0.5, 0.1, 1e-3, 1e-9, 0.0]))
+    def set_rand(self, value: float) -> None:
+        self.rand.value = value
+
+    @rule(key=st.sampled_from(["a", "b"]), which=st.sampled_from([0, 1]),
+          cost=st.sampled_from([0.0, 0.5, 2.0, 10.0]))
+    def get_or_compute(self, key: str, which: int, cost: float) -> None:
+        now = self.clock()
+        r = self.rand.value or TINY
+        self.version += 1
+        new_value = f"v{self.version}"
+        computed: list[bool] = []
+
+        def compute() -> str:
+            computed.append(True)
+            self.clock.advance(cost)
+            return new_value
+
+        got = self.caches[which].get_or_compute(key, compute)
+        entry = self.model.get(key)
+        predictions = {
+            c: entry is None or xfetch(entry[2][c], entry[1], self.beta, now, r)
+            for c in self.conventions
+        }
+        agreeing = {c for c, p in predictions.items() if p == bool(computed)}
+        stored = (
+            "nothing" if entry is None
+            else f"{entry[0]!r} (delta {entry[1]}, expiry {sorted(entry[2].values())})"
+        )
+        assert agreeing, (
+            f"get_or_compute({key!r}) at now={now}, rand={self.rand.value}, beta={self.beta} "
+            f"{'ran' if computed else 'did not run'} compute; with {stored} stored it "
+            f"{'should not' if computed else 'should'} have"
+        )
+        self.conventions = agreeing
+        if computed:
+            assert got == new_value, f"compute returned {new_value!r}, the call {got!r}"
+            self.model[key] = (new_value, cost, {
+                "expiry measured from the end of compute": now + cost + TTL,
+                "expiry measured from the start of compute": now + TTL,
+            })
+        else:
+            assert entry is not None
+            assert got == entry[0], f"get_or_compute({key!r}) returned {got!r}, want {entry[0]!r}"
+
+    @invariant()
+    def every_key_has_a_ttl(self) -> None:
+        no_ttl = [k for k in self.backend.keys() if self.admin.pttl(k) <= 0]
+        assert not no_ttl, f"keys without a TTL: {no_ttl}"
+
+    def teardown(self) -> None:
+        self.backend.cleanup()
+
+
+TestPart3StateMachine = pytest.mark.part(3)(StampedeMachine.TestCase)
