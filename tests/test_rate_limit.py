@@ -1,0 +1,519 @@
+"""rate_limit: four in-memory limiters (Part 1) and two Redis limiters (Part 2).
+
+Every limiter is driven next to an exact model (tests/support/rate_limit_model.py) on a
+fake clock that moves in eighths of a second, so window edges are hit exactly and every
+number is exact in binary floating point. Only the sliding counter's and the token
+bucket's ``retry_after`` can be a non-binary fraction (a division); those are compared
+within 1e-9 and, like all the others, must satisfy the exact promise: a hit at
+``clock() + retry_after`` is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from fractions import Fraction
+from types import ModuleType
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+
+from tests.support.clock import FakeClock
+from tests.support.rate_limit_model import (
+    FixedWindowModel,
+    SlidingCounterModel,
+    SlidingLogModel,
+    TokenBucketModel,
+    Verdict,
+)
+from tests.support.recording import record
+from tests.support.targets import load
+
+KATA = "rate_limit"
+
+KEYS = ["a", "b", "user:42"]
+START = Fraction(1000)  # FakeClock's start
+EIGHTH = Fraction(1, 8)
+
+
+# --- what each limiter is, for the generic tests ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to build one limiter and its model from drawn parameters."""
+
+    name: str
+    params: st.SearchStrategy[dict[str, Any]]
+    model: Callable[..., Any]
+    bound: str  # the parameter that bounds cost: "limit" or "capacity"
+    exact: bool  # retry_after is always a binary fraction here, so compare it exactly
+    redis: bool = False
+
+    def build(self, mod: ModuleType, params: dict[str, Any], clock: FakeClock,
+              client: redis.Redis | None = None, prefix: str = "") -> Any:
+        floats = {k: float(v) if isinstance(v, Fraction) else v for k, v in params.items()}
+        cls = getattr(mod, self.name)
+        if self.redis:
+            return cls(client, **floats, clock=clock, prefix=prefix)
+        return cls(**floats, clock=clock)
+
+
+def eighths(lo: int, hi: int) -> st.SearchStrategy[Fraction]:
+    return st.integers(lo, hi).map(lambda n: Fraction(n, 8))
+
+
+POWERS_OF_TWO = st.integers(-3, 2).map(lambda e: Fraction(2) ** e)
+LIMITS = st.integers(1, 6)
+
+FIXED = Spec("FixedWindowLimiter",
+             st.fixed_dictionaries({"limit": LIMITS, "window": eighths(1, 32)}),
+             FixedWindowModel, "limit", exact=True)
+LOG = Spec("SlidingWindowLogLimiter",
+           st.fixed_dictionaries({"limit": LIMITS, "window": eighths(1, 32)}),
+           SlidingLogModel, "limit", exact=True)
+COUNTER = Spec("SlidingWindowCounterLimiter",
+               st.fixed_dictionaries({"limit": st.integers(1, 8), "window": POWERS_OF_TWO}),
+               SlidingCounterModel, "limit", exact=False)
+BUCKET = Spec("TokenBucketLimiter",
+              st.fixed_dictionaries({
+                  "rate": st.sampled_from([Fraction(1, 8), Fraction(1, 2), Fraction(1),
+                                           Fraction(3), Fraction(4)]),
+                  "capacity": st.integers(1, 8)}),
+              TokenBucketModel, "capacity", exact=False)
+IN_MEMORY = [FIXED, LOG, COUNTER, BUCKET]
+
+# Redis: windows and refill times of many seconds, because the keys' TTLs run in real time
+# while the fake clock jumps; time moves in halves of a second there.
+REDIS_LOG = Spec("RedisSlidingWindowLimiter",
+                 st.fixed_dictionaries({"limit": LIMITS,
+                                        "window": st.sampled_from([16, 24, 40, 64])}),
+                 SlidingLogModel, "limit", exact=True, redis=True)
+REDIS_BUCKET = Spec("RedisTokenBucketLimiter",
+                    st.fixed_dictionaries({
+                        "rate": st.sampled_from([Fraction(1, 8), Fraction(1, 4), Fraction(1, 2),
+                                                 Fraction(1)]),
+                        "capacity": st.integers(8, 12)}),
+                    TokenBucketModel, "capacity", exact=False, redis=True)
+IN_REDIS = [REDIS_LOG, REDIS_BUCKET]
+
+
+def check(got: Any, want: Verdict, exact: bool, what: str) -> None:
+    """``got`` (a Decision) agrees with the model's verdict ``want``."""
+    assert type(got.allowed) is bool, f"{what}: allowed must be a bool, got {got.allowed!r}"
+    assert type(got.remaining) is int, f"{what}: remaining must be an int, got {got.remaining!r}"
+    assert isinstance(got.retry_after, int | float) and not isinstance(got.retry_after, bool), (
+        f"{what}: retry_after must be a float, got {got.retry_after!r}")
+    assert (got.allowed, got.remaining) == (want.allowed, want.remaining), (
+        f"{what} returned {got}, expected {want}")
+    if want.allowed:
+        assert got.retry_after == 0, f"{what} was allowed, so retry_after must be 0: {got}"
+    elif exact:
+        assert got.retry_after == float(want.retry_after), f"{what} returned {got}, expected {want}"
+    else:
+        assert math.isclose(got.retry_after, want.retry_after, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{what} returned {got}, expected {want}")
+
+
+# --- Part 1: the limiters against their models -----------------------------------------
+
+
+class LimiterMachine(RuleBasedStateMachine):
+    """One limiter and its model take the same hits at the same (exact) times."""
+
+    spec: Spec
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mod = load(KATA)
+        self.clock = FakeClock()
+        self.now = START
+
+    @initialize(params=st.data())
+    def build(self, params: st.DataObject) -> None:
+        drawn = params.draw(self.spec.params, label="parameters")
+        self.limiter = self.spec.build(self.mod, drawn, self.clock)
+        self.model = self.spec.model(**drawn)
+        self.most = drawn[self.spec.bound]
+
+    @rule(eighths=st.one_of(st.integers(0, 16), st.integers(17, 800)))
+    def advance(self, eighths: int) -> None:
+        self.now += Fraction(eighths, 8)
+        self.clock.set(float(self.now))
+
+    @rule(key=st.sampled_from(KEYS), data=st.data())
+    def hit(self, key: str, data: st.DataObject) -> None:
+        cost = data.draw(st.integers(1, self.most), label="cost")
+        got = self.limiter.hit(key, cost)
+        want = self.model.hit(self.now, key, cost)
+        check(got, want, self.spec.exact,
+              f"at t={self.clock()!r}: hit({key!r}, cost={cost}) (model: {self.model})")
+
+    @rule(bad=st.sampled_from([("a", 0), ("a", -1), ("a", True), ("a", 1.0), (b"a", 1),
+                               (None, 1)]))
+    def bad_hit(self, bad: tuple[Any, Any]) -> None:
+        # Rejected at once; the following hits show that nothing was consumed.
+        with pytest.raises((TypeError, ValueError)):
+            self.limiter.hit(*bad)
+        with pytest.raises(ValueError, match="cost"):
+            self.limiter.hit("a", self.most + 1)
+
+
+def machine(spec: Spec) -> Any:
+    cls = type(f"{spec.name}Machine", (LimiterMachine,), {"spec": spec})
+    return pytest.mark.part(1)(cls.TestCase)
+
+
+TestFixedWindowAgainstModel = machine(FIXED)
+TestSlidingWindowLogAgainstModel = machine(LOG)
+TestSlidingWindowCounterAgainstModel = machine(COUNTER)
+TestTokenBucketAgainstModel = machine(BUCKET)
+
+
+def replay_then_retry(make: Callable[[FakeClock], Any], model: Any, most: int, exact: bool,
+                      steps: list[tuple[int, str, int]], cost: int, step: Fraction) -> None:
+    """Replay ``steps`` against a limiter and the model, then check the retry_after promise.
+
+    After the history, key "a" is hit with ``cost`` until denied. The denial's retry_after
+    must be exact: a hit at exactly ``clock() + retry_after`` is allowed, and on a twin
+    limiter that saw the same hits, the same hit a little sooner is still denied.
+    """
+    clock, twin_clock = FakeClock(), FakeClock()
+    limiter, twin = make(clock), make(twin_clock)
+    now = START
+
+    def both(key: str, c: int) -> Any:
+        clock.set(float(now))
+        twin_clock.set(float(now))
+        twin.hit(key, c)
+        got, want = limiter.hit(key, c), model.hit(now, key, c)
+        check(got, want, exact, f"at t={clock()!r}: hit({key!r}, cost={c}) (model: {model})")
+        return got
+
+    for ticks, key, c in steps:
+        now += ticks * step
+        both(key, c)
+    for _ in range(most + 1):
+        got = both("a", cost)
+        if not got.allowed:
+            break
+    else:
+        raise AssertionError(f"{most + 1} hits of cost {cost} at one instant were all allowed")
+    what = f"at t={clock()!r}: hit('a', cost={cost}) returned {got}"
+    wait = got.retry_after
+    assert wait > 0, f"{what}: denied, so retry_after must be > 0"
+    sooner = clock() + wait * (1 - 1e-6)
+    twin_clock.set(sooner)
+    early = twin.hit("a", cost)
+    assert not early.allowed, (
+        f"{what}, but the same hit was already allowed at t={sooner!r}: "
+        "retry_after is too long")
+    clock.advance(wait)
+    again = limiter.hit("a", cost)
+    assert again.allowed and again.retry_after == 0, (
+        f"{what}, but the same hit at t={clock()!r} (nothing else arrived) returned {again}")
+
+
+def history(most: int, ticks: int = 24) -> st.SearchStrategy[list[tuple[int, str, int]]]:
+    return st.lists(st.tuples(st.integers(0, ticks), st.sampled_from(KEYS),
+                              st.integers(1, most)), max_size=20)
+
+
+@pytest.mark.part(1)
+@pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+@given(data=st.data())
+def test_waiting_exactly_retry_after_is_enough_and_needed(spec: Spec, data: st.DataObject) -> None:
+    mod = load(KATA)
+    params = data.draw(spec.params, label="parameters")
+    most = params[spec.bound]
+    steps = data.draw(history(most), label="hits (eighths of a second since the last, key, cost)")
+    cost = data.draw(st.integers(1, most), label="cost of the denied hit")
+    replay_then_retry(lambda clock: spec.build(mod, params, clock), spec.model(**params), most,
+                      spec.exact, steps, cost, EIGHTH)
+
+
+# --- Part 1: hand-picked edges, readable as examples -----------------------------------
+
+
+@pytest.mark.part(1)
+class TestPart1Edges:
+    def test_fixed_windows_are_aligned_on_multiples_of_window(self, kata: Any,
+                                                               clock: FakeClock) -> None:
+        clock.set(1005.0)  # inside [1000, 1010), not at its start
+        limiter = kata.FixedWindowLimiter(2, 10, clock=clock)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+        clock.set(1009.5)
+        assert limiter.hit("k") == kata.Decision(False, 0, 0.5), "the window ends at 1010"
+        clock.set(1010.0)
+        assert limiter.hit("k") == kata.Decision(True, 1, 0.0), "a new window starts at 1010"
+
+    def test_sliding_log_counts_the_half_open_interval(self, kata: Any,
+                                                       clock: FakeClock) -> None:
+        limiter = kata.SlidingWindowLogLimiter(1, 4, clock=clock)
+        assert limiter.hit("k").allowed
+        clock.advance(3.875)
+        assert limiter.hit("k") == kata.Decision(False, 0, 0.125)
+        clock.advance(0.125)  # t - window == the first hit's time: it is outside (t - w, t]
+        assert limiter.hit("k") == kata.Decision(True, 0, 0.0)
+
+    def test_sliding_counter_weights_the_previous_window(self, kata: Any,
+                                                         clock: FakeClock) -> None:
+        limiter = kata.SlidingWindowCounterLimiter(8, 1, clock=clock)
+        assert limiter.hit("k", 8) == kata.Decision(True, 0, 0.0)  # window [1000, 1001)
+        clock.set(1001.5)  # half of the previous window is still inside: estimate 4
+        assert limiter.hit("k", 3) == kata.Decision(True, 1, 0.0)  # 4 + 3 <= 8
+        # 4 + 3 + 2 > 8; at 1001.625 the estimate is 8 * 3/8 + 3 = 6, and 6 + 2 <= 8
+        assert limiter.hit("k", 2) == kata.Decision(False, 1, 0.125)
+        clock.advance(0.125)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+
+    def test_token_bucket_refills_fractions_and_caps_at_capacity(self, kata: Any,
+                                                                  clock: FakeClock) -> None:
+        limiter = kata.TokenBucketLimiter(0.5, 4, clock=clock)
+        assert limiter.hit("k", 4) == kata.Decision(True, 0, 0.0)
+        clock.advance(1)  # half a token
+        assert limiter.hit("k") == kata.Decision(False, 0, 1.0)
+        clock.advance(1)  # a whole token, from two halves
+        assert limiter.hit("k") == kata.Decision(True, 0, 0.0)
+        clock.advance(10_000)  # a long idle fills the bucket, and no more
+        assert limiter.hit("k") == kata.Decision(True, 3, 0.0)
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_keys_have_independent_budgets(self, kata: Any, clock: FakeClock,
+                                           spec: Spec) -> None:
+        params = {"limit": 3, "window": 8} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
+        limiter = spec.build(kata, params, clock)
+        assert limiter.hit("a", 3).allowed
+        assert not limiter.hit("a").allowed
+        assert limiter.hit("b", 2) == kata.Decision(True, 1, 0.0), "key 'b' has its own budget"
+        assert limiter.hit() == kata.Decision(True, 2, 0.0), "the default key has its own too"
+
+
+@pytest.mark.part(1)
+class TestPart1Decision:
+    def test_decision_is_a_frozen_dataclass_of_three_fields(self, kata: Any,
+                                                           clock: FakeClock) -> None:
+        assert dataclasses.is_dataclass(kata.Decision)
+        names = [f.name for f in dataclasses.fields(kata.Decision)]
+        assert names == ["allowed", "remaining", "retry_after"]
+        decision = kata.Decision(False, 2, 1.5)
+        assert (decision.allowed, decision.remaining, decision.retry_after) == (False, 2, 1.5)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            decision.allowed = True
+        assert decision == kata.Decision(allowed=False, remaining=2, retry_after=1.5)
+        assert kata.FixedWindowLimiter(1, 1, clock=clock).hit() == kata.Decision(True, 0, 0.0)
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_hit_returns_a_decision(self, kata: Any, clock: FakeClock, spec: Spec) -> None:
+        params = {"limit": 1, "window": 1} if spec.bound == "limit" else {"rate": 1, "capacity": 1}
+        limiter = spec.build(kata, params, clock)
+        assert limiter.hit() == kata.Decision(True, 0, 0.0)
+        denied = limiter.hit()
+        assert isinstance(denied, kata.Decision) and not denied.allowed
+
+
+BAD_COUNTS = [("3", TypeError), (None, TypeError), (True, TypeError), (2.5, TypeError),
+              (0, ValueError), (-1, ValueError)]
+BAD_DURATIONS = [("1", TypeError), (None, TypeError), (True, TypeError), (0, ValueError),
+                 (-1.0, ValueError), (math.nan, ValueError), (math.inf, ValueError)]
+NOT_FINITE_COUNTS = [math.nan, math.inf]
+
+
+def constructor_cases(specs: list[Spec]) -> list[Any]:
+    cases = []
+    for spec in specs:
+        good = {"limit": 3, "window": 10} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
+        count, duration = ("limit", "window") if spec.bound == "limit" else ("capacity", "rate")
+        for value, error in BAD_COUNTS:
+            cases.append(pytest.param(spec, {**good, count: value}, count, error,
+                                      id=f"{spec.name}-{count}={value!r}"))
+        for value in NOT_FINITE_COUNTS:
+            cases.append(pytest.param(spec, {**good, count: value}, count, (TypeError, ValueError),
+                                      id=f"{spec.name}-{count}={value!r}"))
+        for value, error in BAD_DURATIONS:
+            cases.append(pytest.param(spec, {**good, duration: value}, duration, error,
+                                      id=f"{spec.name}-{duration}={value!r}"))
+    return cases
+
+
+@pytest.mark.part(1)
+class TestPart1BadInput:
+    @pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_MEMORY))
+    def test_constructor_rejects(self, kata: Any, clock: FakeClock, spec: Spec,
+                                 params: dict[str, Any], name: str, error: Any) -> None:
+        with pytest.raises(error, match=name):
+            getattr(kata, spec.name)(**params, clock=clock)
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_hit_rejects_bad_cost_and_key_and_consumes_nothing(
+        self, kata: Any, clock: FakeClock, spec: Spec
+    ) -> None:
+        params = {"limit": 3, "window": 8} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
+        limiter = spec.build(kata, params, clock)
+        for cost, error in [(0, ValueError), (-2, ValueError), (4, ValueError),
+                            (True, TypeError), (1.0, TypeError), ("1", TypeError)]:
+            with pytest.raises(error, match="cost"):
+                limiter.hit("k", cost)
+        for key in [None, 7, b"k"]:
+            with pytest.raises(TypeError, match="key"):
+                limiter.hit(key)
+        assert limiter.hit("k", 3) == kata.Decision(True, 0, 0.0), "a rejected call consumed budget"
+
+
+# --- Part 2: Redis ---------------------------------------------------------------------
+
+_prefixes = itertools.count()
+
+
+def redis_examples() -> int:
+    return max(5, settings().max_examples // 6)
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize("spec", IN_REDIS, ids=lambda s: s.name)
+@settings(max_examples=redis_examples())
+@given(data=st.data())
+def test_redis_limiter_against_model(redis_backend: Any, redis_client: redis.Redis,
+                                     spec: Spec, data: st.DataObject) -> None:
+    mod = load(KATA)
+    params = data.draw(spec.params, label="parameters")
+    most = params[spec.bound]
+    steps = data.draw(history(most, ticks=40),
+                      label="hits (halves of a second since the last, key, cost)")
+    cost = data.draw(st.integers(1, most), label="cost of the denied hit")
+
+    def make(clock: FakeClock) -> Any:
+        prefix = redis_backend.key(f"rl{next(_prefixes)}")
+        return spec.build(mod, params, clock, redis_client, prefix)
+
+    replay_then_retry(make, spec.model(**params), most, spec.exact, steps, cost, Fraction(1, 2))
+
+
+def small(spec: Spec) -> dict[str, Any]:
+    return {"limit": 3, "window": 60} if spec.bound == "limit" else {"rate": 0.25, "capacity": 3}
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize("spec", IN_REDIS, ids=lambda s: s.name)
+class TestPart2Redis:
+    def test_each_decision_is_one_script_call(self, kata: Any, redis_backend: Any,
+                                              redis_client: redis.Redis, clock: FakeClock,
+                                              spec: Spec) -> None:
+        limiter = spec.build(kata, small(spec), clock, redis_client, redis_backend.key("rl"))
+        limiter.hit("warm-up")  # may load the script first
+        log = record(redis_client)
+        decisions = [limiter.hit("k", 2), limiter.hit("k", 2), limiter.hit("j"),
+                     limiter.hit("k")]
+        assert [d.allowed for d in decisions] == [True, False, True, True]
+        names = log.names()
+        assert len(names) == len(decisions) and set(names) <= {"EVALSHA", "EVAL"}, (
+            f"4 decisions sent {names}: each must be exactly one EVALSHA (or EVAL)")
+
+    def test_every_key_written_has_a_ttl(self, kata: Any, redis_backend: Any,
+                                         redis_client: redis.Redis, clock: FakeClock,
+                                         spec: Spec) -> None:
+        prefix = redis_backend.key("rl")
+        limiter = spec.build(kata, small(spec), clock, redis_client, prefix)
+        for key in ["a", "b", "c", "a", "a", "a", "b"]:
+            limiter.hit(key)
+            clock.advance(0.5)
+        keys = redis_backend.keys()
+        assert keys, "the limiter wrote nothing under its prefix"
+        for key in keys:
+            assert redis_client.pttl(key) > 0, f"key {key!r} has no TTL: it would live forever"
+        if redis_backend.kind == "fake":  # the server holds only this test's keys
+            token = redis_backend.namespace.encode()
+            stray = [k for k in redis_backend.client().keys("*") if token not in k]
+            assert not stray, f"keys written without the prefix {prefix!r}: {stray}"
+
+    def test_a_client_dying_mid_decision_leaves_no_immortal_key(
+        self, kata: Any, redis_backend: Any, clock: FakeClock, spec: Spec
+    ) -> None:
+        # The connection dies right after the n-th command reached the server, for each n.
+        for crash_after in range(1, 5):
+            client = redis_backend.client()
+            send, sent = client.execute_command, itertools.count(1)
+
+            def dying(*args: Any, _send: Any = send, _n: int = crash_after,
+                      _sent: Any = sent, **options: Any) -> Any:
+                result = _send(*args, **options)
+                if next(_sent) == _n:
+                    raise redis.ConnectionError("the client died here")
+                return result
+
+            client.execute_command = dying  # type: ignore[method-assign]
+            limiter = spec.build(kata, small(spec), clock, client,
+                                 redis_backend.key(f"crash{crash_after}"))
+            for _ in range(2):
+                with suppress(redis.ConnectionError):
+                    limiter.hit("k")
+        admin, keys = redis_backend.client(), redis_backend.keys()
+        assert keys, "the limiter wrote nothing under its prefix"
+        for key in keys:
+            assert admin.pttl(key) > 0, (
+                f"key {key!r} has no TTL after a client died mid-decision: it lives forever")
+
+    def test_threads_never_exceed_the_limit(self, kata: Any, redis_backend: Any,
+                                            clock: FakeClock, spec: Spec) -> None:
+        threads_n, hits_n, limit = 8, 50, 100
+        params = ({"limit": limit, "window": 60} if spec.bound == "limit"
+                  else {"rate": 1 / 1024, "capacity": limit})  # the clock stands still
+        prefix = redis_backend.key("rl")
+        limiters = [spec.build(kata, params, clock, redis_backend.client(), prefix)
+                    for _ in range(threads_n)]
+        barrier = threading.Barrier(threads_n)
+        allowed = [0] * threads_n
+        errors: list[BaseException] = []
+
+        def worker(i: int) -> None:
+            try:
+                barrier.wait(timeout=10)
+                for _ in range(hits_n):
+                    allowed[i] += limiters[i].hit("shared").allowed
+            except BaseException as exc:  # re-raised in the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not any(t.is_alive() for t in threads), "a worker thread hung"
+        if errors:
+            raise errors[0]
+        assert sum(allowed) == limit, (
+            f"{threads_n} threads x {hits_n} hits against a budget of {limit}: "
+            f"{sum(allowed)} were allowed")
+
+    def test_bad_input_is_rejected_before_talking_to_redis(
+        self, kata: Any, redis_backend: Any, clock: FakeClock, spec: Spec
+    ) -> None:
+        client = redis_backend.client()
+        limiter = spec.build(kata, small(spec), clock, client, redis_backend.key("rl"))
+        log = record(client)
+        for cost, error in [(0, ValueError), (4, ValueError), (True, TypeError),
+                            (1.5, TypeError)]:
+            with pytest.raises(error, match="cost"):
+                limiter.hit("k", cost)
+        with pytest.raises(TypeError, match="key"):
+            limiter.hit(b"k")
+        assert log.round_trips == 0, f"bad input still sent {log}"
+        assert limiter.hit("k", 3) == kata.Decision(True, 0, 0.0)
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_REDIS))
+def test_redis_constructor_rejects(kata: Any, redis_backend: Any, spec: Spec,
+                                   params: dict[str, Any], name: str, error: Any) -> None:
+    with pytest.raises(error, match=name):
+        getattr(kata, spec.name)(redis_backend.client(), **params,
+                                 prefix=redis_backend.key("rl"))
