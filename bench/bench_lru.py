@@ -1,0 +1,113 @@
+"""``lru`` benchmark rows: the module's LRUCache and lru_cache against their baselines.
+
+One Zipf key stream (10k keys, capacity 1000) drives every contender:
+
+- ``LRUCache``: a get-or-put mix (``get``; on a miss, ``put``), against an LRU class built
+  on ``collections.OrderedDict`` (written below, idiomatic) and ``cachetools.LRUCache``.
+- ``lru_cache``: calls of a decorated one-argument function, against CPython's
+  pure-Python ``functools`` wrapper (the module imported with ``_functools`` blocked).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from types import ModuleType
+from typing import Any
+
+import cachetools
+
+from bench.common import CAPACITY, OPS, QUICK_OPS, Row, ops_per_second, zipf_keys
+
+_MISSING = object()
+
+
+class OrderedDictLRU:
+    """The usual short answer: OrderedDict keeps the order, ``move_to_end`` refreshes it.
+
+    Its ``get`` tests membership first: on this key stream that beats ``try``/``except
+    KeyError`` (a miss raising is costly), so the baseline is the stronger of the two.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        data = self._data
+        if key not in data:
+            return default
+        data.move_to_end(key)
+        return data[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        data = self._data
+        if key in data:
+            data.move_to_end(key)
+        data[key] = value
+        if len(data) > self.capacity:
+            data.popitem(last=False)
+
+
+class CachetoolsLRU:
+    """``cachetools.LRUCache`` behind the same get/put interface."""
+
+    def __init__(self, capacity: int) -> None:
+        self._cache: cachetools.LRUCache[Hashable, Any] = cachetools.LRUCache(capacity)
+        self.get = self._cache.get
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self._cache[key] = value
+
+
+def _get_or_put(make: Callable[[int], Any], keys: list[int]) -> Callable[[], object]:
+    def run() -> object:
+        cache = make(CAPACITY)
+        get, put = cache.get, cache.put
+        for key in keys:
+            if get(key, _MISSING) is _MISSING:
+                put(key, key)
+        return cache
+
+    return run
+
+
+def _calls(decorator: Callable[..., Any], keys: list[int]) -> Callable[[], object]:
+    def run() -> object:
+        @decorator(maxsize=CAPACITY)
+        def square(n: int) -> int:
+            return n * n
+
+        for key in keys:
+            square(key)
+        return square
+
+    return run
+
+
+def _pure_python_lru_cache() -> Callable[..., Any]:
+    from test.support.import_helper import import_fresh_module
+
+    functools_py = import_fresh_module("functools", blocked=["_functools"])
+    assert functools_py is not None
+    decorator: Callable[..., Any] = functools_py.lru_cache
+    return decorator
+
+
+def rows(module: ModuleType, quick: bool = False) -> list[Row]:
+    ops = QUICK_OPS if quick else OPS
+    keys = zipf_keys(ops)
+    ours = ops_per_second(_get_or_put(module.LRUCache, keys), ops)
+    ordered = ops_per_second(_get_or_put(OrderedDictLRU, keys), ops)
+    cachetools_lru = ops_per_second(_get_or_put(CachetoolsLRU, keys), ops)
+    decorated = ops_per_second(_calls(module.lru_cache, keys), ops)
+    pure_python = ops_per_second(_calls(_pure_python_lru_cache(), keys), ops)
+    mix = f"Zipf over 10k keys, capacity {CAPACITY}, {ops:,} ops"
+    return [
+        Row("lru", "LRUCache get-or-put", ours, "ops/s", "OrderedDict LRU class", ordered,
+            target=1.0, note=mix),
+        Row("lru", "LRUCache get-or-put", ours, "ops/s", "cachetools.LRUCache",
+            cachetools_lru, target=2.0),
+        Row("lru", "lru_cache calls", decorated, "ops/s", "functools pure-Python wrapper",
+            pure_python, target=1.3),
+    ]
