@@ -1,0 +1,894 @@
+"""Tests for kata 4, ``invalidation``: dependency graph, tag generations, cache-aside.
+
+Each part has readable example tests first, then a hypothesis state machine that runs
+random operation sequences against a plain model and reports the shortest failing one.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from hypothesis import note
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from tests.support.clock import FakeClock
+from tests.support.targets import load
+
+KATA = "invalidation"
+
+MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "<MISSING>"})()
+WAIT = 5.0  # seconds: a bound on every wait in example tests (things take microseconds)
+
+
+def run_bounded(fn: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    """Run ``fn()`` in a daemon thread; fail if it does not return within ``timeout``.
+
+    Used where a bug means "never returns" (an endless loop over a cycle, a deadlock), so
+    the test fails with a message instead of hanging until the global timeout.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True, name=f"bounded: {what}")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        pytest.fail(f"{what} did not return within {timeout:.0f}s (endless loop or deadlock?)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+# ======================================================================================
+# Part 1: DependencyCache
+# ======================================================================================
+
+
+def model_closure(deps: dict[str, frozenset[str]], name: str) -> set[str]:
+    """What invalidate(name) must remove: the cached keys reachable from ``name`` by
+    following "depends on" edges backwards, ``name`` itself included if cached.
+
+    ``deps`` maps every cached key to its dependencies. Computed by growing the reached
+    set until nothing changes: slow, obviously right.
+    """
+    reached = {name}
+    grown = True
+    while grown:
+        grown = False
+        for key, key_deps in deps.items():
+            if key not in reached and key_deps & reached:
+                reached.add(key)
+                grown = True
+    return {key for key in reached if key in deps}
+
+
+@pytest.mark.part(1)
+class TestPart1Examples:
+    def test_get_set_len_contains(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        assert len(dep_cache) == 0
+        assert dep_cache.get("a") is None
+        assert dep_cache.get("a", "dflt") == "dflt"
+        dep_cache.set("a", 1)
+        dep_cache.set("n", None)
+        assert "a" in dep_cache and "n" in dep_cache and "zz" not in dep_cache
+        assert dep_cache.get("a") == 1
+        assert dep_cache.get("n", "dflt") is None, "a cached None must be returned, not default"
+        assert len(dep_cache) == 2
+
+    def test_invalidate_is_transitive(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        # The seed article's example: its EventBasedCache removes only direct dependents.
+        dep_cache.set("user:1", {"name": "Alice"}, depends_on=["users"])
+        dep_cache.set("user:1:posts", ["p1"], depends_on=["user:1"])
+        dep_cache.set("user:1:followers", ["u2"], depends_on=["user:1"])
+        dep_cache.set("feed", "...", depends_on=["user:1:posts"])
+        dep_cache.set("other", 0, depends_on=["orders"])
+        assert dep_cache.dependents("users") == {
+            "user:1", "user:1:posts", "user:1:followers", "feed"
+        }
+        removed = dep_cache.invalidate("users")
+        assert removed == {"user:1", "user:1:posts", "user:1:followers", "feed"}, (
+            "invalidate('users') must remove every entry depending on it, directly or "
+            f"through other entries; it removed {removed!r}"
+        )
+        assert "feed" not in dep_cache and dep_cache.get("other") == 0
+        assert len(dep_cache) == 1
+
+    def test_invalidate_removes_the_name_itself_if_cached(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        assert dep_cache.invalidate("a") == {"a", "b"}
+        assert dep_cache.invalidate("a") == set(), "nothing is left to remove"
+        assert dep_cache.invalidate("never-seen") == set()
+
+    def test_dependents_excludes_name_and_changes_nothing(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["b"])
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("c", 3, depends_on=["b"])
+        assert dep_cache.dependents("a") == {"b", "c"}
+        assert dep_cache.dependents("c") == set()
+        stats = dep_cache.stats()
+        assert len(dep_cache) == 3 and (stats["entries"], stats["edges"]) == (3, 3)
+
+    def test_set_replaces_dependencies(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["x", "y"])
+        dep_cache.set("a", 2, depends_on=["z"])
+        assert dep_cache.invalidate("x") == set(), (
+            "after set('a', 2, depends_on=['z']), 'a' no longer depends on 'x'"
+        )
+        assert dep_cache.get("a") == 2
+        assert dep_cache.stats()["edges"] == 1
+        assert dep_cache.invalidate("z") == {"a"}
+
+    def test_set_keeps_other_entries_edges(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("a", 3, depends_on=["x"])
+        assert dep_cache.invalidate("x") == {"a", "b"}, "b still depends on a"
+
+    def test_set_never_invalidates(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("a", 10)
+        dep_cache.set("a", 11, depends_on=["b"])
+        assert dep_cache.get("b") == 2, "set('a', ...) must not remove a's dependents"
+        assert len(dep_cache) == 2
+
+    def test_cycles_terminate(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["b", "users"])
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("self", 3, depends_on=["self"])
+        dep_cache.set("c", 4, depends_on=["self"])
+        assert run_bounded(lambda: dep_cache.dependents("a"), "dependents('a') on a cycle") == {
+            "b"
+        }
+        assert run_bounded(lambda: dep_cache.invalidate("users"), "invalidate on a cycle") == {
+            "a", "b"
+        }
+        assert run_bounded(lambda: dep_cache.invalidate("self"), "invalidate on a self-loop") == {
+            "self", "c"
+        }
+        assert dep_cache.stats()["entries"] == 0 and dep_cache.stats()["edges"] == 0
+
+    def test_long_chain_needs_no_recursion(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        n = 5_000  # longer than Python's default recursion limit
+        dep_cache.set("k0", 0, depends_on=["root"])
+        for i in range(1, n):
+            dep_cache.set(f"k{i}", i, depends_on=[f"k{i - 1}"])
+        removed = run_bounded(lambda: dep_cache.invalidate("root"), "invalidate on a long chain")
+        assert len(removed) == n and len(dep_cache) == 0
+
+    def test_callbacks_once_per_key_after_removal(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        # A diamond: d is reachable through b and through c.
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("c", 3, depends_on=["a"])
+        dep_cache.set("d", 4, depends_on=["b", "c"])
+        seen: list[tuple[str, bool]] = []
+        first = dep_cache.on_invalidate(lambda key: seen.append((key, key in dep_cache)))
+        calls: list[str] = []
+        dep_cache.on_invalidate(calls.append)
+        assert callable(first)
+        dep_cache.invalidate("a")
+        assert Counter(key for key, _ in seen) == Counter("abcd"), (
+            f"the callback must run once per removed key; it ran for {sorted(seen)!r}"
+        )
+        assert Counter(calls) == Counter("abcd"), "every registered callback runs"
+        still_cached = sorted(key for key, cached in seen if cached)
+        assert not still_cached, f"callback ran before {still_cached} were removed"
+
+    def test_no_callback_without_removal(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        calls: list[str] = []
+        dep_cache.on_invalidate(calls.append)
+        dep_cache.set("a", 1, depends_on=["x"])
+        dep_cache.set("a", 2, depends_on=["y"])
+        dep_cache.invalidate("x")
+        dep_cache.dependents("y")
+        assert calls == []
+
+    def test_stats_back_to_zero(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["users", "orders", "users"])
+        dep_cache.set("b", 2, depends_on=["a", "b"])
+        dep_cache.set("b", 2, depends_on=["a"])
+        stats = dep_cache.stats()
+        assert (stats["entries"], stats["edges"]) == (2, 3), (
+            f"edges counts distinct (key, dependency) pairs of cached keys: got {stats}"
+        )
+        dep_cache.invalidate("orders")
+        stats = dep_cache.stats()
+        assert (stats["entries"], stats["edges"]) == (0, 0), f"bookkeeping leak: {stats}"
+
+    def test_bare_str_depends_on_is_rejected(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["x"])
+        with pytest.raises(TypeError, match="depends_on"):
+            dep_cache.set("a", 2, depends_on="users")
+        with pytest.raises(TypeError, match="depends_on"):
+            dep_cache.set("new", 2, depends_on="users")
+        assert dep_cache.get("a") == 1 and "new" not in dep_cache, "a rejected set changes nothing"
+        assert dep_cache.invalidate("x") == {"a"}, "a rejected set keeps the old dependencies"
+        assert dep_cache.stats()["edges"] == 0
+
+    @pytest.mark.parametrize("key", [1, None, b"a", ("a",)], ids=repr)
+    def test_non_str_key_is_rejected(self, kata: Any, key: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        with pytest.raises(TypeError, match="key"):
+            dep_cache.set(key, 1)
+        assert len(dep_cache) == 0
+
+
+KEYS = ["a", "b", "c", "d", "e"]
+NAMES = [*KEYS, "users", "orders"]  # table names: sometimes cached, usually not
+
+
+class DependencyMachine(RuleBasedStateMachine):
+    """DependencyCache against a dict model: ``values`` and ``deps`` of the cached keys."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = load(KATA).DependencyCache()
+        self.values: dict[str, Any] = {}
+        self.deps: dict[str, frozenset[str]] = {}
+        self.calls: list[tuple[str, bool]] = []  # (key, was it still cached?)
+        self.cache.on_invalidate(lambda key: self.calls.append((key, key in self.cache)))
+
+    def __repr__(self) -> str:
+        return f"model(values={self.values}, deps={ {k: sorted(v) for k, v in self.deps.items()} })"
+
+    @rule(
+        key=st.sampled_from([*KEYS, "users"]),
+        value=st.integers(0, 9) | st.none(),
+        depends_on=st.lists(st.sampled_from(NAMES), max_size=3),
+    )
+    def set(self, key: str, value: Any, depends_on: list[str]) -> None:
+        self.cache.set(key, value, depends_on=depends_on)
+        self.values[key] = value
+        self.deps[key] = frozenset(depends_on)
+        assert not self.calls, f"set({key!r}, ...) invalidated {self.calls}: set never does"
+
+    @rule(name=st.sampled_from(NAMES))
+    def invalidate(self, name: str) -> None:
+        want = model_closure(self.deps, name)
+        got = self.cache.invalidate(name)
+        note(f"invalidate({name!r}) -> {got!r}")
+        assert set(got) == want, (
+            f"invalidate({name!r}) returned {sorted(got)}, expected {sorted(want)} ({self})"
+        )
+        counts = Counter(key for key, _ in self.calls)
+        assert counts == Counter(want), (
+            f"callback calls {sorted(counts.elements())}, expected once for each of "
+            f"{sorted(want)}"
+        )
+        early = sorted(key for key, cached in self.calls if cached)
+        assert not early, f"callback for {early} ran while the key was still cached"
+        self.calls.clear()
+        for key in want:
+            del self.values[key], self.deps[key]
+
+    @rule(name=st.sampled_from(NAMES))
+    def dependents(self, name: str) -> None:
+        want = model_closure(self.deps, name) - {name}
+        got = self.cache.dependents(name)
+        assert set(got) == want, (
+            f"dependents({name!r}) returned {sorted(got)}, expected {sorted(want)} ({self})"
+        )
+
+    @rule(key=st.sampled_from(KEYS), name=st.sampled_from(NAMES))
+    def set_bare_str_depends_on(self, key: str, name: str) -> None:
+        with pytest.raises(TypeError, match="depends_on"):
+            self.cache.set(key, "rejected", depends_on=name)
+
+    @rule(key=st.sampled_from([1, None, b"a"]))
+    def set_non_str_key(self, key: Any) -> None:
+        with pytest.raises(TypeError, match="key"):
+            self.cache.set(key, "rejected")
+
+    @invariant()
+    def matches_model(self) -> None:
+        assert len(self.cache) == len(self.values), (
+            f"len(cache) == {len(self.cache)}, expected {len(self.values)} ({self})"
+        )
+        for key in NAMES:
+            got = self.cache.get(key, MISSING)
+            want = self.values.get(key, MISSING)
+            assert got == want, f"get({key!r}) returned {got!r}, expected {want!r} ({self})"
+            assert (key in self.cache) == (key in self.values), f"{key!r} in cache is wrong"
+        stats = self.cache.stats()
+        want_stats = {"entries": len(self.values), "edges": sum(map(len, self.deps.values()))}
+        got_stats = {k: stats.get(k) for k in want_stats}
+        assert got_stats == want_stats, (
+            f"stats() gave {got_stats}, expected {want_stats} (edges: distinct (key, "
+            f"dependency) pairs of cached keys) ({self})"
+        )
+
+
+TestPart1Machine = pytest.mark.part(1)(DependencyMachine.TestCase)
+
+
+# ======================================================================================
+# Part 2: TaggedCache
+# ======================================================================================
+
+
+@pytest.mark.part(2)
+class TestPart2Examples:
+    def test_get_set_and_none(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        assert tagged.get("a") is None and tagged.get("a", "dflt") == "dflt"
+        tagged.set("a", 1)
+        tagged.set("n", None, tags=["t"])
+        assert tagged.get("a") == 1
+        assert tagged.get("n", "dflt") is None, "a cached None must be returned, not default"
+        tagged.set("a", 2)
+        assert tagged.get("a") == 2
+
+    def test_invalidate_tag_removes_tagged_entries_only(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("u1", "alice", tags=["users"])
+        tagged.set("u2", "bob", tags=("users", "team:1"))
+        tagged.set("o1", "order", tags={"orders"})
+        tagged.set("plain", 0)
+        tagged.invalidate_tag("users")
+        assert tagged.get("u1", MISSING) is MISSING
+        assert tagged.get("u2", MISSING) is MISSING
+        assert tagged.get("o1") == "order" and tagged.get("plain") == 0
+        tagged.invalidate_tag("nobody-has-this-tag")
+        assert tagged.get("o1") == "order"
+
+    def test_entries_set_before_first_invalidation_die(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=["fresh-tag"])
+        tagged.invalidate_tag("fresh-tag")
+        assert tagged.get("a", MISSING) is MISSING, (
+            "an entry set before invalidate_tag must be gone, even on the tag's first "
+            "invalidation"
+        )
+
+    def test_entries_set_after_an_invalidation_are_live(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=["t"])
+        tagged.invalidate_tag("t")
+        tagged.set("a", 2, tags=["t"])
+        tagged.set("b", 3, tags=["t", "u"])
+        assert tagged.get("a") == 2, "the tag is not poisoned: later entries are live"
+        assert tagged.get("b") == 3
+        tagged.invalidate_tag("t")
+        tagged.invalidate_tag("t")
+        tagged.set("c", 4, tags=["t"])
+        assert tagged.get("c") == 4 and tagged.get("a", MISSING) is MISSING
+
+    def test_any_tag_kills_a_multi_tag_entry(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("x", 1, tags=["t1", "t2", "t3"])
+        tagged.set("y", 2, tags=["t1", "t2"])
+        tagged.invalidate_tag("t3")
+        assert tagged.get("x", MISSING) is MISSING
+        assert tagged.get("y") == 2
+
+    def test_ttl_boundary(self, kata: Any, clock: FakeClock) -> None:
+        clock.set(1_000.0)
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, ttl=10)
+        tagged.set("b", 2, tags=["t"], ttl=10)
+        tagged.set("forever", 3, tags=["t2"])
+        clock.advance(9.75)
+        assert tagged.get("a") == 1 and tagged.get("b") == 2
+        clock.set(1_010.0)  # exactly set time + ttl: expired
+        assert tagged.get("a", MISSING) is MISSING, "live while clock() < set time + ttl"
+        assert tagged.get("b", MISSING) is MISSING, "a tagged entry's ttl is honoured"
+        clock.advance(1e6)
+        assert tagged.get("forever") == 3
+
+    def test_reset_restarts_ttl(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, ttl=5)
+        clock.advance(4)
+        tagged.set("a", 2, ttl=5)
+        clock.advance(4)
+        assert tagged.get("a") == 2
+        tagged.set("a", 3)
+        clock.advance(100)
+        assert tagged.get("a") == 3, "set without ttl replaces the old expiry"
+
+    def test_bare_str_tags_rejected(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=["t"])
+        with pytest.raises(TypeError, match="tags"):
+            tagged.set("a", 2, tags="users")
+        with pytest.raises(TypeError, match="tags"):
+            tagged.set("b", 2, tags="users")
+        assert tagged.get("a") == 1 and tagged.get("b", MISSING) is MISSING
+        tagged.invalidate_tag("u")
+        assert tagged.get("a") == 1
+
+    @pytest.mark.parametrize("ttl", [0, -1, 0.0, -0.5, math.nan, math.inf, -math.inf], ids=repr)
+    def test_bad_ttl_rejected(self, kata: Any, clock: FakeClock, ttl: float) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1)
+        with pytest.raises(ValueError, match="ttl"):
+            tagged.set("a", 2, ttl=ttl)
+        assert tagged.get("a") == 1, "a rejected set changes nothing"
+
+
+def _time_invalidations(kata: Any, per_tag: int) -> int:
+    """Nanoseconds for the fastest of three first ``invalidate_tag`` calls, on a cache with
+    three tags carrying ``per_tag`` entries each (every call has its own entries to kill)."""
+    cache = kata.TaggedCache(clock=FakeClock())
+    tags = ["hot0", "hot1", "hot2"]
+    for i in range(per_tag * len(tags)):
+        cache.set(i, i, tags=(tags[i % len(tags)],))
+    times = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for tag in tags:
+            start = time.perf_counter_ns()
+            cache.invalidate_tag(tag)
+            times.append(time.perf_counter_ns() - start)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    last = len(tags) * per_tag - 1
+    assert cache.get(0, MISSING) is MISSING and cache.get(last, MISSING) is MISSING
+    return min(times)
+
+
+@pytest.mark.part(2)
+def test_invalidate_tag_is_constant_time(kata: Any) -> None:
+    """~100 vs ~100,000 tagged entries: an O(1) invalidate_tag costs about the same (the
+    bound is 20x, with a 1 microsecond floor); a walk over 33,000 entries costs ~1000x."""
+    small = min(_time_invalidations(kata, 33) for _ in range(10))
+    big = _time_invalidations(kata, 33_334)
+    limit = 20 * max(small, 1_000)
+    assert big < limit, (
+        f"invalidate_tag took {big / 1000:.1f} us with 33,334 entries per tag but "
+        f"{small / 1000:.1f} us with 33: its work grows with the entries (it must be O(1): "
+        "bump a per-tag generation, check it on read)"
+    )
+
+
+TAGS = ["t1", "t2", "t3"]
+
+
+@dataclass
+class _ModelEntry:
+    value: Any
+    tags: frozenset[str]
+    expires_at: float
+
+    def __repr__(self) -> str:
+        tags = ",".join(sorted(self.tags))
+        return f"({self.value!r}, tags={{{tags}}}, expires_at={self.expires_at})"
+
+
+class TaggedMachine(RuleBasedStateMachine):
+    """TaggedCache against a model that removes invalidated and expired entries eagerly."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FakeClock()
+        self.cache = load(KATA).TaggedCache(clock=self.clock)
+        self.model: dict[str, _ModelEntry] = {}
+
+    def __repr__(self) -> str:
+        return f"model(now={self.clock.now}, entries={self.model})"
+
+    def _expire(self) -> None:
+        for key in [k for k, e in self.model.items() if self.clock.now >= e.expires_at]:
+            del self.model[key]
+
+    @rule(
+        key=st.sampled_from(["a", "b", "c", "d"]),
+        value=st.integers(0, 9) | st.none(),
+        tags=st.lists(st.sampled_from(TAGS), max_size=3),
+        ttl=st.sampled_from([None, 1, 2.5, 5]),
+    )
+    def set(self, key: str, value: Any, tags: list[str], ttl: float | None) -> None:
+        self.cache.set(key, value, tags=tags, ttl=ttl)
+        expires_at = math.inf if ttl is None else self.clock.now + ttl
+        self.model[key] = _ModelEntry(value, frozenset(tags), expires_at)
+
+    @rule(tag=st.sampled_from([*TAGS, "unused"]))
+    def invalidate_tag(self, tag: str) -> None:
+        self.cache.invalidate_tag(tag)
+        for key in [k for k, e in self.model.items() if tag in e.tags]:
+            del self.model[key]
+
+    @rule(seconds=st.sampled_from([0.5, 1, 2.5]))
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        self._expire()
+
+    @rule(key=st.sampled_from(["a", "b"]), tags=st.sampled_from(["t1", "t2"]))
+    def set_bare_str_tags(self, key: str, tags: str) -> None:
+        with pytest.raises(TypeError, match="tags"):
+            self.cache.set(key, "rejected", tags=tags)
+
+    @rule(key=st.sampled_from(["a", "b"]), ttl=st.sampled_from([0, -1, math.nan, math.inf]))
+    def set_bad_ttl(self, key: str, ttl: float) -> None:
+        with pytest.raises(ValueError, match="ttl"):
+            self.cache.set(key, "rejected", ttl=ttl)
+
+    @invariant()
+    def matches_model(self) -> None:
+        for key in ["a", "b", "c", "d"]:
+            got = self.cache.get(key, MISSING)
+            entry = self.model.get(key)
+            want = MISSING if entry is None else entry.value
+            assert got == want, f"get({key!r}) returned {got!r}, expected {want!r} ({self})"
+
+
+TestPart2Machine = pytest.mark.part(2)(TaggedMachine.TestCase)
+
+
+# ======================================================================================
+# Part 3: CacheAside
+# ======================================================================================
+
+
+class CountingBackend:
+    """A dict-backed store of record that counts ``get`` calls per key.
+
+    ``gate(key)`` makes the NEXT ``get(key)`` slow: it reads the stored value, sets
+    ``arrived``, waits for ``release``, then returns the value it read (by then, maybe
+    an old one).
+    """
+
+    def __init__(self, data: dict[Any, Any] | None = None) -> None:
+        self.data: dict[Any, Any] = dict(data or {})
+        self.gets: Counter[Any] = Counter()
+        self._gates: dict[Any, tuple[threading.Event, threading.Event]] = {}
+        self._lock = threading.Lock()
+
+    def gate(self, key: Any) -> tuple[threading.Event, threading.Event]:
+        arrived, release = threading.Event(), threading.Event()
+        self._gates[key] = (arrived, release)
+        return arrived, release
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            self.gets[key] += 1
+            value = self.data.get(key)
+            gate = self._gates.pop(key, None)
+        if gate is not None:  # the value was read above: the load happened before the wait
+            arrived, release = gate
+            arrived.set()
+            if not release.wait(WAIT):
+                raise TimeoutError("test backend: nobody released the gated get")
+        return value
+
+    def set(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self.data[key] = value
+
+    def delete(self, key: Any) -> None:
+        with self._lock:
+            self.data.pop(key, None)
+
+
+@pytest.mark.part(3)
+class TestPart3Examples:
+    def test_read_loads_once_then_serves_from_cache(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "v1"})
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") == "v1"
+        assert cache.read("k") == "v1"
+        assert backend.gets["k"] == 1, "the second read must be served from the cache"
+
+    def test_none_from_backend_is_not_cached(self, kata: Any) -> None:
+        backend = CountingBackend()
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") is None
+        backend.data["k"] = "arrived later"  # written to the store by someone else
+        assert cache.read("k") == "arrived later", (
+            "None from the backend means absent: it must not be cached"
+        )
+        assert backend.gets["k"] == 2
+
+    def test_write_invalidates_instead_of_setting(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "v1"})
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") == "v1"
+        cache.write("k", "v2")
+        assert backend.data["k"] == "v2", "write must write the backend"
+        assert cache.read("k") == "v2"
+        assert backend.gets["k"] == 2, (
+            "after write(), the next read must load from the backend: write invalidates the "
+            "cached copy, it never sets it"
+        )
+        assert cache.read("k") == "v2" and backend.gets["k"] == 2
+
+    def test_write_of_an_uncached_key(self, kata: Any) -> None:
+        backend = CountingBackend()
+        cache = kata.CacheAside(backend)
+        cache.write("k", 0)
+        assert backend.data == {"k": 0}
+        assert cache.read("k") == 0 and backend.gets["k"] == 1
+
+    def test_delete_invalidates(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "v1", "other": 1})
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") == "v1" and cache.read("other") == 1
+        cache.delete("k")
+        assert "k" not in backend.data, "delete must delete from the backend"
+        assert cache.read("k") is None, "delete must invalidate the cached copy"
+        backend.data["k"] = "v3"
+        assert cache.read("k") == "v3"
+        assert cache.read("other") == 1 and backend.gets["other"] == 1
+
+    def test_stale_set_race(self, kata: Any) -> None:
+        """A reader loads "old", a write lands, then the reader finishes: no stale fill."""
+        backend = CountingBackend({"k": "old"})
+        cache = kata.CacheAside(backend)
+        arrived, release = backend.gate("k")
+        reader_result: dict[str, Any] = {}
+
+        def reader() -> None:
+            reader_result["value"] = cache.read("k")
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        try:
+            assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
+            run_bounded(
+                lambda: cache.write("k", "new"),
+                "write() while a read was waiting on the backend (is a lock held during "
+                "backend calls?)",
+            )
+        finally:
+            release.set()
+            thread.join(WAIT)
+        assert not thread.is_alive(), "the reader never finished"
+        assert reader_result.get("value") in ("old", "new")
+        got = cache.read("k")
+        assert got == "new", (
+            f"read('k') returned {got!r} after write('k', 'new'): a read that loaded the old "
+            "value before the write put it back into the cache (the stale-set race; use a "
+            "lease or version check)"
+        )
+
+    def test_stale_set_race_with_delete(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "old"})
+        cache = kata.CacheAside(backend)
+        arrived, release = backend.gate("k")
+        thread = threading.Thread(target=lambda: cache.read("k"), daemon=True)
+        thread.start()
+        try:
+            assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
+            run_bounded(lambda: cache.delete("k"), "delete() while a read was loading")
+        finally:
+            release.set()
+            thread.join(WAIT)
+        assert not thread.is_alive(), "the reader never finished"
+        backend.data["k"] = "recreated"  # by another process: only the backend knows
+        got = cache.read("k")
+        assert got == "recreated", f"read('k') returned {got!r}: the deleted value came back"
+
+
+@dataclass
+class _Reader:
+    """One ``cache.read(key)`` in its own thread, stopped inside ``backend.get``."""
+
+    number: int
+    key: str
+    progress: threading.Event = field(default_factory=threading.Event)  # arrived or done
+    arrived: threading.Event = field(default_factory=threading.Event)
+    go_load: threading.Event = field(default_factory=threading.Event)
+    loaded: threading.Event = field(default_factory=threading.Event)
+    go_finish: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    loaded_value: Any = None
+    result: Any = None
+    error: BaseException | None = None
+
+    def __repr__(self) -> str:
+        return f"reader#{self.number}({self.key!r})"
+
+    def release_all(self) -> None:
+        self.go_load.set()
+        self.go_finish.set()
+
+
+class SteppedBackend:
+    """A store of record where each controlled reader's ``get`` runs in two steps.
+
+    A reader thread registered here stops on entering ``get`` (``arrived``); ``load``
+    reads the store; ``finish`` returns the value read. Other threads' calls run at once.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.data: dict[str, Any] = {}
+        self.timeout = timeout
+        self.readers: dict[int, _Reader] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        reader = self.readers.pop(threading.get_ident(), None)
+        if reader is None:
+            with self._lock:
+                return self.data.get(key)
+        reader.arrived.set()
+        reader.progress.set()
+        if not reader.go_load.wait(self.timeout):
+            raise TimeoutError(f"{reader}: never told to load")
+        with self._lock:
+            value = reader.loaded_value = self.data.get(key)
+        reader.loaded.set()
+        if not reader.go_finish.wait(self.timeout):
+            raise TimeoutError(f"{reader}: never told to finish")
+        return value
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self.data[key] = value
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self.data.pop(key, None)
+
+
+class CacheAsideMachine(RuleBasedStateMachine):
+    """Reads, writes and deletes interleaved by hand, each read split into three steps:
+    start (the read misses and calls backend.get, or is served from the cache), load (the
+    backend reads its data) and finish (backend.get returns, the read completes).
+
+    Checked: a read served from the cache returns the backend's current value (a stale
+    fill would show here), and once every read has finished, every key reads as the
+    backend's current value.
+    """
+
+    TIMEOUT = 2.0  # everything here takes microseconds; only a deadlock reaches it
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.backend = SteppedBackend(self.TIMEOUT)
+        self.cache = load(KATA).CacheAside(self.backend)
+        self.readers: list[_Reader] = []  # started, not finished
+        self.count = 0
+        self.version = 0
+
+    def __repr__(self) -> str:
+        return f"backend={self.backend.data}, in flight={self.readers}"
+
+    def _timed(self, fn: Callable[[], Any], what: str) -> Any:
+        """Call ``fn()`` here. Reads in flight are stopped in ``backend.get``; if a lock
+        they hold blocks ``fn``, the backend gives up after TIMEOUT and unblocks it."""
+        start = time.monotonic()
+        result = fn()
+        if time.monotonic() - start > self.TIMEOUT / 2:
+            pytest.fail(
+                f"{what} waited for a read that was blocked in backend.get: never hold a "
+                "lock while calling the backend"
+            )
+        return result
+
+    @initialize()
+    def seed(self) -> None:
+        self.backend.data.update({"x": "x0", "y": "y0"})
+
+    @rule(key=st.sampled_from(["x", "y", "z"]))
+    def start_read(self, key: str) -> None:
+        self.count += 1
+        reader = _Reader(self.count, key)
+
+        def run() -> None:
+            self.backend.readers[threading.get_ident()] = reader
+            try:
+                reader.result = self.cache.read(key)
+            except BaseException as exc:  # re-raised by the machine
+                reader.error = exc
+            finally:
+                self.backend.readers.pop(threading.get_ident(), None)
+                reader.done.set()
+                reader.progress.set()
+
+        threading.Thread(target=run, daemon=True, name=repr(reader)).start()
+        if not reader.progress.wait(self.TIMEOUT):
+            reader.release_all()
+            pytest.fail(f"{reader}: read() neither returned nor called backend.get (deadlock?)")
+        if reader.done.is_set():
+            if reader.error is not None:
+                raise reader.error
+            want = self.backend.data.get(key)
+            note(f"{reader} served from the cache: {reader.result!r}")
+            assert reader.result == want, (
+                f"read({key!r}) served {reader.result!r} from the cache, but the backend "
+                f"holds {want!r}: a stale value was cached ({self})"
+            )
+        else:
+            self.readers.append(reader)
+
+    def _pick(self, i: int, ready: Callable[[_Reader], bool]) -> _Reader | None:
+        candidates = [r for r in self.readers if ready(r)]
+        return candidates[i % len(candidates)] if candidates else None
+
+    @precondition(lambda self: any(not r.loaded.is_set() for r in self.readers))
+    @rule(i=st.integers(0, 3))
+    def load(self, i: int) -> None:
+        reader = self._pick(i, lambda r: not r.loaded.is_set())
+        assert reader is not None
+        reader.go_load.set()
+        assert reader.loaded.wait(self.TIMEOUT), f"{reader} did not load"
+        note(f"{reader} loaded {reader.loaded_value!r}")
+
+    @precondition(lambda self: any(r.loaded.is_set() for r in self.readers))
+    @rule(i=st.integers(0, 3))
+    def finish(self, i: int) -> None:
+        reader = self._pick(i, lambda r: r.loaded.is_set())
+        assert reader is not None
+        self._finish(reader)
+
+    def _finish(self, reader: _Reader) -> None:
+        reader.go_finish.set()
+        if not reader.done.wait(self.TIMEOUT):
+            pytest.fail(f"{reader}: read() did not return after backend.get did (deadlock?)")
+        self.readers.remove(reader)
+        if reader.error is not None:
+            raise reader.error
+        note(f"{reader} returned {reader.result!r}")
+
+    @rule(key=st.sampled_from(["x", "y", "z"]))
+    def write(self, key: str) -> None:
+        self.version += 1
+        value = f"{key}{self.version}"
+        self._timed(lambda: self.cache.write(key, value), f"write({key!r}, {value!r})")
+
+    @rule(key=st.sampled_from(["x", "y", "z"]))
+    def delete(self, key: str) -> None:
+        self._timed(lambda: self.cache.delete(key), f"delete({key!r})")
+
+    @rule()
+    def settle(self) -> None:
+        """Let every read in flight load and finish, then every key reads as stored."""
+        for reader in list(self.readers):
+            if not reader.loaded.is_set():
+                reader.go_load.set()
+                assert reader.loaded.wait(self.TIMEOUT), f"{reader} did not load"
+                note(f"{reader} loaded {reader.loaded_value!r}")
+            self._finish(reader)
+        for key in ["x", "y", "z"]:
+            for attempt in ("first", "second"):
+                got = self.cache.read(key)
+                want = self.backend.data.get(key)
+                assert got == want, (
+                    f"{attempt} read({key!r}) after all reads finished returned {got!r}, but "
+                    f"the backend holds {want!r}: a stale value stayed in the cache ({self})"
+                )
+
+    def teardown(self) -> None:
+        for reader in self.readers:
+            reader.release_all()
+
+
+TestPart3Machine = pytest.mark.part(3)(CacheAsideMachine.TestCase)
