@@ -1,0 +1,901 @@
+"""The ``ttl`` kata: TTLCache (expiry, LRU eviction, reclamation) and the ttl_cache decorator.
+
+Part 1: TTLCache basics: set/get/remaining/delete/clear/len/in, default and per-entry ttl,
+        the expiry boundary, bad input (a state machine against a plain model, never full).
+Part 2: capacity and reclamation: LRU-among-live eviction, expire(), auto-expiry observed
+        with weakref, and a complexity guard on set (a state machine with maxsize 1..4).
+Part 3: the ttl_cache decorator.
+
+Times and ttls are multiples of 0.25 s (exact binary fractions) on a fake clock starting at
+1000.0, so ``t + ttl`` is exact and the boundary is hit exactly: an entry set at ``t`` with
+ttl ``d`` is live while ``clock() < t + d`` and expired from ``t + d`` on.
+
+What the suite asks of ``expire()`` (the contract: "drop all expired entries now, return how
+many it removed; entries already dropped by earlier operations are not counted again"). A
+correct implementation may drop expired entries lazily (in ``get``, ``in``, ``len``, ...) or
+not: that is its business. So the model bounds the count instead of predicting it:
+
+- at most the number of entries that expired and were not certainly dropped since (every
+  ``set``, ``expire()`` and ``clear()`` certainly drops all expired entries; a replaced,
+  deleted or evicted entry is gone and never counts), so nothing is counted twice;
+- at least the number of entries that expired after the last call into the cache: nobody
+  touched the cache since they were live, so they must still be there to remove;
+- right after ``expire()``, or after a ``set`` with no time passing, ``expire()`` returns 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import itertools
+import math
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+
+from tests.support.clock import FakeClock
+from tests.support.targets import load
+
+KATA = "ttl"
+
+START = 1_000.0  # FakeClock's start
+KEYS = st.sampled_from(["a", "b", "c", "d", "e"])
+# Falsy values and None must be cached like any other value.
+VALUES = st.sampled_from([None, 0, False, "", "x", 1, 2, 3])
+TTLS = st.sampled_from([0.5, 1, 1.5, 2, 3.0])  # int or float, multiples of 0.25
+ENTRY_TTLS = st.one_of(st.none(), st.sampled_from([0.25, 0.5, 1, 2.5, 4.0]))
+STEPS = st.sampled_from([0.25, 0.5, 1.0, 2.0])
+BAD_TTLS = [
+    (0, ValueError),
+    (0.0, ValueError),
+    (-1, ValueError),
+    (-0.25, ValueError),
+    (math.nan, ValueError),
+    (math.inf, ValueError),
+    (-math.inf, ValueError),
+    (True, TypeError),
+    (False, TypeError),
+    ("1", TypeError),
+    ([1], TypeError),
+]
+BAD_MAXSIZES = [
+    (0, ValueError),
+    (-1, ValueError),
+    (True, TypeError),
+    (False, TypeError),
+    (None, TypeError),
+    (1.0, TypeError),
+    (2.5, TypeError),
+    ("3", TypeError),
+]
+
+
+class Missing:
+    """The default passed to get() where a hit on a None value must be told from a miss."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING = Missing()
+
+
+def same(got: object, want: object) -> bool:
+    """Equal and of the same type: 0, False and None are different cached values."""
+    return type(got) is type(want) and got == want
+
+
+# --------------------------------------------------------------------------------------
+# The model: a plain, obviously correct TTL + LRU cache (slow, readable).
+
+
+@dataclass
+class Entry:
+    value: object
+    expires: float
+
+
+class Model:
+    """Entries in use order (least recently used first), with their expiry times.
+
+    An expired entry stays in ``entries`` until a ``set``, ``expire()`` or ``clear()``
+    certainly drops it: until then the implementation may or may not still hold it.
+    """
+
+    def __init__(self, maxsize: int, ttl: float) -> None:
+        self.maxsize = maxsize
+        self.ttl = ttl
+        self.entries: OrderedDict[Hashable, Entry] = OrderedDict()
+
+    def live(self, key: Hashable, now: float) -> Entry | None:
+        entry = self.entries.get(key)
+        return entry if entry is not None and now < entry.expires else None
+
+    def live_keys(self, now: float) -> list[Hashable]:
+        return [k for k, e in self.entries.items() if now < e.expires]
+
+    def expired(self, now: float) -> list[Hashable]:
+        return [k for k, e in self.entries.items() if e.expires <= now]
+
+    def drop_expired(self, now: float) -> list[Hashable]:
+        gone = self.expired(now)
+        for key in gone:
+            del self.entries[key]
+        return gone
+
+    def set(self, key: Hashable, value: object, ttl: float | None, now: float) -> Hashable | None:
+        """Store; return the key evicted to make room, if any."""
+        self.drop_expired(now)  # every set drops all expired entries first
+        evicted = None
+        if key not in self.entries and len(self.entries) >= self.maxsize:
+            evicted, _ = self.entries.popitem(last=False)  # all left are live: the LRU one
+        self.entries[key] = Entry(value, now + (self.ttl if ttl is None else ttl))
+        self.entries.move_to_end(key)
+        return evicted
+
+    def get(self, key: Hashable, now: float) -> Entry | None:
+        entry = self.live(key, now)
+        if entry is not None:
+            self.entries.move_to_end(key)  # a hit is a use
+        return entry
+
+    def describe(self, now: float) -> str:
+        if not self.entries:
+            return f"model at clock {now:g}: empty"
+        parts = [
+            f"{k!r}={e.value!r} (expires {e.expires:g}, {'live' if now < e.expires else 'expired'})"
+            for k, e in self.entries.items()
+        ]
+        return f"model at clock {now:g}, least recently used first: " + ", ".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Part 1: the state machine without eviction, and example tests.
+
+
+class TTLMachine(RuleBasedStateMachine):
+    """TTLCache against the model. This base is never full (maxsize > number of keys)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kata = load(KATA)
+        self.clock = FakeClock()
+        self.last_call = self.clock()
+
+    def start(self, maxsize: int, ttl: float) -> None:
+        self.cache = self.kata.TTLCache(maxsize, ttl, clock=self.clock)
+        self.model = Model(maxsize, ttl)
+        note(f"TTLCache(maxsize={maxsize}, ttl={ttl!r}, clock=FakeClock(now={self.clock()}))")
+
+    @property
+    def now(self) -> float:
+        return self.clock()
+
+    def called(self) -> None:
+        self.last_call = self.clock()
+
+    def describe(self) -> str:
+        return self.model.describe(self.now)
+
+    @initialize(ttl=TTLS)
+    def make(self, ttl: float) -> None:
+        self.start(64, ttl)
+
+    @rule(key=KEYS, value=VALUES, ttl=ENTRY_TTLS)
+    def set(self, key: str, value: object, ttl: float | None) -> None:
+        self.cache.set(key, value, ttl)  # positionally: the contract's parameter order
+        self.called()
+        evicted = self.model.set(key, value, ttl, self.now)
+        if evicted is not None:
+            note(f"set({key!r}) evicted {evicted!r} (least recently used live entry)")
+
+    @rule(key=KEYS, value=VALUES, ttl=st.sampled_from([b for b, _ in BAD_TTLS]))
+    def set_rejected(self, key: str, value: object, ttl: object) -> None:
+        with pytest.raises((TypeError, ValueError), match="ttl"):
+            self.cache.set(key, value, ttl=ttl)
+        self.called()  # the model is unchanged: nothing may be lost
+
+    @rule(key=KEYS, pass_default=st.booleans())
+    def get(self, key: str, pass_default: bool) -> None:
+        if pass_default:
+            got, default = self.cache.get(key, MISSING), MISSING
+        else:
+            got, default = self.cache.get(key), None
+        self.called()
+        entry = self.model.get(key, self.now)
+        want = default if entry is None else entry.value
+        call = f"get({key!r}, {default!r})" if pass_default else f"get({key!r})"
+        assert same(got, want), f"{call} returned {got!r}, expected {want!r}\n{self.describe()}"
+
+    @rule(key=KEYS)
+    def remaining(self, key: str) -> None:
+        got = self.cache.remaining(key)
+        self.called()
+        entry = self.model.live(key, self.now)
+        want = None if entry is None else entry.expires - self.now
+        assert got == want and (got is None) == (want is None), (
+            f"remaining({key!r}) returned {got!r}, expected {want!r}\n{self.describe()}"
+        )
+
+    @rule(key=KEYS)
+    def contains(self, key: str) -> None:
+        got = key in self.cache
+        self.called()
+        want = self.model.live(key, self.now) is not None
+        assert got is want, f"{key!r} in cache gave {got!r}, expected {want!r}\n{self.describe()}"
+
+    @rule()
+    def length(self) -> None:
+        got = len(self.cache)
+        self.called()
+        want = len(self.model.live_keys(self.now))
+        assert got == want, f"len(cache) is {got}, expected {want} live entries\n{self.describe()}"
+
+    @rule(key=KEYS)
+    def delete(self, key: str) -> None:
+        got = self.cache.delete(key)
+        self.called()
+        want = self.model.live(key, self.now) is not None
+        assert got is want, (
+            f"delete({key!r}) returned {got!r}, expected {want!r} (True only for a live "
+            f"entry)\n{self.describe()}"
+        )
+        if want:
+            del self.model.entries[key]
+
+    @rule()
+    def clear(self) -> None:
+        self.cache.clear()
+        self.called()
+        self.model.entries.clear()
+
+    @rule(seconds=STEPS)
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    @rule(key=KEYS, before=st.booleans())
+    def advance_to_expiry(self, key: str, before: bool) -> None:
+        """Move the clock to exactly an entry's expiry time, or a quarter second before."""
+        entry = self.model.live(key, self.now)
+        if entry is None:
+            return
+        target = entry.expires - (0.25 if before else 0.0)
+        if target > self.now:
+            self.clock.set(target)
+            note(f"clock set to {target:g} ({key!r} expires at {entry.expires:g})")
+
+
+TestPart1Machine = pytest.mark.part(1)(TTLMachine.TestCase)
+
+
+def make(kata: Any, clock: FakeClock, maxsize: int = 8, ttl: float = 1.0) -> Any:
+    return kata.TTLCache(maxsize, ttl, clock=clock)
+
+
+@pytest.mark.part(1)
+class TestPart1Basics:
+    def test_set_then_get(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock)
+        cache.set("a", 1)
+        cache.set("b", [2])
+        assert cache.get("a") == 1
+        assert cache.get("b") == [2]
+        assert cache.get("zzz") is None, "get() of a missing key returns None by default"
+        assert cache.get("zzz", "dflt") == "dflt", "get() of a missing key returns the default"
+
+    def test_replacing_a_value(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock)
+        cache.set("a", 1)
+        cache.set("a", 2)
+        assert cache.get("a") == 2
+        assert len(cache) == 1
+
+    @pytest.mark.parametrize("value", [None, 0, False, "", (), []], ids=repr)
+    def test_falsy_values_are_cached(self, kata: Any, clock: FakeClock, value: object) -> None:
+        cache = make(kata, clock)
+        cache.set("k", value)
+        got = cache.get("k", MISSING)
+        assert same(got, value), f"get('k') after set('k', {value!r}) returned {got!r}"
+        assert "k" in cache
+        assert len(cache) == 1
+
+    def test_expiry_boundary(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, ttl=2.0)
+        cache.set("a", "A")  # at 1000.0: live while clock < 1002.0
+        clock.set(START + 1.75)
+        assert cache.get("a") == "A", "an entry is live strictly before t + ttl"
+        assert "a" in cache and len(cache) == 1
+        clock.set(START + 2.0)
+        assert cache.get("a", MISSING) is MISSING, "an entry is expired at exactly t + ttl"
+        assert "a" not in cache, "an expired entry is not `in` the cache"
+        assert len(cache) == 0, "len() counts live entries only"
+        assert cache.remaining("a") is None
+
+    def test_per_entry_ttl_overrides_the_default(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, ttl=1.0)
+        cache.set("short", 1, ttl=0.5)
+        cache.set("long", 2, ttl=3)
+        cache.set("default", 3)
+        clock.advance(0.5)
+        assert cache.get("short") is None, "set(..., ttl=0.5) expires after 0.5 s"
+        assert cache.get("default") == 3
+        clock.advance(0.5)
+        assert cache.get("default") is None, "the default ttl (1.0) applies without ttl="
+        assert cache.get("long") == 2, "set(..., ttl=3) outlives the default ttl"
+        clock.advance(2.0)
+        assert cache.get("long") is None
+
+    def test_set_again_restarts_the_ttl(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, ttl=1.0)
+        cache.set("a", 1)
+        clock.advance(0.75)
+        cache.set("a", 2)
+        clock.advance(0.75)
+        assert cache.get("a") == 2, "re-setting a key restarts its ttl"
+        assert cache.remaining("a") == 0.25
+
+    def test_remaining(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, ttl=2.0)
+        assert cache.remaining("a") is None, "remaining() of a missing key is None"
+        cache.set("a", None)
+        assert cache.remaining("a") == 2.0
+        clock.advance(1.25)
+        assert cache.remaining("a") == 0.75
+        clock.advance(0.75)
+        assert cache.remaining("a") is None, "remaining() of an expired key is None"
+
+    def test_delete(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock)
+        cache.set("a", 1)
+        cache.set("b", 2, ttl=0.5)
+        assert cache.delete("a") is True
+        assert cache.get("a") is None and "a" not in cache
+        assert cache.delete("a") is False, "deleting a missing key returns False"
+        clock.advance(0.5)
+        assert cache.delete("b") is False, "deleting an expired key returns False"
+        assert len(cache) == 0
+
+    def test_clear(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock)
+        for k in "abc":
+            cache.set(k, k)
+        cache.clear()
+        assert len(cache) == 0
+        assert all(cache.get(k) is None for k in "abc")
+        cache.set("a", 1)
+        assert cache.get("a") == 1, "the cache works after clear()"
+
+    def test_defaults(self, kata: Any, clock: FakeClock) -> None:
+        cache = kata.TTLCache(clock=clock)  # maxsize=128, ttl=60.0
+        for i in range(128):
+            cache.set(i, i)
+        assert len(cache) == 128, "the default maxsize is 128"
+        cache.set(128, 128)
+        assert len(cache) == 128 and 0 not in cache, "the 129th key evicts the LRU one"
+        clock.advance(59.75)
+        assert cache.get(1) == 1, "the default ttl is 60 s"
+        clock.advance(0.25)
+        assert cache.get(1) is None and len(cache) == 0, "the default ttl is 60 s"
+
+    def test_default_clock_is_real_time(self, kata: Any) -> None:
+        cache = kata.TTLCache(4, 60.0)
+        cache.set("a", 1)
+        left = cache.remaining("a")
+        assert cache.get("a") == 1
+        assert left is not None and 59.0 < left <= 60.0
+
+
+@pytest.mark.part(1)
+class TestPart1BadInput:
+    @pytest.mark.parametrize(("maxsize", "error"), BAD_MAXSIZES, ids=repr)
+    def test_bad_maxsize(self, kata: Any, clock: FakeClock, maxsize: object, error: type) -> None:
+        with pytest.raises(error, match="maxsize"):
+            kata.TTLCache(maxsize, 1.0, clock=clock)
+
+    @pytest.mark.parametrize(("ttl", "error"), [*BAD_TTLS, (None, TypeError)], ids=repr)
+    def test_bad_default_ttl(self, kata: Any, clock: FakeClock, ttl: object, error: type) -> None:
+        with pytest.raises(error, match="ttl"):
+            kata.TTLCache(4, ttl, clock=clock)
+
+    def test_small_positive_ttls_are_fine(self, kata: Any, clock: FakeClock) -> None:
+        cache = kata.TTLCache(1, 1, clock=clock)  # an int ttl
+        cache.set("a", 1, ttl=0.25)
+        cache.set("b", 2, ttl=3)
+        assert cache.get("b") == 2
+
+    @pytest.mark.parametrize(("ttl", "error"), BAD_TTLS, ids=repr)
+    def test_bad_entry_ttl_loses_nothing(
+        self, kata: Any, clock: FakeClock, ttl: object, error: type
+    ) -> None:
+        cache = make(kata, clock, maxsize=2)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        with pytest.raises(error, match="ttl"):
+            cache.set("c", 3, ttl=ttl)  # would evict "a" if it were accepted
+        with pytest.raises(error, match="ttl"):
+            cache.set("a", 10, ttl=ttl)  # would replace "a"
+        assert "c" not in cache
+        assert cache.get("a") == 1 and cache.get("b") == 2, "a rejected set changed the cache"
+        assert cache.remaining("a") == 1.0
+
+    def test_unhashable_key(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=1)
+        cache.set("a", 1)
+        with pytest.raises(TypeError):
+            cache.set(["x"], 2)
+        for call in (cache.get, cache.delete, cache.remaining):
+            with pytest.raises(TypeError):
+                call(["x"])
+        with pytest.raises(TypeError):
+            _ = ["x"] in cache
+        assert cache.get("a") == 1, "a rejected set must not evict anything"
+        assert len(cache) == 1
+
+
+# --------------------------------------------------------------------------------------
+# Part 2: eviction, expire(), reclamation.
+
+
+class TTLEvictionMachine(TTLMachine):
+    """The same rules on a small cache (maxsize 1..4, five keys), plus expire()."""
+
+    @initialize(maxsize=st.integers(1, 4), ttl=TTLS)
+    def make(self, maxsize: int, ttl: float) -> None:
+        self.start(maxsize, ttl)
+
+    @rule()
+    def expire(self) -> None:
+        since = self.last_call
+        got = self.cache.expire()
+        self.called()
+        now = self.now
+        expired = self.model.expired(now)
+        surely = [k for k in expired if self.model.entries[k].expires > since]
+        assert len(surely) <= got <= len(expired), (
+            f"expire() returned {got!r}; expected between {len(surely)} (entries that expired "
+            f"since the last call: {surely}) and {len(expired)} (expired entries not yet "
+            f"certainly dropped: {expired}); a replaced, deleted, evicted or already dropped "
+            f"entry must not be counted\n{self.describe()}"
+        )
+        self.model.drop_expired(now)
+
+
+TestPart2Machine = pytest.mark.part(2)(TTLEvictionMachine.TestCase)
+
+
+@pytest.mark.part(2)
+class TestPart2Eviction:
+    def test_lru_is_evicted(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=3, ttl=10)
+        for k in "abc":
+            cache.set(k, k)
+        cache.set("d", "d")
+        assert "a" not in cache, "a new key in a full cache evicts the least recently used"
+        assert [k in cache for k in "bcd"] == [True, True, True]
+        assert len(cache) == 3
+
+    def test_get_counts_as_use(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=3, ttl=10)
+        for k in "abc":
+            cache.set(k, k)
+        assert cache.get("a") == "a"  # "a" becomes the most recently used: "b" is LRU
+        cache.set("d", "d")
+        assert "a" in cache, "get() counts as a use: 'a' was used after 'b'"
+        assert "b" not in cache, "'b' was the least recently used and must be evicted"
+
+    def test_set_counts_as_use(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=3, ttl=10)
+        for k in "abc":
+            cache.set(k, k)
+        cache.set("a", "A")  # replacing evicts nothing and makes "a" the most recent
+        assert len(cache) == 3
+        cache.set("d", "d")
+        assert cache.get("a") == "A" and "b" not in cache
+
+    def test_contains_and_remaining_are_not_uses(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=2, ttl=10)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        assert "a" in cache and cache.remaining("a") == 10
+        cache.set("c", 3)
+        assert "a" not in cache, "`in` and remaining() must not refresh recency"
+
+    def test_expired_entries_are_dropped_before_evicting(
+        self, kata: Any, clock: FakeClock
+    ) -> None:
+        cache = make(kata, clock, maxsize=2, ttl=10)
+        cache.set("old", 1)  # least recently used, but live
+        cache.set("brief", 2, ttl=1)
+        clock.advance(1)  # "brief" expired
+        cache.set("new", 3)
+        assert cache.get("old") == 1, (
+            "the full cache held an expired entry: drop it instead of evicting a live one"
+        )
+        assert cache.get("new") == 3 and len(cache) == 2
+
+    def test_expire_counts_what_it_removes(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        cache.set("c", 3, ttl=5)
+        assert cache.expire() == 0, "nothing has expired yet"
+        clock.advance(1)
+        assert cache.expire() == 2, "'a' and 'b' expired at exactly t + ttl"
+        assert cache.expire() == 0, "a second expire() has nothing left to remove"
+        assert len(cache) == 1 and cache.get("c") == 3
+
+    def test_expire_does_not_count_replaced_entries(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("a", 2)
+        cache.set("a", 3)
+        clock.advance(1)
+        assert cache.expire() == 1, "one entry expired ('a', set three times)"
+
+    def test_expire_does_not_count_deleted_or_evicted(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=2, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        cache.set("c", 3)  # evicts "a"
+        assert cache.delete("b") is True
+        clock.advance(1)
+        assert cache.expire() == 1, "only 'c' expired; 'a' was evicted and 'b' deleted"
+
+    def test_expire_does_not_count_what_set_dropped(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2, ttl=3)
+        clock.advance(1)
+        cache.set("c", 3)  # drops the expired "a"
+        assert cache.expire() == 0, "'a' was dropped by set() already and is not counted again"
+        clock.advance(2)
+        assert cache.expire() == 2
+
+
+class Blob:
+    """A value that can be watched with weakref."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Blob({self.name!r})"
+
+
+@pytest.mark.part(2)
+class TestPart2AutoExpiry:
+    def _set_blob(self, cache: Any, key: str, ttl: float | None = None) -> weakref.ref[Blob]:
+        blob = Blob(key)
+        cache.set(key, blob, ttl)
+        return weakref.ref(blob)
+
+    def test_next_set_releases_an_expired_value(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=100, ttl=1)
+        ref = self._set_blob(cache, "a")
+        clock.advance(1)
+        cache.set("b", "B")
+        gc.collect()
+        assert ref() is None, (
+            "the cache still holds the value of 'a', expired before the last set(): every "
+            "set must drop all expired entries, not only when the cache is full or on get()"
+        )
+
+    def test_write_only_cache_holds_only_live_values(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=1000, ttl=2)
+        refs: dict[str, tuple[float, weakref.ref[Blob]]] = {}
+        ttls = itertools.cycle([None, 0.25, 1, 3.5, 0.75, None, 5])
+        for i in range(60):
+            ttl = next(ttls)
+            key = f"k{i}"
+            expires = clock() + (2 if ttl is None else ttl)
+            refs[key] = (expires, self._set_blob(cache, key, ttl))
+            clock.advance(0.25)
+            if i % 7 == 6:
+                cache.set(f"probe{i}", None)  # one more write: everything expired must go
+                gc.collect()
+                kept = sorted(k for k, (exp, ref) in refs.items() if exp <= clock() and ref())
+                assert not kept, f"at {clock()}, after a set, expired values still held: {kept}"
+                lost = sorted(k for k, (exp, ref) in refs.items() if exp > clock() and not ref())
+                assert not lost, f"live values were released: {lost}"
+
+    def test_only_expired_values_are_released(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=100, ttl=1)
+        gone = self._set_blob(cache, "gone", ttl=0.5)
+        kept = self._set_blob(cache, "kept", ttl=2)
+        clock.advance(0.5)
+        cache.set("x", 1)
+        gc.collect()
+        assert gone() is None, "the value of an entry expired before the set is still held"
+        assert kept() is not None and cache.get("kept") is kept()
+
+
+# How the time of one set grows from a small cache to a large one. An O(log n) set (a heap
+# or an expiry-ordered structure) barely changes; a set that scans every timestamp costs
+# about SMALL / BIG as much per entry: 500x. The bound below sits far from both.
+SMALL, BIG = 64, 32_768
+GROWTH_LIMIT = 12.0
+
+
+class _Sets:
+    """Sets of new keys into a cache of one size, timed, in one of two steady states."""
+
+    def __init__(self, kata: Any, size: int, *, expiring: bool) -> None:
+        self.clock = FakeClock()
+        self.expiring = expiring
+        # Evicting: entries never expire, every new key evicts one. Expiring: the clock moves
+        # 1 s per set and entries live `size` s, so each set drops one expired entry instead.
+        ttl = float(size) if expiring else 1e9
+        self.cache = kata.TTLCache(size, ttl, clock=self.clock)
+        self.keys = itertools.count()
+
+    def run(self, count: int) -> float:
+        """Seconds for ``count`` sets of new keys."""
+        cache, clock, keys = self.cache, self.clock, self.keys
+        start = time.perf_counter()
+        if self.expiring:
+            for _ in range(count):
+                clock.advance(1.0)
+                cache.set(next(keys), None)
+        else:
+            for _ in range(count):
+                cache.set(next(keys), None)
+        return time.perf_counter() - start
+
+    def per_set(self, batch: int, repeat: int = 3) -> float:
+        return min(self.run(batch) for _ in range(repeat)) / batch
+
+
+@pytest.mark.part(2)
+class TestPart2Complexity:
+    @pytest.mark.parametrize("expiring", [False, True], ids=["evicting", "expiring"])
+    def test_set_does_not_scan_every_entry(self, kata: Any, expiring: bool) -> None:
+        small = _Sets(kata, SMALL, expiring=expiring)
+        small.run(SMALL)  # fill
+        base = small.per_set(200, repeat=5)
+
+        big = _Sets(kata, BIG, expiring=expiring)
+        budget = GROWTH_LIMIT * base * BIG  # filling may cost at most this much
+        spent, filled = 0.0, 0
+        while filled < BIG:
+            spent += big.run(1024)
+            filled += 1024
+            assert spent <= budget, (
+                f"filling a cache of maxsize {BIG} with new keys took {spent:.2f}s for the "
+                f"first {filled} sets, over {GROWTH_LIMIT:g}x the time per set of a cache of "
+                f"{SMALL} ({base * 1e6:.1f} us): set() must not scan all entries"
+            )
+        per_set = big.per_set(100)
+        what = "drops one expired entry" if expiring else "evicts one entry"
+        assert per_set <= GROWTH_LIMIT * base, (
+            f"a set that {what} takes {per_set * 1e6:.1f} us with {BIG} entries but "
+            f"{base * 1e6:.1f} us with {SMALL}: over {GROWTH_LIMIT:g}x slower, so set() "
+            "scans the entries (O(n)); use a heap or an expiry-ordered structure"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Part 3: the ttl_cache decorator.
+
+
+def counted(kata: Any, clock: FakeClock, **options: Any) -> tuple[Any, list[tuple[Any, ...]]]:
+    """A decorated function that records every real call and returns its argument's repr."""
+    calls: list[tuple[Any, ...]] = []
+    options.setdefault("maxsize", 8)
+    options.setdefault("ttl", 1.0)
+
+    @kata.ttl_cache(clock=clock, **options)
+    def describe(*args: Any, **kwargs: Any) -> str:
+        calls.append((args, kwargs))
+        return repr((args, sorted(kwargs.items())))
+
+    return describe, calls
+
+
+@pytest.mark.part(3)
+class TestPart3Decorator:
+    def test_caches_results(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, maxsize=8)
+        assert f(1) == f(1) == repr(((1,), []))
+        assert len(calls) == 1, "the second call must come from the cache"
+        assert tuple(f.cache_info()) == (1, 1, 8, 1), "(hits, misses, maxsize, currsize)"
+        info = f.cache_info()
+        assert (info.hits, info.misses, info.maxsize, info.currsize) == (1, 1, 8, 1)
+
+    def test_caches_none_results(self, kata: Any, clock: FakeClock) -> None:
+        calls = []
+
+        @kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
+        def lookup(x: int) -> None:
+            calls.append(x)
+            return None
+
+        assert lookup(1) is None
+        assert lookup(1) is None
+        assert calls == [1], "a None result must be cached like any other (not treated as a miss)"
+        assert tuple(lookup.cache_info()) == (1, 1, 4, 1)
+
+    def test_exceptions_are_not_cached(self, kata: Any, clock: FakeClock) -> None:
+        attempts = []
+
+        @kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
+        def flaky(x: int) -> int:
+            attempts.append(x)
+            if len(attempts) == 1:
+                raise RuntimeError("first call fails")
+            return x * 10
+
+        with pytest.raises(RuntimeError):
+            flaky(3)
+        assert flaky(3) == 30, "after an exception, the next call must run the function again"
+        assert flaky(3) == 30
+        assert attempts == [3, 3]
+        assert lookup_size(flaky) == 1
+
+    def test_expiry_follows_the_clock(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, ttl=2.0)
+        f("x")
+        clock.advance(1.75)
+        f("x")
+        assert len(calls) == 1, "a result is cached while clock < t + ttl"
+        clock.advance(0.25)
+        assert lookup_size(f) == 0, "cache_info().currsize counts live entries only"
+        f("x")
+        assert len(calls) == 2, "a result expires at exactly t + ttl and is computed again"
+        assert f.cache_info()[:2] == (1, 2)
+
+    def test_lru_eviction(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, maxsize=2, ttl=100)
+        f(1)
+        f(2)
+        f(1)  # a hit: 2 becomes the least recently used
+        f(3)  # evicts 2
+        f(1)
+        assert len(calls) == 3
+        f(2)
+        assert len(calls) == 4, "2 was evicted as the least recently used"
+        assert lookup_size(f) == 2
+
+    def test_typed(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, typed=True)
+        assert f(3) == repr(((3,), []))
+        assert f(3.0) == repr(((3.0,), [])), "typed=True caches 3 and 3.0 apart"
+        assert f(x=3) != f(x=3.0)
+        assert len(calls) == 4
+
+    def test_untyped_equal_arguments_share_an_entry(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, typed=False)
+        first = f(0.5)
+        assert f(Fraction(1, 2)) == first, (
+            "typed=False: 0.5 and Fraction(1, 2) are equal arguments and share an entry, "
+            "as in functools.lru_cache"
+        )
+        assert len(calls) == 1
+
+    def test_arguments_of_different_types_do_not_collide(
+        self, kata: Any, clock: FakeClock
+    ) -> None:
+        f, _ = counted(kata, clock)
+        assert f(1) == repr(((1,), []))
+        assert f("1") == repr((("1",), [])), "f(1) and f('1') must not share a cache entry"
+        assert f((1, 2)) != f("(1, 2)")
+
+    def test_keyword_arguments(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock)
+        assert f(1, b=2) == repr(((1,), [("b", 2)]))
+        assert f(1, b=3) == repr(((1,), [("b", 3)])), "different keyword values are new calls"
+        assert f(1, c=2) == repr(((1,), [("c", 2)])), "different keyword names are new calls"
+        assert f(1, b=2) == repr(((1,), [("b", 2)]))
+        assert len(calls) == 3, "f(1, b=2) a second time must be a hit"
+        assert f(1) == repr(((1,), [])) and len(calls) == 4
+
+    def test_unhashable_argument(self, kata: Any, clock: FakeClock) -> None:
+        f, _ = counted(kata, clock)
+        with pytest.raises(TypeError):
+            f([1, 2])
+        with pytest.raises(TypeError):
+            f(1, k={})
+        assert f(1) == repr(((1,), [])), "the wrapper still works"
+
+    def test_cache_clear(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock, maxsize=5)
+        f(1)
+        f(1)
+        f(2)
+        f.cache_clear()
+        assert tuple(f.cache_info()) == (0, 0, 5, 0), "cache_clear() empties and resets stats"
+        f(1)
+        assert len(calls) == 3, "after cache_clear() every call is a miss"
+
+    def test_wraps_metadata(self, kata: Any, clock: FakeClock) -> None:
+        def area(w: int, h: int = 1) -> int:
+            """Width times height."""
+            return w * h
+
+        wrapped = kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)(area)
+        assert wrapped.__name__ == "area"
+        assert wrapped.__qualname__ == area.__qualname__
+        assert wrapped.__doc__ == "Width times height."
+        assert wrapped.__module__ == area.__module__
+        assert wrapped.__wrapped__ is area
+        assert wrapped(3, h=4) == 12
+
+    def test_each_function_has_its_own_cache(self, kata: Any, clock: FakeClock) -> None:
+        decorate = kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
+        double = decorate(lambda x: 2 * x)
+        triple = decorate(lambda x: 3 * x)
+        assert (double(5), triple(5)) == (10, 15)
+        assert double.cache_info()[:2] == triple.cache_info()[:2] == (0, 1)
+
+    @pytest.mark.parametrize(("maxsize", "error"), BAD_MAXSIZES, ids=repr)
+    def test_bad_maxsize(self, kata: Any, clock: FakeClock, maxsize: object, error: type) -> None:
+        with pytest.raises(error, match="maxsize"):
+            kata.ttl_cache(maxsize=maxsize, ttl=1.0, clock=clock)(abs)
+
+    @pytest.mark.parametrize(("ttl", "error"), [*BAD_TTLS, (None, TypeError)], ids=repr)
+    def test_bad_ttl(self, kata: Any, clock: FakeClock, ttl: object, error: type) -> None:
+        with pytest.raises(error, match="ttl"):
+            kata.ttl_cache(maxsize=4, ttl=ttl, clock=clock)(abs)
+
+
+def lookup_size(f: Any) -> int:
+    size: int = f.cache_info().currsize
+    return size
+
+
+CALLS = st.lists(
+    st.tuples(st.integers(0, 5), st.sampled_from([0.0, 0.0, 0.25, 0.5, 1.0])), max_size=40
+)
+
+
+@pytest.mark.part(3)
+@given(maxsize=st.integers(1, 4), ttl=TTLS, calls=CALLS)
+def test_cache_info_matches_the_model(maxsize: int, ttl: float, calls: list[Any]) -> None:
+    """For any calls and clock moves, results and cache_info() are what a model predicts."""
+    kata = load(KATA)
+    clock = FakeClock()
+    model = Model(maxsize, ttl)
+    hits = misses = 0
+    computed: list[int] = []
+
+    @kata.ttl_cache(maxsize=maxsize, ttl=ttl, clock=clock)
+    def square(n: int) -> int:
+        computed.append(n)
+        return n * n
+
+    for n, step in calls:
+        clock.advance(step)
+        note(f"clock {clock():g}: square({n})")
+        if model.get(n, clock()) is not None:
+            hits += 1
+        else:
+            misses += 1
+            model.set(n, n * n, None, clock())
+        assert square(n) == n * n
+        want = (hits, misses, maxsize, len(model.live_keys(clock())))
+        got = tuple(square.cache_info())
+        assert got == want, (
+            f"after square({n}) at clock {clock():g}: cache_info() is {got}, expected {want} "
+            f"(hits, misses, maxsize, currsize)\n{model.describe(clock())}"
+        )
+    assert len(computed) == misses
+
+
+@pytest.mark.part(3)
+def test_functools_agrees_without_expiry() -> None:
+    """With a ttl nothing reaches, ttl_cache counts exactly like functools.lru_cache."""
+    kata = load(KATA)
+    clock = FakeClock()
+    ours = kata.ttl_cache(maxsize=3, ttl=1e6, clock=clock)(lambda n: n + 1)
+    theirs = functools.lru_cache(maxsize=3)(lambda n: n + 1)
+    for n in [1, 2, 1, 3, 4, 2, 2, 5, 1, 3, 3, 4]:
+        assert ours(n) == theirs(n)
+        assert tuple(ours.cache_info()) == tuple(theirs.cache_info())
