@@ -118,6 +118,7 @@ class LRUCache(Generic[K, V]):
     def delete(self, key: K) -> bool:
         link = self._links.pop(key, None)
         if link is None:
+            hash(key)  # pop() on an empty dict skips hashing: an unhashable key must still fail
             return False
         link.prev.next = link.next
         link.next.prev = link.prev
@@ -240,7 +241,8 @@ def _wrap(
     user_function: Callable[..., R], maxsize: int | None, typed: bool
 ) -> _CacheWrapper[R]:
     # Shared state lives in closure cells, which are faster to reach than attributes.
-    cache: dict[Hashable, list[Any]] = {}
+    # The cache maps a key to its result (unbounded) or to its link (bounded).
+    cache: dict[Hashable, Any] = {}
     cache_get = cache.get
     hits = misses = 0
     full = False
@@ -263,8 +265,6 @@ def _wrap(
             return user_function(*args, **kwds)
 
     elif maxsize is None:
-        unbounded: dict[Hashable, Any] = {}
-        unbounded_get = unbounded.get
         sentinel = object()
 
         def wrapper(*args: Any, **kwds: Any) -> R:
@@ -273,7 +273,7 @@ def _wrap(
                 key = make_key(args, kwds, typed)
             else:
                 key = args[0]
-            result = unbounded_get(key, sentinel)
+            result = cache_get(key, sentinel)
             if result is not sentinel:
                 acquire()
                 hits += 1
@@ -283,7 +283,7 @@ def _wrap(
             misses += 1
             release()
             result = user_function(*args, **kwds)
-            unbounded[key] = result
+            cache[key] = result
             return result
 
     else:
@@ -341,15 +341,12 @@ def _wrap(
 
     def cache_info() -> CacheInfo:
         with lock:
-            size = len(unbounded) if maxsize is None else len(cache)
-            return CacheInfo(hits, misses, maxsize, size)
+            return CacheInfo(hits, misses, maxsize, len(cache))
 
     def cache_clear() -> None:
         nonlocal hits, misses, full
         with lock:
             cache.clear()
-            if maxsize is None:
-                unbounded.clear()
             root[:] = [root, root, None, None]
             hits = misses = 0
             full = False
