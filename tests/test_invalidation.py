@@ -198,10 +198,9 @@ class TestPart1Examples:
         dep_cache.set("c", 3, depends_on=["a"])
         dep_cache.set("d", 4, depends_on=["b", "c"])
         seen: list[tuple[str, bool]] = []
-        first = dep_cache.on_invalidate(lambda key: seen.append((key, key in dep_cache)))
+        dep_cache.on_invalidate(lambda key: seen.append((key, key in dep_cache)))
         calls: list[str] = []
         dep_cache.on_invalidate(calls.append)
-        assert callable(first)
         dep_cache.invalidate("a")
         assert Counter(key for key, _ in seen) == Counter("abcd"), (
             f"the callback must run once per removed key; it ran for {sorted(seen)!r}"
@@ -286,6 +285,7 @@ class DependencyMachine(RuleBasedStateMachine):
         want = model_closure(self.deps, name)
         got = self.cache.invalidate(name)
         note(f"invalidate({name!r}) -> {got!r}")
+        assert isinstance(got, (set, frozenset)), f"invalidate() returned {got!r}, not a set"
         assert set(got) == want, (
             f"invalidate({name!r}) returned {sorted(got)}, expected {sorted(want)} ({self})"
         )
@@ -391,6 +391,16 @@ class TestPart2Examples:
         tagged.invalidate_tag("t")
         tagged.set("c", 4, tags=["t"])
         assert tagged.get("c") == 4 and tagged.get("a", MISSING) is MISSING
+
+    def test_reset_replaces_tags(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=["t1"])
+        tagged.set("a", 2, tags=["t2"])
+        tagged.invalidate_tag("t1")
+        assert tagged.get("a") == 2, "after set('a', 2, tags=['t2']), 'a' no longer has t1"
+        tagged.set("a", 3)
+        tagged.invalidate_tag("t2")
+        assert tagged.get("a") == 3
 
     def test_any_tag_kills_a_multi_tag_entry(self, kata: Any, clock: FakeClock) -> None:
         tagged = kata.TaggedCache(clock=clock)
@@ -569,8 +579,9 @@ class CountingBackend:
     an old one).
     """
 
-    def __init__(self, data: dict[Any, Any] | None = None) -> None:
+    def __init__(self, data: dict[Any, Any] | None = None, *, slow: bool = False) -> None:
         self.data: dict[Any, Any] = dict(data or {})
+        self.slow = slow  # let other threads run between reading and returning
         self.gets: Counter[Any] = Counter()
         self._gates: dict[Any, tuple[threading.Event, threading.Event]] = {}
         self._lock = threading.Lock()
@@ -585,6 +596,8 @@ class CountingBackend:
             self.gets[key] += 1
             value = self.data.get(key)
             gate = self._gates.pop(key, None)
+        if self.slow:
+            time.sleep(0)
         if gate is not None:  # the value was read above: the load happened before the wait
             arrived, release = gate
             arrived.set()
@@ -698,6 +711,60 @@ class TestPart3Examples:
         backend.data["k"] = "recreated"  # by another process: only the backend knows
         got = cache.read("k")
         assert got == "recreated", f"read('k') returned {got!r}: the deleted value came back"
+
+
+@pytest.mark.part(3)
+def test_threads_hammering_settle_to_the_backend(kata: Any) -> None:
+    """Real threads read, write and delete three keys at random; once they are done,
+    every key reads as the backend holds it (no stale value survived any interleaving)."""
+    import random
+    import sys
+
+    backend = CountingBackend({"k0": 0, "k1": 0, "k2": 0}, slow=True)
+    cache = kata.CacheAside(backend)
+    keys = ["k0", "k1", "k2"]
+    errors: list[BaseException] = []
+    start = threading.Barrier(6, timeout=WAIT)
+
+    def worker(seed: int) -> None:
+        rnd = random.Random(seed)
+        try:
+            start.wait()
+            for i in range(300):
+                key = rnd.choice(keys)
+                action = rnd.random()
+                if action < 0.5:
+                    cache.read(key)
+                elif action < 0.9:
+                    cache.write(key, seed * 1_000 + i)
+                else:
+                    cache.delete(key)
+            cache.write(keys[seed % 3], -seed)  # the threads finish together: the last
+            for key in keys:  # writes race with the last reads
+                cache.read(key)
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: more interleavings
+    try:
+        threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(4 * WAIT)
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not any(t.is_alive() for t in threads), "some worker never finished (deadlock?)"
+    if errors:
+        raise errors[0]
+    for key in keys:
+        for attempt in ("first", "second"):
+            got, want = cache.read(key), backend.data.get(key)
+            assert got == want, (
+                f"{attempt} read({key!r}) after all threads finished returned {got!r}, but the "
+                f"backend holds {want!r}"
+            )
 
 
 @dataclass
