@@ -475,11 +475,11 @@ class Rand:
         return self.value
 
 
+texts = st.text(st.characters(codec="utf-8"), max_size=8)  # no lone surrogates
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    st.none() | st.booleans() | st.integers() | texts
     | st.floats(allow_nan=False, allow_infinity=False),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
     max_leaves=8,
 )
 
