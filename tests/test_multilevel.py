@@ -1,0 +1,1186 @@
+"""Suite for kata 5, ``multilevel``: an in-process L1 in front of Redis (L2), kept coherent
+over pub/sub. See katas/multilevel.py for the specification.
+
+Part 1: two levels (get/set/delete/get_or_load, promotion, L1 LRU bound and l1_ttl, stats,
+        key layout and TTLs, serializer, bad input, threads).
+Part 2: coherence between instances over pub/sub (process_invalidations, own messages,
+        close).
+Part 3: Redis going away (fakeredis taken down in place, and a real redis-server killed).
+
+Pub/sub delivery is asynchronous on a real server, so every cross-instance expectation is
+polled with a bound (``eventually``). fakeredis delivers at once, which the stateful
+coherence test relies on: it runs on fakeredis only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+)
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from tests.support.clock import FakeClock
+from tests.support.recording import record
+from tests.support.redis_backends import RedisBackend, redis_server_binary, start_servers
+from tests.support.targets import load
+
+KATA = "multilevel"
+
+ABSENT = "<absent>"  # a default no test stores, so a miss is told from a stored None
+STAT_NAMES = ("l1_hits", "l2_hits", "misses")
+POLL = 1.0  # seconds: bound for "the other instance sees it" (milliseconds in practice)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def eventually(check: Callable[[], Any], timeout: float = POLL) -> Any:
+    """Call ``check`` until it returns something truthy or ``timeout`` passes; return the
+    last result (falsy on timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() >= deadline:
+            return result
+        time.sleep(0.002)
+
+
+def stats_of(cache: Any) -> dict[str, int]:
+    got = cache.stats()
+    missing = [name for name in STAT_NAMES if name not in got]
+    assert not missing, f"stats() lacks {missing}: {got!r}"
+    return {name: got[name] for name in STAT_NAMES}
+
+
+def raw(value: Any) -> str:
+    return json.dumps(value)
+
+
+class Caches:
+    """Makes caches on one backend (namespace ``<token>:mlc``) and closes them at teardown."""
+
+    def __init__(self, module: Any, backend: RedisBackend) -> None:
+        self.module = module
+        self.backend = backend
+        self.namespace = backend.key("mlc")
+        self.made: list[Any] = []
+
+    def __call__(self, client: redis.Redis | None = None, **kwargs: Any) -> Any:
+        if client is None:
+            client = self.backend.client()
+        kwargs.setdefault("namespace", self.namespace)
+        cache = self.module.MultiLevelCache(client, **kwargs)
+        self.made.append(cache)
+        return cache
+
+    def l2_key(self, key: str) -> str:
+        return f"{self.namespace}:{key}"
+
+    @property
+    def channel(self) -> str:
+        return f"{self.namespace}:invalidations"
+
+    def write_behind(self, client: redis.Redis, key: str, value: Any) -> None:
+        """Put a JSON value into L2 directly (with a TTL), as another writer would, without
+        telling any instance."""
+        client.set(self.l2_key(key), raw(value), px=60_000)
+
+    def close_all(self) -> None:
+        for cache in self.made:
+            with suppress(Exception):
+                cache.close()
+
+
+@pytest.fixture
+def mk(kata: Any, redis_backend: RedisBackend) -> Iterator[Caches]:
+    caches = Caches(kata, redis_backend)
+    yield caches
+    caches.close_all()
+
+
+def assert_every_key_expires(backend: RedisBackend, client: redis.Redis, ttl_ms: float) -> None:
+    keys = backend.keys()
+    for key in keys:
+        pttl = client.pttl(key)
+        assert 0 < pttl <= ttl_ms, (
+            f"L2 key {key!r} has PTTL {pttl} ms, expected 0 < PTTL <= {ttl_ms:g} "
+            "(every key needs a TTL, -1 means none)"
+        )
+
+
+# -- Part 1: two levels ---------------------------------------------------------------------
+
+
+JSON_VALUES = [
+    {"name": "Ada", "langs": ["en", "fr"], "age": 36},
+    [1, "two", None, [3]],
+    "héllo, wörld",
+    42,
+    -7,
+    None,
+    0,
+    "",
+    [],
+    {},
+    True,
+    False,
+    {"nested": {"deep": [1, {"x": None}]}},
+]
+
+
+@pytest.mark.part(1)
+class TestPart1ReadThrough:
+    def test_get_of_unknown_key_returns_default_and_counts_misses(self, mk: Caches) -> None:
+        cache = mk()
+        assert cache.get("nope") is None
+        assert cache.get("nope", ABSENT) == ABSENT
+        assert stats_of(cache) == {"l1_hits": 0, "l2_hits": 0, "misses": 2}
+
+    @pytest.mark.parametrize("value", JSON_VALUES, ids=repr)
+    def test_values_round_trip_through_both_levels(
+        self, mk: Caches, redis_client: redis.Redis, value: Any
+    ) -> None:
+        writer = mk(redis_client)
+        writer.set("k", value)
+        got = writer.get("k", ABSENT)
+        assert got == value and type(got) is type(value), (
+            f"set('k', {value!r}) then get('k') on the same instance returned {got!r}"
+        )
+        reader = mk(redis_client)  # a fresh instance: its L1 is empty, the value is in L2
+        got = reader.get("k", ABSENT)
+        assert got == value and type(got) is type(value), (
+            f"a second instance read {got!r} from L2, expected {value!r}"
+        )
+
+    def test_l1_hit_sends_no_redis_command(self, mk: Caches, redis_client: redis.Redis) -> None:
+        cache = mk(redis_client)
+        cache.set("k", {"v": 1})
+        assert cache.get("k") == {"v": 1}  # now in L1 whatever set() did
+        log = record(redis_client)
+        for _ in range(3):
+            assert cache.get("k") == {"v": 1}
+            assert cache.get_or_load("k", lambda: pytest.fail("loader called on an L1 hit"))
+        assert log.round_trips == 0, f"L1 hits sent Redis commands: {log}"
+
+    def test_l2_hit_is_promoted_into_l1(self, mk: Caches, redis_client: redis.Redis) -> None:
+        cache = mk(redis_client)
+        mk.write_behind(redis_client, "k", {"from": "l2"})
+        log = record(redis_client)
+        assert cache.get("k") == {"from": "l2"}
+        assert log.round_trips >= 1, "an L1 miss must read Redis"
+        log.clear()
+        assert cache.get("k") == {"from": "l2"}
+        assert log.round_trips == 0, (
+            f"the second get of a key just read from L2 sent {log}: the L2 hit was not "
+            "promoted into L1"
+        )
+        assert stats_of(cache) == {"l1_hits": 1, "l2_hits": 1, "misses": 0}
+
+    def test_get_or_load_on_a_miss_fills_l2_with_ttl_then_l1(
+        self, mk: Caches, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        cache = mk(redis_client, l2_ttl=2.5)
+        calls: list[int] = []
+
+        def loader() -> dict[str, int]:
+            calls.append(1)
+            return {"n": 1}
+
+        assert cache.get_or_load("k", loader) == {"n": 1}
+        assert len(calls) == 1, f"loader called {len(calls)} times on one miss"
+        stored = redis_client.get(mk.l2_key("k"))
+        assert stored is not None, f"get_or_load did not fill L2 key {mk.l2_key('k')!r}"
+        assert json.loads(stored) == {"n": 1}
+        pttl = redis_client.pttl(mk.l2_key("k"))
+        assert 0 < pttl <= 2500, f"L2 entry PTTL {pttl} ms, expected in (0, 2500]"
+        log = record(redis_client)
+        assert cache.get_or_load("k", loader) == {"n": 1}
+        assert len(calls) == 1, "loader called again on an L1 hit"
+        assert log.round_trips == 0, f"get_or_load did not fill L1: the next call sent {log}"
+        assert stats_of(cache) == {"l1_hits": 1, "l2_hits": 0, "misses": 1}
+        assert_every_key_expires(redis_backend, redis_client, 2500)
+
+    def test_get_or_load_on_an_l2_hit_does_not_call_loader(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+        mk.write_behind(redis_client, "k", [1, 2])
+        assert cache.get_or_load("k", lambda: pytest.fail("loader called on an L2 hit")) == [1, 2]
+        log = record(redis_client)
+        assert cache.get_or_load("k", lambda: pytest.fail("loader called on an L1 hit")) == [1, 2]
+        assert log.round_trips == 0, f"the L2 hit was not promoted: the next call sent {log}"
+        assert stats_of(cache) == {"l1_hits": 1, "l2_hits": 1, "misses": 0}
+
+    def test_get_or_load_caches_none(self, mk: Caches) -> None:
+        cache = mk()
+        calls: list[int] = []
+
+        def loader() -> None:
+            calls.append(1)
+
+        assert cache.get_or_load("k", loader) is None
+        assert cache.get_or_load("k", loader) is None
+        assert mk().get_or_load("k", loader) is None  # another instance: from L2
+        assert len(calls) == 1, f"a None result was not cached: loader called {len(calls)}x"
+
+    def test_get_or_load_loader_error_propagates_and_caches_nothing(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+
+        def boom() -> Any:
+            raise LookupError("database says no")
+
+        with pytest.raises(LookupError, match="database says no"):
+            cache.get_or_load("k", boom)
+        assert redis_client.exists(mk.l2_key("k")) == 0, "a failed load wrote L2"
+        assert cache.get("k", ABSENT) == ABSENT
+        assert cache.get_or_load("k", lambda: "loaded") == "loaded"
+
+    def test_l2_key_is_namespace_colon_key_and_every_key_expires(
+        self, mk: Caches, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        cache = mk(redis_client, l2_ttl=7)
+        entries = {"user:1": {"name": "Ada"}, "ü": [1], "": "empty key", "a b": None}
+        for key, value in entries.items():
+            cache.set(key, value)
+        cache.get_or_load("loaded", lambda: 3)
+        entries["loaded"] = 3
+        for key, value in entries.items():
+            stored = redis_client.get(mk.l2_key(key))
+            assert stored is not None, f"no L2 entry at {mk.l2_key(key)!r} for key {key!r}"
+            assert json.loads(stored) == value, f"L2 {mk.l2_key(key)!r} holds {stored!r}"
+        assert_every_key_expires(redis_backend, redis_client, 7000)
+
+    def test_fractional_l2_ttl(self, mk: Caches, redis_client: redis.Redis) -> None:
+        cache = mk(redis_client, l2_ttl=1.5)
+        cache.set("k", 1)
+        pttl = redis_client.pttl(mk.l2_key("k"))
+        assert 0 < pttl <= 1500, f"l2_ttl=1.5 gave PTTL {pttl} ms, expected in (0, 1500]"
+
+    def test_set_overwrites_and_the_writer_reads_its_own_write(self, mk: Caches) -> None:
+        cache = mk()
+        cache.set("k", "old")
+        assert cache.get("k") == "old"
+        cache.set("k", "new")
+        assert cache.get("k") == "new", "after set('k', 'new') the writer still read 'old'"
+        assert mk().get("k") == "new", "L2 was not overwritten"
+
+    def test_delete_removes_from_both_levels(self, mk: Caches, redis_client: redis.Redis) -> None:
+        cache = mk(redis_client)
+        cache.set("k", 1)
+        assert cache.get("k") == 1
+        cache.delete("k")
+        assert cache.get("k", ABSENT) == ABSENT, "a deleted key is still served"
+        assert redis_client.exists(mk.l2_key("k")) == 0, "delete left the L2 entry"
+        cache.delete("never-set")  # deleting an unknown key is no error
+        assert cache.get("never-set", ABSENT) == ABSENT
+
+    def test_custom_serializer(self, mk: Caches, redis_client: redis.Redis) -> None:
+        class Tagged:
+            """Text with a version tag: ``v1|<json>``."""
+
+            def dumps(self, obj: Any) -> str:
+                return "v1|" + json.dumps(obj)
+
+            def loads(self, data: str | bytes) -> Any:
+                text = data.decode() if isinstance(data, bytes) else data
+                tag, _, body = text.partition("|")
+                assert tag == "v1", f"loads() was given {data!r}"
+                return json.loads(body)
+
+        cache = mk(redis_client, serializer=Tagged())
+        cache.set("k", {"a": [1, 2]})
+        stored = redis_client.get(mk.l2_key("k"))
+        assert stored in ('v1|{"a": [1, 2]}', b'v1|{"a": [1, 2]}'), (
+            f"L2 holds {stored!r}, expected exactly serializer.dumps(value)"
+        )
+        assert mk(redis_client, serializer=Tagged()).get("k") == {"a": [1, 2]}
+        redis_client.set(mk.l2_key("other"), 'v1|["x"]', px=60_000)
+        assert cache.get("other") == ["x"], "an L2 value was not decoded with serializer.loads"
+        assert cache.get_or_load("third", lambda: 5) == 5
+        assert redis_client.get(mk.l2_key("third")) in ("v1|5", b"v1|5")
+
+    def test_namespaces_keep_caches_apart(self, mk: Caches) -> None:
+        first = mk(namespace=mk.backend.key("one"))
+        second = mk(namespace=mk.backend.key("two"))
+        first.set("k", "first")
+        second.set("k", "second")
+        assert first.get("k") == "first"
+        assert second.get("k") == "second"
+        assert mk(namespace=mk.backend.key("one")).get("k") == "first"
+
+    def test_stats_count_each_read_exactly_once(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+        cache.get("a")  # miss
+        mk.write_behind(redis_client, "b", 2)
+        cache.get("b")  # L2 hit
+        cache.get("b")  # L1 hit
+        cache.get_or_load("c", lambda: 3)  # miss
+        cache.get_or_load("c", lambda: 3)  # L1 hit
+        mk.write_behind(redis_client, "d", 4)
+        cache.get_or_load("d", lambda: 0)  # L2 hit
+        cache.get("a", ABSENT)  # miss again
+        assert stats_of(cache) == {"l1_hits": 2, "l2_hits": 2, "misses": 3}
+
+
+@pytest.mark.part(1)
+class TestPart1L1Bounds:
+    def test_l1_evicts_the_least_recently_used_key(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client, l1_maxsize=2, l1_ttl=1000)
+        for key in "abc":
+            mk.write_behind(redis_client, key, key.upper())
+        assert cache.get("a") == "A"  # L1: a
+        assert cache.get("b") == "B"  # L1: a b
+        assert cache.get("a") == "A"  # L1 hit, a becomes most recent: b a
+        assert cache.get("c") == "C"  # promoting c evicts b: a c
+        log = record(redis_client)
+        assert cache.get("a") == "A"
+        assert cache.get("c") == "C"
+        assert log.round_trips == 0, f"a and c should be in L1 (maxsize 2), got {log}"
+        assert cache.get("b") == "B"
+        assert log.round_trips >= 1, (
+            "b was the least recently used key when c was promoted into a full L1 "
+            "(l1_maxsize=2): its next get must read Redis"
+        )
+
+    def test_l1_never_holds_more_than_l1_maxsize(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client, l1_maxsize=3, l1_ttl=1000)
+        for i in range(10):
+            mk.write_behind(redis_client, f"k{i}", i)
+            assert cache.get(f"k{i}") == i
+        log = record(redis_client)
+        served_from_l1 = []
+        for i in reversed(range(10)):
+            log.clear()
+            assert cache.get(f"k{i}") == i
+            if log.round_trips == 0:
+                served_from_l1.append(f"k{i}")
+            else:
+                break
+        assert served_from_l1 == ["k9", "k8", "k7"], (
+            f"after promoting k0..k9 with l1_maxsize=3, L1 served {served_from_l1} "
+            "(expected exactly the 3 most recent)"
+        )
+
+    def test_l1_entry_is_not_served_from_l1_ttl_on(
+        self, mk: Caches, redis_client: redis.Redis, clock: FakeClock
+    ) -> None:
+        cache = mk(redis_client, l1_ttl=5, clock=clock)
+        mk.write_behind(redis_client, "k", "v1")
+        assert cache.get("k") == "v1"  # promoted at t
+        mk.write_behind(redis_client, "k", "v2")  # changed behind the cache's back
+        clock.advance(4.9)
+        log = record(redis_client)
+        assert cache.get("k") == "v1", "an L1 entry younger than l1_ttl was not served"
+        assert log.round_trips == 0, f"an L1 entry younger than l1_ttl was not used: {log}"
+        clock.advance(0.2)  # now t + 5.1
+        assert cache.get("k") == "v2", (
+            "an L1 entry older than l1_ttl was served: it must be read from L2 again"
+        )
+        assert log.round_trips >= 1
+        log.clear()
+        assert cache.get("k") == "v2"
+        assert log.round_trips == 0, "the value re-read from L2 was not promoted again"
+        assert stats_of(cache) == {"l1_hits": 2, "l2_hits": 2, "misses": 0}
+
+    def test_l1_hit_does_not_extend_the_entry_life(
+        self, mk: Caches, redis_client: redis.Redis, clock: FakeClock
+    ) -> None:
+        cache = mk(redis_client, l1_ttl=5, clock=clock)
+        mk.write_behind(redis_client, "k", "v1")
+        cache.get("k")  # promoted at t
+        clock.advance(4)
+        assert cache.get("k") == "v1"  # L1 hit at t + 4
+        mk.write_behind(redis_client, "k", "v2")
+        clock.advance(1.5)  # t + 5.5: older than l1_ttl, whatever hits it had
+        assert cache.get("k") == "v2", "an L1 hit made the entry live past l1_ttl"
+
+    def test_l1_ttl_also_bounds_what_set_and_get_or_load_stored(
+        self, mk: Caches, redis_client: redis.Redis, clock: FakeClock
+    ) -> None:
+        cache = mk(redis_client, l1_ttl=5, clock=clock)
+        cache.set("s", "mine")
+        cache.get_or_load("g", lambda: "loaded")
+        mk.write_behind(redis_client, "s", "theirs")
+        mk.write_behind(redis_client, "g", "theirs")
+        clock.advance(5.5)
+        assert cache.get("s") == "theirs", "a value kept by set() outlived l1_ttl in L1"
+        assert cache.get("g") == "theirs", "a value kept by get_or_load() outlived l1_ttl"
+
+
+BAD_ARGUMENTS = [
+    ({"l1_maxsize": 0}, ValueError, "l1_maxsize"),
+    ({"l1_maxsize": -3}, ValueError, "l1_maxsize"),
+    ({"l1_maxsize": True}, TypeError, "l1_maxsize"),
+    ({"l1_maxsize": 2.0}, TypeError, "l1_maxsize"),
+    ({"l1_maxsize": "10"}, TypeError, "l1_maxsize"),
+    ({"l1_maxsize": None}, TypeError, "l1_maxsize"),
+    ({"l1_ttl": 0}, ValueError, "l1_ttl"),
+    ({"l1_ttl": -1.0}, ValueError, "l1_ttl"),
+    ({"l1_ttl": math.nan}, ValueError, "l1_ttl"),
+    ({"l1_ttl": math.inf}, ValueError, "l1_ttl"),
+    ({"l1_ttl": "5"}, TypeError, "l1_ttl"),
+    ({"l1_ttl": None}, TypeError, "l1_ttl"),
+    ({"l2_ttl": 0}, ValueError, "l2_ttl"),
+    ({"l2_ttl": -300}, ValueError, "l2_ttl"),
+    ({"l2_ttl": math.nan}, ValueError, "l2_ttl"),
+    ({"l2_ttl": math.inf}, ValueError, "l2_ttl"),
+    ({"l2_ttl": "300"}, TypeError, "l2_ttl"),
+    ({"namespace": ""}, ValueError, "namespace"),
+    ({"namespace": 5}, TypeError, "namespace"),
+    ({"namespace": b"mlc"}, TypeError, "namespace"),
+    ({"namespace": None}, TypeError, "namespace"),
+]
+
+
+@pytest.mark.part(1)
+class TestPart1BadInput:
+    @pytest.mark.parametrize(("kwargs", "error", "name"), BAD_ARGUMENTS, ids=repr)
+    def test_bad_constructor_argument(
+        self, kata: Any, redis_backend: RedisBackend, kwargs: dict[str, Any],
+        error: type[Exception], name: str,
+    ) -> None:
+        kwargs = {"namespace": redis_backend.key("mlc"), **kwargs}
+        with pytest.raises(error, match=name):
+            kata.MultiLevelCache(redis_backend.client(), **kwargs)
+
+    @pytest.mark.parametrize("bad_key", [1, b"k", None, ("k",), 1.5], ids=repr)
+    @pytest.mark.parametrize("method", ["get", "set", "delete", "get_or_load"])
+    def test_non_str_key_is_a_type_error_and_changes_nothing(
+        self, mk: Caches, redis_client: redis.Redis, method: str, bad_key: Any
+    ) -> None:
+        cache = mk(redis_client)
+        cache.set("k", "kept")
+        cache.get("k")
+        before = stats_of(cache)
+        args = {
+            "get": (),
+            "set": ("value",),
+            "delete": (),
+            "get_or_load": (lambda: pytest.fail("loader called for a bad key"),),
+        }[method]
+        log = record(redis_client)
+        with pytest.raises(TypeError, match="key"):
+            getattr(cache, method)(bad_key, *args)
+        assert log.round_trips == 0, f"{method}({bad_key!r}) sent {log} before failing"
+        assert stats_of(cache) == before, f"{method}({bad_key!r}) changed the stats"
+        assert cache.get("k") == "kept"
+
+
+@pytest.mark.part(1)
+def test_threads_share_one_instance(mk: Caches) -> None:
+    """Threads each own a few keys; every read returns what that thread last wrote."""
+    cache = mk(l1_maxsize=8, l1_ttl=1000)
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def worker(n: int) -> None:
+        try:
+            start.wait(timeout=5)
+            last: dict[str, int] = {}
+            for i in range(150):
+                key = f"t{n}:{i % 4}"
+                if i % 3 == 0:
+                    cache.set(key, i)
+                    last[key] = i
+                elif i % 3 == 1:
+                    got = cache.get(key, ABSENT)
+                    assert got == last.get(key, ABSENT), f"thread {n} get({key!r}) -> {got!r}"
+                else:
+                    got = cache.get_or_load(key, lambda i=i: i)
+                    last.setdefault(key, i)
+                    assert got == last[key], f"thread {n} get_or_load({key!r}) -> {got!r}"
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a worker thread hung"
+    if errors:
+        raise errors[0]
+    assert sum(stats_of(cache).values()) == 6 * 100, "stats lost updates under threads"
+
+
+# -- Part 1 stateful: one instance against a model ------------------------------------------
+
+KEYS = st.sampled_from(["a", "b", "c", "d:e", "ü"])
+VALUES = (
+    st.none()
+    | st.integers(-1000, 1000)
+    | st.text(max_size=4)
+    | st.lists(st.integers(0, 9), max_size=3)
+    | st.dictionaries(st.text(max_size=2), st.integers(0, 9), max_size=2)
+)
+
+
+class OneInstanceMachine(RuleBasedStateMachine):
+    """One cache on fakeredis, against a model of both levels.
+
+    The model: L2 is a dict; L1 an LRU (OrderedDict, least recent first) of
+    ``key -> (value, expires_at)``. Reads say which level must answer, and an L1 hit must
+    send no Redis command. ``write_behind`` changes L2 directly (another writer that does
+    not announce), so a too-old L1 entry shows as a stale value.
+    """
+
+    MAXSIZE = 3
+    L1_TTL = 1e6
+    ADVANCES = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        module = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.client = self.backend.client()
+        self.clock = FakeClock()
+        self.namespace = self.backend.key("mlc")
+        self.cache = module.MultiLevelCache(
+            self.client, namespace=self.namespace, l1_maxsize=self.MAXSIZE,
+            l1_ttl=self.L1_TTL, clock=self.clock,
+        )
+        self.log = record(self.client)
+        self.l2: dict[str, Any] = {}
+        self.l1: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+        self.stats: Counter[str] = Counter({name: 0 for name in STAT_NAMES})
+
+    def __repr__(self) -> str:
+        return f"model(L1 least->most recent={dict(self.l1)}, L2={self.l2})"
+
+    def _l1_put(self, key: str, value: Any) -> None:
+        self.l1[key] = (value, self.clock() + self.L1_TTL)
+        self.l1.move_to_end(key)
+        while len(self.l1) > self.MAXSIZE:
+            self.l1.popitem(last=False)
+
+    def _expect_read(self, key: str) -> tuple[str, Any]:
+        """Which level answers a read of ``key`` now, and what; updates the model."""
+        entry = self.l1.get(key)
+        if entry is not None and self.clock() < entry[1]:
+            self.l1.move_to_end(key)
+            return "l1_hits", entry[0]
+        self.l1.pop(key, None)
+        if key in self.l2:
+            self._l1_put(key, self.l2[key])
+            return "l2_hits", self.l2[key]
+        return "misses", ABSENT
+
+    def _check(self, op: str, level: str, got: Any, want: Any) -> None:
+        self.stats[level] += 1
+        assert got == want and type(got) is type(want), (
+            f"{op} returned {got!r}, expected {want!r} (from {level[:-1]}); {self!r}"
+        )
+        if level == "l1_hits":
+            assert self.log.round_trips == 0, f"{op} was an L1 hit but sent {self.log}"
+        else:
+            assert self.log.round_trips >= 1, f"{op} must read Redis (L1 miss); {self!r}"
+
+    @rule(key=KEYS)
+    def get(self, key: str) -> None:
+        level, want = self._expect_read(key)
+        self.log.clear()
+        got = self.cache.get(key, ABSENT)
+        self._check(f"get({key!r})", level, got, want)
+
+    @rule(key=KEYS, value=VALUES)
+    def get_or_load(self, key: str, value: Any) -> None:
+        level, want = self._expect_read(key)
+        calls: list[int] = []
+
+        def loader() -> Any:
+            calls.append(1)
+            return value
+
+        if level == "misses":
+            want = value
+            self.l2[key] = value
+            self._l1_put(key, value)
+        self.log.clear()
+        got = self.cache.get_or_load(key, loader)
+        self._check(f"get_or_load({key!r})", level, got, want)
+        expected_calls = 1 if level == "misses" else 0
+        assert len(calls) == expected_calls, (
+            f"get_or_load({key!r}) called the loader {len(calls)}x on an "
+            f"{level[:-1].replace('_', ' ')}; {self!r}"
+        )
+
+    @rule(key=KEYS, value=VALUES)
+    def set(self, key: str, value: Any) -> None:
+        self.cache.set(key, value)
+        self.l2[key] = value
+        self._l1_put(key, value)
+
+    @rule(key=KEYS)
+    def delete(self, key: str) -> None:
+        self.cache.delete(key)
+        self.l2.pop(key, None)
+        self.l1.pop(key, None)
+
+    @rule(key=KEYS, value=VALUES)
+    def write_behind(self, key: str, value: Any) -> None:
+        self.client.set(f"{self.namespace}:{key}", raw(value), px=60_000)
+        self.l2[key] = value
+
+    @precondition(lambda self: self.ADVANCES)
+    @rule(half_seconds=st.integers(1, 16))
+    def advance(self, half_seconds: int) -> None:
+        # Multiples of 0.5 s against an l1_ttl of x.25: never exactly on an expiry instant.
+        self.clock.advance(half_seconds / 2)
+
+    @invariant()
+    def stats_match(self) -> None:
+        got = stats_of(self.cache)
+        assert got == dict(self.stats), f"stats() {got} != expected {dict(self.stats)}"
+
+    def teardown(self) -> None:
+        try:
+            assert_every_key_expires(self.backend, self.client, 300_000)
+        finally:
+            with suppress(Exception):
+                self.cache.close()
+            self.backend.cleanup()
+
+
+class LRUMachine(OneInstanceMachine):
+    """Small L1 (maxsize 3, five keys): eviction order; nothing expires."""
+
+
+class L1TTLMachine(OneInstanceMachine):
+    """Roomy L1 (nothing evicted); the clock moves, l1_ttl = 10.25 s."""
+
+    MAXSIZE = 100
+    L1_TTL = 10.25
+    ADVANCES = True
+
+
+# Every step talks to fakeredis (about 0.1 ms of wall time per command), so the machines run
+# fewer examples than pure in-memory tests: still 8x fewer in dev than in the thorough run.
+MACHINE_SETTINGS = settings(max_examples=max(25, settings().max_examples // 8))
+LRUMachine.TestCase.settings = MACHINE_SETTINGS
+L1TTLMachine.TestCase.settings = MACHINE_SETTINGS
+TestLRUMachine = pytest.mark.part(1)(LRUMachine.TestCase)
+TestL1TTLMachine = pytest.mark.part(1)(L1TTLMachine.TestCase)
+
+
+# -- Part 2: coherence ----------------------------------------------------------------------
+
+
+def other_decoding(client: redis.Redis) -> bool:
+    return not client.get_encoder().decode_responses
+
+
+@pytest.mark.part(2)
+class TestPart2Coherence:
+    def test_set_by_one_instance_is_seen_by_another(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        reader = mk(redis_client, l1_ttl=1000)  # expiry cannot hide a missing invalidation
+        writer = mk(mk.backend.client(decode_responses=other_decoding(redis_client)))
+        writer.set("k", "old")
+        assert reader.get("k") == "old"
+        log = record(redis_client)
+        assert reader.get("k") == "old"
+        assert log.round_trips == 0, "the reader did not hold 'old' in L1"
+        writer.set("k", "new")
+        got = eventually(lambda: reader.get("k") == "new")
+        assert got, (
+            f"after another instance's set('k', 'new') the reader still returns "
+            f"{reader.get('k')!r} after {POLL}s: the invalidation never arrived or was not applied"
+        )
+        log.clear()
+        assert reader.get("k") == "new"
+
+    def test_delete_by_one_instance_is_seen_by_another(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        reader = mk(redis_client, l1_ttl=1000)
+        writer = mk(mk.backend.client(decode_responses=other_decoding(redis_client)))
+        writer.set("k", "old")
+        assert reader.get("k") == "old"
+        writer.delete("k")
+        assert eventually(lambda: reader.get("k", ABSENT) == ABSENT), (
+            f"after another instance's delete('k') the reader still returns "
+            f"{reader.get('k', ABSENT)!r} after {POLL}s"
+        )
+
+    def test_get_or_load_sees_another_instances_write(self, mk: Caches) -> None:
+        reader = mk(l1_ttl=1000)
+        writer = mk()
+        assert reader.get_or_load("k", lambda: "loaded") == "loaded"
+        writer.set("k", "written")
+        never = lambda: pytest.fail("loader called though L2 holds the key")  # noqa: E731
+        assert eventually(lambda: reader.get_or_load("k", never) == "written"), (
+            "get_or_load kept serving its L1 copy after another instance's set"
+        )
+
+    def test_process_invalidations_counts_messages_from_others(self, mk: Caches) -> None:
+        reader = mk(l1_ttl=1000)
+        writer = mk()
+        for key in ("a", "b"):
+            mk.write_behind(mk.backend.client(), key, key)
+            assert reader.get(key) == key  # in the reader's L1, no message pending
+        writer.set("a", "A")
+        writer.delete("b")
+        total = 0
+
+        def drained_both() -> bool:
+            nonlocal total
+            total += reader.process_invalidations()
+            return total >= 2
+
+        eventually(drained_both)
+        total += reader.process_invalidations()
+        assert total == 2, (
+            f"two messages from another instance (set 'a', delete 'b'), "
+            f"process_invalidations() applied {total}"
+        )
+        assert reader.get("a") == "A" and reader.get("b", ABSENT) == ABSENT
+
+    def test_own_messages_are_ignored(self, mk: Caches) -> None:
+        cache = mk(l1_ttl=1000)
+        other = mk()
+        mk.write_behind(mk.backend.client(), "marker", 0)
+        assert cache.get("marker") == 0  # in L1, nothing pending
+        cache.set("mine", 1)  # its own message comes first...
+        other.set("marker", 1)  # ...then one from another instance
+        total = 0
+
+        def drained() -> bool:
+            nonlocal total
+            total += cache.process_invalidations()
+            return total >= 1
+
+        assert eventually(drained), "the other instance's message was never applied"
+        total += cache.process_invalidations()
+        assert total == 1, (
+            f"process_invalidations() counted {total} messages after its own set and one "
+            "set by another instance: an instance must ignore its own messages"
+        )
+        assert cache.get("mine") == 1
+        assert cache.get("marker") == 1
+
+    def test_process_invalidations_does_not_block(self, mk: Caches) -> None:
+        cache = mk()
+        result: list[Any] = []
+        thread = threading.Thread(
+            target=lambda: result.append(cache.process_invalidations()), daemon=True
+        )
+        thread.start()
+        thread.join(timeout=2)
+        assert not thread.is_alive(), "process_invalidations() blocked with nothing pending"
+        assert result == [0], f"nothing was pending, process_invalidations() returned {result}"
+
+    def test_set_and_delete_publish_on_the_invalidations_channel(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        listener = mk.backend.client().pubsub(ignore_subscribe_messages=True)
+        try:
+            listener.subscribe(mk.channel)
+            assert listener.get_message(timeout=1) is None  # the confirmation, ignored
+            cache = mk(redis_client)
+
+            def next_message() -> Any:
+                deadline = time.monotonic() + POLL
+                while time.monotonic() < deadline:
+                    message = listener.get_message(timeout=0.05)
+                    if message is not None:
+                        return message
+                return None
+
+            cache.set("k", 1)
+            assert next_message() is not None, f"set() published nothing on {mk.channel!r}"
+            while listener.get_message(timeout=0.05) is not None:
+                pass
+            cache.delete("k")
+            assert next_message() is not None, f"delete() published nothing on {mk.channel!r}"
+        finally:
+            listener.close()
+
+    def test_close_releases_the_subscription(self, mk: Caches) -> None:
+        admin = mk.backend.client()
+
+        def subscribers() -> int:
+            return int(admin.pubsub_numsub(mk.channel)[0][1])
+
+        cache = mk()
+        cache.get("k")  # a read: subscribed by now however lazily it subscribes
+        assert eventually(lambda: subscribers() == 1), (
+            f"a live instance is not subscribed to {mk.channel!r} ({subscribers()} subscribers)"
+        )
+        cache.close()
+        assert eventually(lambda: subscribers() == 0), (
+            f"close() left {subscribers()} subscriber(s) on {mk.channel!r}"
+        )
+        cache.close()  # idempotent
+
+
+class CoherenceMachine(RuleBasedStateMachine):
+    """Two instances (bytes and str clients) on one fakeredis, which delivers at once.
+
+    Model: L2 is a dict; each instance has a set of keys in its L1 and a list of messages
+    from the other instance not yet drained (drained at the start of each of its reads).
+    Every read must return the L2 value: with immediate delivery, nothing may be stale.
+    """
+
+    NAMES = ("A", "B")
+
+    def __init__(self) -> None:
+        super().__init__()
+        module = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.clients = {
+            "A": self.backend.client(decode_responses=False),
+            "B": self.backend.client(decode_responses=True),
+        }
+        self.caches = {
+            name: module.MultiLevelCache(
+                self.clients[name], namespace=self.backend.key("mlc"), l1_maxsize=100,
+                l1_ttl=1e6, clock=FakeClock(),
+            )
+            for name in self.NAMES
+        }
+        self.logs = {name: record(self.clients[name]) for name in self.NAMES}
+        self.l2: dict[str, Any] = {}
+        self.l1: dict[str, set[str]] = {name: set() for name in self.NAMES}
+        # Keys whose L1 state depends on whether the instance drains on writes too.
+        self.unsure: dict[str, set[str]] = {name: set() for name in self.NAMES}
+        self.pending: dict[str, list[str]] = {name: [] for name in self.NAMES}
+        self.wrote_since_drain: dict[str, bool] = {name: False for name in self.NAMES}
+        # Messages an instance that drains on writes too may already have applied.
+        self.maybe_drained: dict[str, int] = {name: 0 for name in self.NAMES}
+        self.stats = {name: Counter({s: 0 for s in STAT_NAMES}) for name in self.NAMES}
+
+    def __repr__(self) -> str:
+        return (f"model(L2={self.l2}, L1 A={sorted(self.l1['A'])} B={sorted(self.l1['B'])}, "
+                f"undrained A={self.pending['A']} B={self.pending['B']})")
+
+    def _drain(self, name: str) -> tuple[int, int]:
+        """Apply ``name``'s undrained messages; (least, most) it may report applying."""
+        keys = self.pending[name]
+        most = len(keys) + self.maybe_drained[name]
+        least = 0 if self.wrote_since_drain[name] else len(set(keys) & self.l1[name])
+        for key in keys:
+            self.l1[name].discard(key)
+            self.unsure[name].discard(key)
+        self.pending[name] = []
+        self.maybe_drained[name] = 0
+        self.wrote_since_drain[name] = False
+        return least, most
+
+    def _announce(self, writer: str, key: str) -> None:
+        for name in self.NAMES:
+            if name != writer:
+                self.pending[name].append(key)
+
+    def _read(self, name: str, key: str) -> tuple[set[str], Any]:
+        """The levels that may answer ``name``'s read of ``key``, and the value."""
+        self._drain(name)
+        if key in self.unsure[name]:
+            self.unsure[name].discard(key)
+            self.l1[name].add(key)
+            return {"l1_hits", "l2_hits"}, self.l2[key]
+        if key in self.l1[name]:
+            return {"l1_hits"}, self.l2[key]
+        if key in self.l2:
+            self.l1[name].add(key)
+            return {"l2_hits"}, self.l2[key]
+        return {"misses"}, ABSENT
+
+    def _check(self, name: str, op: str, levels: set[str], got: Any, want: Any) -> None:
+        assert got == want and type(got) is type(want), (
+            f"{name}.{op} returned {got!r}, expected {want!r}: a stale read; {self!r}"
+        )
+        before = self.stats[name]
+        now = stats_of(self.caches[name])
+        level = next((s for s in STAT_NAMES if now[s] == before[s] + 1), None)
+        assert level in levels and sum(now.values()) == sum(before.values()) + 1, (
+            f"{name}.{op}: expected one of {sorted(levels)} counted, stats went from "
+            f"{dict(before)} to {now}; {self!r}"
+        )
+        self.stats[name] = Counter(now)
+        if level == "l1_hits":
+            assert self.logs[name].round_trips == 0, f"{name}.{op}: L1 hit sent {self.logs[name]}"
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS)
+    def get(self, name: str, key: str) -> None:
+        levels, want = self._read(name, key)
+        self.logs[name].clear()
+        got = self.caches[name].get(key, ABSENT)
+        self._check(name, f"get({key!r})", levels, got, want)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
+    def get_or_load(self, name: str, key: str, value: Any) -> None:
+        levels, want = self._read(name, key)
+        if levels == {"misses"}:
+            want = value
+            self.l2[key] = value
+            self.l1[name].add(key)
+        self.logs[name].clear()
+        got = self.caches[name].get_or_load(key, lambda: value)
+        self._check(name, f"get_or_load({key!r})", levels, got, want)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
+    def set(self, name: str, key: str, value: Any) -> None:
+        self.caches[name].set(key, value)
+        self.l2[key] = value
+        if key in self.pending[name]:
+            # An instance that drains only on reads drops its fresh copy at its next read;
+            # one that also drains on writes keeps it. Either is fine: accept both.
+            self.unsure[name].add(key)
+            self.l1[name].discard(key)
+            self.maybe_drained[name] += self.pending[name].count(key)
+            self.pending[name] = [k for k in self.pending[name] if k != key]
+        else:
+            self.l1[name].add(key)
+        self.wrote_since_drain[name] = True
+        self._announce(name, key)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS)
+    def delete(self, name: str, key: str) -> None:
+        self.caches[name].delete(key)
+        self.l2.pop(key, None)
+        self.l1[name].discard(key)
+        self.unsure[name].discard(key)
+        self.wrote_since_drain[name] = True
+        self._announce(name, key)
+
+    @rule(name=st.sampled_from(NAMES))
+    def process_invalidations(self, name: str) -> None:
+        pending = list(self.pending[name])
+        least, most = self._drain(name)
+        got = self.caches[name].process_invalidations()
+        assert least <= got <= most, (
+            f"{name}.process_invalidations() returned {got}; messages from the other "
+            f"instance not yet drained: {pending} (own messages never count); {self!r}"
+        )
+
+    def teardown(self) -> None:
+        for cache in self.caches.values():
+            with suppress(Exception):
+                cache.close()
+        self.backend.cleanup()
+
+
+CoherenceMachine.TestCase.settings = MACHINE_SETTINGS
+TestCoherenceMachine = pytest.mark.part(2)(CoherenceMachine.TestCase)
+
+
+# -- Part 3: Redis going away ---------------------------------------------------------------
+
+
+@dataclass
+class Outage:
+    """A Redis that a test takes down and brings back: fakeredis in place, or a throwaway
+    redis-server killed and restarted on the same port (losing its data, as a real one
+    without persistence would)."""
+
+    kind: str
+    make_client: Callable[..., redis.Redis]
+    namespace: str
+    take_down: Callable[[], None]
+    bring_back: Callable[[], None]
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close_all(self) -> None:
+        for close in self.closers:
+            with suppress(Exception):
+                close()
+
+
+def _restart_on(port: int) -> subprocess.Popen[bytes]:
+    binary = redis_server_binary()
+    assert binary is not None
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--protected-mode", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with suppress(redis.exceptions.ConnectionError):
+            if redis.Redis(port=port, socket_connect_timeout=0.2).ping():
+                return proc
+        time.sleep(0.02)
+    proc.kill()
+    raise RuntimeError(f"redis-server did not come back on port {port}")
+
+
+@pytest.fixture(params=["fakeredis", "redis-server"])
+def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
+    if request.param == "fakeredis":
+        backend = RedisBackend.fake()
+        fake = Outage("fakeredis", backend.client, backend.key("mlc"), backend.set_down,
+                      lambda: backend.set_down(False))
+        try:
+            yield fake
+        finally:
+            fake.close_all()
+            backend.cleanup()
+        return
+    servers = start_servers(1)
+    server = next(servers)[0]
+    clients: list[redis.Redis] = []
+    restarted: list[subprocess.Popen[bytes]] = []
+
+    def make_client(**kwargs: Any) -> redis.Redis:
+        # No retries: a dead server fails at once instead of after redis-py's backoff.
+        client = server.client(retry=Retry(NoBackoff(), 0), socket_timeout=0.5, **kwargs)
+        clients.append(client)
+        return client
+
+    real = Outage("redis-server", make_client, "kt:mlc", server.stop,
+                  lambda: restarted.append(_restart_on(server.port)))
+    try:
+        yield real
+    finally:
+        real.close_all()
+        for client in clients:
+            with suppress(Exception):
+                client.close()
+        for proc in restarted:
+            proc.kill()
+            proc.wait(timeout=5)
+        servers.close()
+
+
+def cached_then_down(kata: Any, outage: Outage) -> Any:
+    """A cache whose L1 holds k='cached' (l1_ttl long), on a Redis that is then taken down."""
+    cache = kata.MultiLevelCache(outage.make_client(), namespace=outage.namespace, l1_ttl=1000)
+    outage.closers.append(cache.close)
+    cache.set("k", "cached")
+    assert cache.get("k") == "cached"
+    outage.take_down()
+    return cache
+
+
+@pytest.mark.part(3)
+class TestPart3RedisDown:
+    def test_l1_hits_are_still_served(self, kata: Any, outage: Outage) -> None:
+        down_cache = cached_then_down(kata, outage)
+        before = stats_of(down_cache)
+        for _ in range(3):
+            assert down_cache.get("k") == "cached", "an L1 hit failed while Redis was down"
+        loaded = down_cache.get_or_load("k", lambda: pytest.fail("loader called on an L1 hit"))
+        assert loaded == "cached"
+        after = stats_of(down_cache)
+        assert after["l1_hits"] == before["l1_hits"] + 4, f"stats {before} -> {after}"
+
+    def test_get_on_an_l1_miss_returns_the_default(self, kata: Any, outage: Outage) -> None:
+        down_cache = cached_then_down(kata, outage)
+        assert down_cache.get("unknown") is None
+        assert down_cache.get("unknown", ABSENT) == ABSENT
+
+    def test_get_or_load_falls_back_to_the_loader(self, kata: Any, outage: Outage) -> None:
+        down_cache = cached_then_down(kata, outage)
+        calls: list[int] = []
+
+        def loader() -> dict[str, int]:
+            calls.append(1)
+            return {"fresh": len(calls)}
+
+        assert down_cache.get_or_load("unknown", loader) == {"fresh": 1}
+        assert len(calls) == 1
+
+    def test_set_drops_the_local_copy_and_raises(self, kata: Any, outage: Outage) -> None:
+        down_cache = cached_then_down(kata, outage)
+        with pytest.raises(redis.exceptions.ConnectionError):
+            down_cache.set("k", "new")
+        got = down_cache.get("k", ABSENT)
+        assert got == ABSENT, (
+            f"after a set() that could not reach Redis, get('k') returned {got!r}: the local "
+            "copy must be dropped (neither the old value nor the unwritten one)"
+        )
+
+    def test_delete_drops_the_local_copy_and_raises(self, kata: Any, outage: Outage) -> None:
+        down_cache = cached_then_down(kata, outage)
+        with pytest.raises(redis.exceptions.ConnectionError):
+            down_cache.delete("k")
+        got = down_cache.get("k", ABSENT)
+        assert got == ABSENT, f"after a failed delete('k'), get('k') still returned {got!r}"
+
+    def test_an_instance_can_be_created_while_redis_is_down(
+        self, kata: Any, outage: Outage
+    ) -> None:
+        client = outage.make_client()
+        client.ping()  # connected before the outage
+        outage.take_down()
+        cache = kata.MultiLevelCache(client, namespace=outage.namespace)
+        try:
+            assert cache.get("k", ABSENT) == ABSENT
+            assert cache.get_or_load("k", lambda: "loaded") == "loaded"
+            with pytest.raises(redis.exceptions.ConnectionError):
+                cache.set("k", 1)
+        finally:
+            cache.close()
+
+
+@pytest.mark.part(3)
+class TestPart3RedisBack:
+    def test_coherence_resumes_after_an_outage(self, kata: Any, outage: Outage) -> None:
+        def make(**kwargs: Any) -> Any:
+            return kata.MultiLevelCache(outage.make_client(), namespace=outage.namespace,
+                                        **kwargs)
+
+        reader = make(l1_ttl=1000)
+        try:
+            make().set("k", "old")
+            assert reader.get("k") == "old"
+            outage.take_down()
+            assert reader.get("k") == "old"
+            outage.bring_back()
+            writer = make()
+            writer.set("k", "new")
+            assert eventually(lambda: reader.get("k") == "new", timeout=3), (
+                "after Redis came back, another instance's set('k', 'new') never reached the "
+                f"reader (still {reader.get('k')!r}): its subscription did not recover"
+            )
+        finally:
+            reader.close()
+
+    def test_instance_created_while_down_becomes_coherent(
+        self, kata: Any, outage: Outage
+    ) -> None:
+        client = outage.make_client()
+        client.ping()  # connected before the outage
+        outage.take_down()
+        reader = kata.MultiLevelCache(client, namespace=outage.namespace, l1_ttl=1000)
+        try:
+            assert reader.get("k", ABSENT) == ABSENT
+            outage.bring_back()
+            writer = kata.MultiLevelCache(outage.make_client(), namespace=outage.namespace)
+            writer.set("k", "v1")
+            assert eventually(lambda: reader.get("k", ABSENT) == "v1", timeout=3)
+            writer.set("k", "v2")
+            assert eventually(lambda: reader.get("k") == "v2", timeout=3), (
+                "an instance created while Redis was down never heard another instance's "
+                "set after Redis came back: retry the subscription on later reads"
+            )
+        finally:
+            reader.close()
