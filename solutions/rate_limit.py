@@ -107,8 +107,8 @@ class FixedWindowLimiter:
         with self._lock:
             now = self._clock()
             index = now // self.window
-            start, used = self._windows.get(key, (index, 0))
-            if start != index:
+            counted, used = self._windows.get(key, (index, 0))
+            if counted != index:  # a new window: the old count no longer matters
                 used = 0
             if used + cost <= self.limit:
                 self._windows[key] = (index, used + cost)

@@ -234,6 +234,7 @@ def history(most: int, ticks: int = 24) -> st.SearchStrategy[list[tuple[int, str
 def test_waiting_exactly_retry_after_is_enough_and_needed(spec: Spec, data: st.DataObject) -> None:
     mod = load(KATA)
     params = data.draw(spec.params, label="parameters")
+    spec.build(mod, params, FakeClock())  # fail fast, before drawing a history to shrink
     most = params[spec.bound]
     steps = data.draw(history(most), label="hits (eighths of a second since the last, key, cost)")
     cost = data.draw(st.integers(1, most), label="cost of the denied hit")
@@ -386,6 +387,7 @@ def test_redis_limiter_against_model(redis_backend: Any, redis_client: redis.Red
                                      spec: Spec, data: st.DataObject) -> None:
     mod = load(KATA)
     params = data.draw(spec.params, label="parameters")
+    spec.build(mod, params, FakeClock(), redis_client, redis_backend.key("rl"))  # fail fast
     most = params[spec.bound]
     steps = data.draw(history(most, ticks=40),
                       label="hits (halves of a second since the last, key, cost)")
