@@ -9,13 +9,14 @@ import os
 from collections.abc import Iterator
 from types import ModuleType
 
+import hypothesis.stateful
 import pytest
-from hypothesis import HealthCheck, Verbosity, settings
+from hypothesis import HealthCheck, Phase, Verbosity, settings
 
 from tests.support import targets
 from tests.support.clock import FakeClock
 from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
-from tests.support.report import KataReport, kata_of, part_of
+from tests.support.report import KataReport, kata_of, part_of, stop_at_not_implemented
 
 # The learner's loop: quick, deterministic (the same examples every run, so a failure
 # reproduces by running again), no example database to go stale.
@@ -27,6 +28,8 @@ settings.register_profile(
     derandomize=True,
     database=None,
     print_blob=True,
+    # The explain phase costs seconds on every failure, and a learner's failures are many.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 _dev = settings.get_profile("dev")
@@ -34,6 +37,23 @@ _dev = settings.get_profile("dev")
 settings.register_profile("thorough", parent=_dev, max_examples=400, stateful_step_count=80)
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _stateful_tests_stop_at_not_implemented() -> None:
+    """State machines build their @given test inside hypothesis; wrap it there too."""
+    build = getattr(hypothesis.stateful, "get_state_machine_test", None)
+    if build is None:  # a hypothesis without this hook: runs are merely slower on stubs
+        return
+
+    def get_state_machine_test(*args: object, **kwargs: object) -> object:
+        test = build(*args, **kwargs)
+        test.hypothesis.inner_test = stop_at_not_implemented(test.hypothesis.inner_test)
+        return test
+
+    hypothesis.stateful.get_state_machine_test = get_state_machine_test  # type: ignore[assignment]
+
+
+_stateful_tests_stop_at_not_implemented()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,6 +79,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if kata_of(item) is None or part_of(item) is None:
             raise pytest.UsageError(f"{item.nodeid}: every test needs KATA and a part marker")
+        hypothesis_handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+        if hypothesis_handle is not None:
+            hypothesis_handle.inner_test = stop_at_not_implemented(hypothesis_handle.inner_test)
         wanted = (kata is None or kata_of(item) == kata) and (part is None or part_of(item) == part)
         (selected if wanted else deselected).append(item)
     if deselected:

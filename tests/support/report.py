@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,25 @@ def part_of(item: pytest.Item) -> int | None:
     return int(marker.args[0]) if marker else None
 
 
+class NotImplementedYet(BaseException):
+    """A stub's NotImplementedError, re-raised past hypothesis so it does not shrink.
+
+    Shrinking an input cannot make a missing method exist; stopping at once keeps a run
+    against the stubs fast. It is a BaseException because hypothesis re-raises those.
+    """
+
+
+def stop_at_not_implemented(test: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return test(*args, **kwargs)
+        except NotImplementedError as exc:
+            raise NotImplementedYet(str(exc)) from exc
+
+    return wrapper
+
+
 def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
     """``lru: LRUCache.get() is not implemented yet (katas/lru.py:57)``, or None.
 
@@ -32,6 +53,8 @@ def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | 
     exc: BaseException | None = excinfo.value
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]
+    if isinstance(exc, NotImplementedYet):
+        exc = exc.__cause__
     if not isinstance(exc, NotImplementedError) or exc.__traceback__ is None:
         return None
     tb = exc.__traceback__
@@ -71,26 +94,42 @@ class KataReport:
         self.json_path = json_path
         self.tallies: dict[tuple[str, int], Tally] = defaultdict(Tally)
         self.outcomes: dict[str, str] = {}
+        self.place: dict[str, tuple[str, int]] = {}
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]):  # type: ignore[no-untyped-def]
-        outcome = yield
-        report = outcome.get_result()
-        if call.excinfo is not None and report.failed:
-            line = not_implemented_line(call.excinfo)
-            if line is not None:
-                report.longrepr = f"{kata_of(item)}: {line}"
-        self._count(item, report)
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[Any]
+    ) -> pytest.TestReport | None:
+        """A stub's NotImplementedError becomes one line (and skips formatting a traceback,
+        which costs more than the test itself)."""
+        if call.excinfo is None or call.excinfo.errisinstance(pytest.skip.Exception):
+            return None
+        line = not_implemented_line(call.excinfo)
+        if line is None or call.when == "collect":
+            return None
+        return pytest.TestReport(
+            item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+            f"{kata_of(item)}: {line}", call.when, duration=call.duration,
+            start=call.start, stop=call.stop, user_properties=item.user_properties,
+        )
 
-    def _count(self, item: pytest.Item, report: pytest.TestReport) -> None:
-        kata, part = kata_of(item), part_of(item)
-        if kata is None or part is None:
-            return
-        previous = self.outcomes.get(item.nodeid)
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            kata, part = kata_of(item), part_of(item)
+            if kata is not None and part is not None:
+                self.place[item.nodeid] = (kata, part)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.nodeid in self.place:
+            self._count(self.place[report.nodeid], report)
+
+    def _count(self, place: tuple[str, int], report: pytest.TestReport) -> None:
+        previous = self.outcomes.get(report.nodeid)
         if report.when == "call" or report.outcome != "passed":
             if previous in ("failed", "skipped"):
                 return  # a teardown error after a failure counts once
-            tally = self.tallies[(kata, part)]
+            tally = self.tallies[place]
             if previous == "passed":
                 tally.passed -= 1
             if report.outcome == "skipped":
@@ -101,7 +140,7 @@ class KataReport:
                 tally.failed += 1
             else:
                 tally.passed += 1
-            self.outcomes[item.nodeid] = report.outcome
+            self.outcomes[report.nodeid] = report.outcome
 
     def rows(self) -> list[dict[str, Any]]:
         order = {k: i for i, k in enumerate(targets.KATAS)}
