@@ -1,0 +1,69 @@
+"""``redis_cache`` benchmark rows: Redis round trips per cached call.
+
+Counted with ``tests.support.recording.record`` on fakeredis, or on the REDIS_URL server
+when one is set (under a random prefix whose keys are deleted afterwards). The contract:
+a hit costs at most two commands (GET generation, GET entry); a miss adds the one
+``SET ... PX`` that writes the entry; ``invalidate_all()`` is O(1) (one INCR), whatever the
+number of entries.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from types import ModuleType
+
+import fakeredis
+import redis
+
+from bench.common import Row
+from tests.support.recording import record
+
+CALLS = 500
+QUICK_CALLS = 50
+
+
+def _client() -> redis.Redis:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return redis.Redis.from_url(url)
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+
+
+def rows(module: ModuleType, quick: bool = False) -> list[Row]:
+    calls = QUICK_CALLS if quick else CALLS
+    client = _client()
+    token = f"bench{secrets.token_hex(4)}"
+
+    def square(x: int) -> int:
+        return x * x
+
+    cached = module.redis_cache(client, ttl=60, prefix=f"{token}:square")(square)
+    try:
+        cached(-1)  # warm-up: the generation, any script, the connection
+        cached.invalidate_all()
+        log = record(client)
+        for x in range(calls):
+            cached(x)
+        misses = log.round_trips / calls
+        log.clear()
+        for x in range(calls):
+            cached(x)
+        hits = log.round_trips / calls
+        log.clear()
+        cached.invalidate_all()
+        invalidate_all = float(log.round_trips)
+    finally:
+        doomed = list(client.scan_iter(match=f"{token}:*", count=1000))
+        if doomed:
+            client.delete(*doomed)
+        client.close()
+    backend = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    return [
+        Row("redis_cache", "cached call, hit", hits, "round trips", "", None,
+            note=f"per call, {backend}; contract: at most 2 (generation, entry)"),
+        Row("redis_cache", "cached call, miss", misses, "round trips", "", None,
+            note="per call; expected 3 (generation, entry, one SET PX)"),
+        Row("redis_cache", f"invalidate_all ({calls} entries)", invalidate_all,
+            "round trips", "", None, note="contract: O(1), no KEYS/SCAN (one INCR)"),
+    ]
