@@ -76,7 +76,8 @@ Part 3: fail open
 - Redis unavailable (``redis.exceptions.ConnectionError`` or ``TimeoutError``) when
   reading or writing the cache: the function runs and its result is returned; log a
   warning with ``logging.getLogger(__name__).warning``. A cache must never take the
-  service down with it. (After a failed read, do not try to write.)
+  service down with it. After a failed read, do not try to write: the result is returned
+  as is, not serialized. Such a call counts as a miss.
 - ``invalidate``, ``invalidate_all`` and ``cache_key`` do NOT fail open: the Redis error
   propagates, because a caller that invalidates must know it did not happen.
 - Bad arguments still raise ``TypeError`` when Redis is down.
