@@ -633,6 +633,10 @@ class TestPart3StampedeCache:
             waiters.raise_first_error()
             assert waiters.results == ["mine"] * 3, waiters.results
             assert waiter_computes.n >= 1
+            got = pair[1].get_or_compute("k", must_not_compute)
+            assert got == "mine", (
+                f"got {got!r}: a waiter that gives up computes and stores the value itself"
+            )
         finally:
             release.set()
         leader.join("the stuck compute")
@@ -829,8 +833,8 @@ class StampedeMachine(RuleBasedStateMachine):
         self.rand.value = value
 
     @rule(key=st.sampled_from(["a", "b"]), which=st.sampled_from([0, 1]),
-          cost=st.sampled_from([0.0, 0.5, 2.0, 10.0]))
-    def get_or_compute(self, key: str, which: int, cost: float) -> None:
+          cost=st.sampled_from([0.0, 0.5, 2.0, 10.0]), fails=st.booleans())
+    def get_or_compute(self, key: str, which: int, cost: float, fails: bool) -> None:
         now = self.clock()
         r = self.rand.value or TINY
         self.version += 1
@@ -840,9 +844,18 @@ class StampedeMachine(RuleBasedStateMachine):
         def compute() -> str:
             computed.append(True)
             self.clock.advance(cost)
+            if fails:
+                raise Boom(f"compute for {key!r} failed")
             return new_value
 
-        got = self.caches[which].get_or_compute(key, compute)
+        call = f"get_or_compute({key!r}, compute{' that raises' if fails else ''})"
+        try:
+            got = self.caches[which].get_or_compute(key, compute)
+        except Boom:
+            assert fails and computed, f"{call} raised Boom but did not run that compute"
+            raised = True
+        else:
+            raised = False
         entry = self.model.get(key)
         predictions = {
             c: entry is None or xfetch(entry[2][c], entry[1], self.beta, now, r)
@@ -854,11 +867,14 @@ class StampedeMachine(RuleBasedStateMachine):
             else f"{entry[0]!r} (delta {entry[1]}, expiry {sorted(entry[2].values())})"
         )
         assert agreeing, (
-            f"get_or_compute({key!r}) at now={now}, rand={self.rand.value}, beta={self.beta} "
+            f"{call} at now={now}, rand={self.rand.value}, beta={self.beta} "
             f"{'ran' if computed else 'did not run'} compute; with {stored} stored it "
             f"{'should not' if computed else 'should'} have"
         )
         self.conventions = agreeing
+        if raised:
+            return  # nothing cached: the model keeps the previous entry (or none)
+        assert not (fails and computed), f"{call}: the compute raised but the call returned"
         if computed:
             assert got == new_value, f"compute returned {new_value!r}, the call {got!r}"
             self.model[key] = (new_value, cost, {
