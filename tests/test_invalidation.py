@@ -829,6 +829,9 @@ class SteppedBackend:
             self.data.pop(key, None)
 
 
+ASIDE_KEYS = ["x", "y"]  # both exist at first; a delete makes one absent
+
+
 class CacheAsideMachine(RuleBasedStateMachine):
     """Reads, writes and deletes interleaved by hand, each read split into three steps:
     start (the read misses and calls backend.get, or is served from the cache), load (the
@@ -868,7 +871,7 @@ class CacheAsideMachine(RuleBasedStateMachine):
     def seed(self) -> None:
         self.backend.data.update({"x": "x0", "y": "y0"})
 
-    @rule(key=st.sampled_from(["x", "y", "z"]))
+    @rule(key=st.sampled_from(ASIDE_KEYS))
     def start_read(self, key: str) -> None:
         self.count += 1
         reader = _Reader(self.count, key)
@@ -928,16 +931,37 @@ class CacheAsideMachine(RuleBasedStateMachine):
         if reader.error is not None:
             raise reader.error
         note(f"{reader} returned {reader.result!r}")
+        if not any(r.key == reader.key for r in self.readers):
+            self._check_settled(reader.key)
 
-    @rule(key=st.sampled_from(["x", "y", "z"]))
+    def _check_settled(self, key: str) -> None:
+        """No read of ``key`` is in flight: reading it twice gives the backend's value."""
+        for attempt in ("first", "second"):
+            got, want = self.cache.read(key), self.backend.data.get(key)
+            assert got == want, (
+                f"{attempt} read({key!r}) after every read of it finished returned {got!r}, "
+                f"but the backend holds {want!r}: a stale value stayed in the cache ({self})"
+            )
+
+    @rule(key=st.sampled_from(ASIDE_KEYS))
     def write(self, key: str) -> None:
         self.version += 1
         value = f"{key}{self.version}"
         self._timed(lambda: self.cache.write(key, value), f"write({key!r}, {value!r})")
 
-    @rule(key=st.sampled_from(["x", "y", "z"]))
+    @rule(key=st.sampled_from(ASIDE_KEYS))
     def delete(self, key: str) -> None:
         self._timed(lambda: self.cache.delete(key), f"delete({key!r})")
+
+    @rule(key=st.sampled_from(ASIDE_KEYS))
+    def create_elsewhere(self, key: str) -> None:
+        """Another process creates an absent key in the backend, without this cache.
+
+        Nothing can be cached for an absent key (None is never cached, and a delete
+        fences reads in flight), so no invalidation is needed for the cache to see it."""
+        if key not in self.backend.data:
+            self.version += 1
+            self.backend.set(key, f"{key}{self.version}-elsewhere")
 
     @rule()
     def settle(self) -> None:
@@ -948,14 +972,8 @@ class CacheAsideMachine(RuleBasedStateMachine):
                 assert reader.loaded.wait(self.TIMEOUT), f"{reader} did not load"
                 note(f"{reader} loaded {reader.loaded_value!r}")
             self._finish(reader)
-        for key in ["x", "y", "z"]:
-            for attempt in ("first", "second"):
-                got = self.cache.read(key)
-                want = self.backend.data.get(key)
-                assert got == want, (
-                    f"{attempt} read({key!r}) after all reads finished returned {got!r}, but "
-                    f"the backend holds {want!r}: a stale value stayed in the cache ({self})"
-                )
+        for key in ASIDE_KEYS:
+            self._check_settled(key)
 
     def teardown(self) -> None:
         for reader in self.readers:
