@@ -758,15 +758,34 @@ class TestPart2Decorator:
 # --- Part 3: thread safety and O(1) -------------------------------------------------------
 
 THREADS = 4
-CALLS_PER_THREAD = 4_000
+CALLS_PER_THREAD = 8_000
+
+
+class SlowKey:
+    """An argument whose hash and == run Python code, where the interpreter may switch
+    threads: in the middle of a dict lookup inside the cache's critical section."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __hash__(self) -> int:
+        return self.n % 3  # collisions, so lookups call __eq__ too
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SlowKey) and self.n == other.n
+
+    def __repr__(self) -> str:
+        return f"SlowKey({self.n})"
 
 
 @pytest.mark.part(3)
 @pytest.mark.parametrize("maxsize", [1, 3, 8, None])
 def test_decorator_under_real_threads(kata: ModuleType, maxsize: int | None) -> None:
     @kata.lru_cache(maxsize=maxsize)
-    def square(n: int) -> int:
-        return n * n
+    def square(key: SlowKey) -> int:
+        return key.n * key.n
 
     barrier = threading.Barrier(THREADS)
     errors: list[BaseException] = []
@@ -777,7 +796,7 @@ def test_decorator_under_real_threads(kata: ModuleType, maxsize: int | None) -> 
             barrier.wait(timeout=10)
             for i in range(CALLS_PER_THREAD):
                 n = rng.randrange(12)  # a few keys, shared by every thread
-                got = square(n)
+                got = square(SlowKey(n))
                 assert got == n * n, f"square({n}) returned {got}"
                 if i % 25 == 0:
                     size = square.cache_info().currsize
@@ -806,7 +825,7 @@ def test_decorator_under_real_threads(kata: ModuleType, maxsize: int | None) -> 
         f"{THREADS * CALLS_PER_THREAD} calls: counters lost updates")
     assert maxsize is None or info.currsize <= maxsize
     assert info.currsize <= 12
-    assert all(square(n) == n * n for n in range(12))
+    assert all(square(SlowKey(n)) == n * n for n in range(12))
 
 
 def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> float:
