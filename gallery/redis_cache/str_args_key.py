@@ -59,19 +59,18 @@ def _encode(value: object, name: str) -> object:
     only the two sequence types share a JSON form, so every array carries a tag.
     Exact types only: a subclass (an IntEnum, a namedtuple) would lose its identity.
     """
-    kind = type(value)
-    if kind in _SCALARS:
+    if type(value) in _SCALARS:
         return value
-    if kind is list or kind is tuple:
-        tag = "list" if kind is list else "tuple"
-        return [tag, *(_encode(item, name) for item in value)]  # type: ignore[attr-defined]
-    if kind is dict:
-        items: dict[object, object] = value  # type: ignore[assignment]
-        if not all(type(k) is str for k in items):
+    if type(value) is list:
+        return ["list", *(_encode(item, name) for item in value)]
+    if type(value) is tuple:
+        return ["tuple", *(_encode(item, name) for item in value)]
+    if type(value) is dict:
+        if not all(type(k) is str for k in value):
             raise TypeError(f"argument {name!r}: a dict in a cache key needs str keys")
-        return {k: _encode(v, name) for k, v in items.items()}
+        return {k: _encode(v, name) for k, v in value.items()}
     raise TypeError(
-        f"argument {name!r}: cannot use a {kind.__name__} in a cache key "
+        f"argument {name!r}: cannot use a {type(value).__name__} in a cache key "
         "(None, bool, int, float, str, and lists, tuples and str-keyed dicts of them)"
     )
 
