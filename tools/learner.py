@@ -31,13 +31,21 @@ def require_kata(kata: str | None) -> str:
     return kata
 
 
+def suite_files(kata: str | None) -> list[str]:
+    """The kata's test file, so that pytest collects only that suite."""
+    if kata is None:
+        return []
+    path = ROOT / "tests" / f"test_{kata}.py"
+    return [str(path.relative_to(ROOT))] if path.exists() else []
+
+
 def run_suite(target: str, kata: str | None = None, part: int | None = None) -> dict[str, Any]:
     """Run the suites quietly (dev profile) and return the summary the harness wrote."""
     with tempfile.TemporaryDirectory() as tmp:
         summary = Path(tmp) / "summary.json"
         cmd = [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider",
                f"--target={target}", f"--summary-json={summary}", "--timeout=30"]
-        cmd += [f"--kata={kata}"] if kata else []
+        cmd += [f"--kata={kata}", *suite_files(kata)] if kata else []
         cmd += [f"--part={part}"] if part else []
         env = {**os.environ, "HYPOTHESIS_PROFILE": "dev"}
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
@@ -133,7 +141,8 @@ def watch(args: argparse.Namespace) -> int:
     import watchfiles
 
     kata = require_kata(args.kata)
-    command = [sys.executable, "-m", "pytest", f"--kata={kata}", "--target=katas"]
+    command = [sys.executable, "-m", "pytest", f"--kata={kata}", "--target=katas",
+               *suite_files(kata)]
     command += [f"--part={args.part}"] if args.part else []
     print(f"Watching katas/ : every save re-runs {kata}'s tests. Ctrl-C stops.")
     watchfiles.run_process(
