@@ -471,9 +471,6 @@ class TestPart1Caching:
         f, _ = counted(kata, client, redis_backend.key("f"), ttl=30)
         for x in range(3):
             f(x)
-        f.invalidate_all()
-        f(0)
-        f.invalidate(1)
         assert other_keys(redis_backend, client), "the entries are missing"
         for key in other_keys(redis_backend, client):
             assert 0 < client.pttl(key) <= 30_000, f"key {key} has PTTL {client.pttl(key)}"
@@ -667,6 +664,20 @@ class TestPart2Invalidation:
         f(0)
         assert log.round_trips <= 2, f"a hit after invalidate_all() sent {log}"
         assert f.invalidate(0) is True, "invalidate() finds the entry of the new generation"
+
+    def test_only_the_generation_lives_without_a_ttl(self, kata, redis_backend):
+        client = redis_backend.client()
+        f, _ = counted(kata, client, redis_backend.key("f"), ttl=30)
+        for x in range(3):
+            f(x)
+        f.invalidate_all()
+        f(0)
+        f.invalidate(1)
+        f.invalidate_all()
+        f(2)
+        assert other_keys(redis_backend, client), "the entries are missing"
+        for key in other_keys(redis_backend, client):
+            assert 0 < client.pttl(key) <= 30_000, f"key {key} has PTTL {client.pttl(key)}"
 
     def test_invalidate_all_is_per_function(self, kata, redis_backend):
         client = redis_backend.client()
