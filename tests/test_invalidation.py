@@ -842,11 +842,13 @@ class CacheAsideMachine(RuleBasedStateMachine):
     backend's current value.
     """
 
-    TIMEOUT = 2.0  # everything here takes microseconds; only a deadlock reaches it
+    TIMEOUT = 2.0  # every step takes microseconds; only a deadlock reaches this
+    deadlock_seen = False  # then shrinking replays the deadlock: wait less for it
+    IN_FLIGHT = 60.0  # a read may stay stopped in backend.get this long (teardown frees it)
 
     def __init__(self) -> None:
         super().__init__()
-        self.backend = SteppedBackend(self.TIMEOUT)
+        self.backend = SteppedBackend(self.IN_FLIGHT)
         self.cache = load(KATA).CacheAside(self.backend)
         self.readers: list[_Reader] = []  # started, not finished
         self.count = 0
@@ -855,14 +857,39 @@ class CacheAsideMachine(RuleBasedStateMachine):
     def __repr__(self) -> str:
         return f"backend={self.backend.data}, in flight={self.readers}"
 
-    def _timed(self, fn: Callable[[], Any], what: str) -> Any:
-        """Call ``fn()`` here. Reads in flight are stopped in ``backend.get``; if a lock
-        they hold blocks ``fn``, the backend gives up after TIMEOUT and unblocks it."""
-        start = time.monotonic()
-        result = fn()
-        if time.monotonic() - start > self.TIMEOUT / 2:
-            pytest.fail(
-                f"{what} waited for a read that was blocked in backend.get: never hold a "
+    @property
+    def timeout(self) -> float:
+        return 0.25 if CacheAsideMachine.deadlock_seen else self.TIMEOUT
+
+    def _deadlock(self, message: str) -> None:
+        CacheAsideMachine.deadlock_seen = True
+        for reader in self.readers:
+            reader.release_all()
+        pytest.fail(message)
+
+    def _unblocked(self, fn: Callable[[], Any], what: str) -> Any:
+        """Call ``fn()`` here, while reads may be stopped inside ``backend.get``. If they
+        hold a lock that ``fn`` waits for, a watchdog lets them go after TIMEOUT (so
+        ``fn`` returns) and the step fails."""
+        if not self.readers:
+            return fn()
+        rescued = threading.Event()
+
+        def rescue() -> None:
+            rescued.set()
+            for reader in self.readers:
+                reader.release_all()
+
+        watchdog = threading.Timer(self.timeout, rescue)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            result = fn()
+        finally:
+            watchdog.cancel()
+        if rescued.is_set():
+            self._deadlock(
+                f"{what} waited for a read that was stopped in backend.get: never hold a "
                 "lock while calling the backend"
             )
         return result
@@ -871,8 +898,8 @@ class CacheAsideMachine(RuleBasedStateMachine):
     def seed(self) -> None:
         self.backend.data.update({"x": "x0", "y": "y0"})
 
-    @rule(key=st.sampled_from(ASIDE_KEYS))
-    def start_read(self, key: str) -> None:
+    @rule(key=st.sampled_from(ASIDE_KEYS), load_now=st.booleans())
+    def start_read(self, key: str, load_now: bool) -> None:
         self.count += 1
         reader = _Reader(self.count, key)
 
@@ -888,9 +915,9 @@ class CacheAsideMachine(RuleBasedStateMachine):
                 reader.progress.set()
 
         threading.Thread(target=run, daemon=True, name=repr(reader)).start()
-        if not reader.progress.wait(self.TIMEOUT):
+        if not reader.progress.wait(self.timeout):
             reader.release_all()
-            pytest.fail(f"{reader}: read() neither returned nor called backend.get (deadlock?)")
+            self._deadlock(f"{reader}: read() neither returned nor called backend.get (deadlock?)")
         if reader.done.is_set():
             if reader.error is not None:
                 raise reader.error
@@ -902,6 +929,8 @@ class CacheAsideMachine(RuleBasedStateMachine):
             )
         else:
             self.readers.append(reader)
+            if load_now:
+                self._load(reader)
 
     def _pick(self, i: int, ready: Callable[[_Reader], bool]) -> _Reader | None:
         candidates = [r for r in self.readers if ready(r)]
@@ -912,8 +941,11 @@ class CacheAsideMachine(RuleBasedStateMachine):
     def load(self, i: int) -> None:
         reader = self._pick(i, lambda r: not r.loaded.is_set())
         assert reader is not None
+        self._load(reader)
+
+    def _load(self, reader: _Reader) -> None:
         reader.go_load.set()
-        assert reader.loaded.wait(self.TIMEOUT), f"{reader} did not load"
+        assert reader.loaded.wait(self.timeout), f"{reader} did not load"
         note(f"{reader} loaded {reader.loaded_value!r}")
 
     @precondition(lambda self: any(r.loaded.is_set() for r in self.readers))
@@ -925,19 +957,21 @@ class CacheAsideMachine(RuleBasedStateMachine):
 
     def _finish(self, reader: _Reader) -> None:
         reader.go_finish.set()
-        if not reader.done.wait(self.TIMEOUT):
-            pytest.fail(f"{reader}: read() did not return after backend.get did (deadlock?)")
+        if not reader.done.wait(self.timeout):
+            self._deadlock(f"{reader}: read() did not return after backend.get did (deadlock?)")
         self.readers.remove(reader)
         if reader.error is not None:
             raise reader.error
         note(f"{reader} returned {reader.result!r}")
-        if not any(r.key == reader.key for r in self.readers):
-            self._check_settled(reader.key)
+        stale = reader.loaded_value != self.backend.data.get(reader.key)
+        if stale and not any(r.key == reader.key for r in self.readers):
+            self._check_settled(reader.key)  # it must not have cached what it loaded
 
     def _check_settled(self, key: str) -> None:
         """No read of ``key`` is in flight: reading it twice gives the backend's value."""
         for attempt in ("first", "second"):
-            got, want = self.cache.read(key), self.backend.data.get(key)
+            got = self._unblocked(lambda: self.cache.read(key), f"read({key!r})")
+            want = self.backend.data.get(key)
             assert got == want, (
                 f"{attempt} read({key!r}) after every read of it finished returned {got!r}, "
                 f"but the backend holds {want!r}: a stale value stayed in the cache ({self})"
@@ -947,11 +981,11 @@ class CacheAsideMachine(RuleBasedStateMachine):
     def write(self, key: str) -> None:
         self.version += 1
         value = f"{key}{self.version}"
-        self._timed(lambda: self.cache.write(key, value), f"write({key!r}, {value!r})")
+        self._unblocked(lambda: self.cache.write(key, value), f"write({key!r}, {value!r})")
 
     @rule(key=st.sampled_from(ASIDE_KEYS))
     def delete(self, key: str) -> None:
-        self._timed(lambda: self.cache.delete(key), f"delete({key!r})")
+        self._unblocked(lambda: self.cache.delete(key), f"delete({key!r})")
 
     @rule(key=st.sampled_from(ASIDE_KEYS))
     def create_elsewhere(self, key: str) -> None:
@@ -968,9 +1002,7 @@ class CacheAsideMachine(RuleBasedStateMachine):
         """Let every read in flight load and finish, then every key reads as stored."""
         for reader in list(self.readers):
             if not reader.loaded.is_set():
-                reader.go_load.set()
-                assert reader.loaded.wait(self.TIMEOUT), f"{reader} did not load"
-                note(f"{reader} loaded {reader.loaded_value!r}")
+                self._load(reader)
             self._finish(reader)
         for key in ASIDE_KEYS:
             self._check_settled(key)
