@@ -67,6 +67,7 @@ class DependencyCache:
 
     Aim for an invalidation that costs O(removed entries + their edges), without
     recursion (a dependency chain may be longer than Python's recursion limit).
+    Like a dict, this class is not thread-safe; share it behind a lock.
     """
 
     def __init__(self) -> None:
@@ -156,6 +157,7 @@ class TaggedCache:
       bound; see the write-up for how to bound it).
 
     ``clock`` is a zero-argument callable returning seconds (tests pass a fake one).
+    Like a dict, this class is not thread-safe; share it behind a lock.
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
