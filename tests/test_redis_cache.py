@@ -125,19 +125,21 @@ def fail_on(client: redis.Redis, exc: Exception, only: str | None = None) -> Non
 
 
 # Encodable argument values, and a test-side notion of "the same argument".
+# Lone surrogates are left out: they are str, but no client can send them to Redis as UTF-8.
+characters = st.characters(exclude_categories=["Cs"])
 scalars = (
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats(allow_nan=False)
-    | st.text(st.characters(exclude_categories=["Cs"]), max_size=6)
+    | st.text(characters, max_size=6)
 )
 encodable = st.recursive(
     scalars,
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.lists(inner, max_size=3).map(tuple)
-        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        | st.dictionaries(st.text(characters, max_size=3), inner, max_size=3)
     ),
     max_leaves=6,
 )
