@@ -831,8 +831,8 @@ class TestPart2Coherence:
 
         cache = mk()
         cache.get("k")  # a read: subscribed by now however lazily it subscribes
-        assert eventually(lambda: subscribers() == 1), (
-            f"a live instance is not subscribed to {mk.channel!r} ({subscribers()} subscribers)"
+        assert eventually(lambda: subscribers() >= 1), (
+            f"a live instance is not subscribed to {mk.channel!r}"
         )
         cache.close()
         assert eventually(lambda: subscribers() == 0), (
@@ -1156,14 +1156,24 @@ class TestPart3RedisBack:
             assert reader.get("k") == "old"
             outage.bring_back()
             writer = make()
-            writer.set("k", "new")
-            assert eventually(lambda: reader.get("k") == "new", timeout=3), (
+
+            def written_and_seen() -> bool:
+                # Written again on every try: messages sent before the reader has
+                # resubscribed are lost (pub/sub is at most once), later ones must arrive.
+                writer.set("k", "new")
+                return bool(reader.get("k") == "new")
+
+            assert eventually(written_and_seen, timeout=3), (
                 "after Redis came back, another instance's set('k', 'new') never reached the "
                 f"reader (still {reader.get('k')!r}): its subscription did not recover"
             )
         finally:
             reader.close()
 
+    # Only on a real server: with fakeredis (and redis-py 8), a PubSub whose first SUBSCRIBE
+    # failed while the fake server was down never receives anything once it is back, even
+    # though the same code works against Redis.
+    @pytest.mark.parametrize("outage", ["redis-server"], indirect=True)
     def test_instance_created_while_down_becomes_coherent(
         self, kata: Any, outage: Outage
     ) -> None:
@@ -1177,8 +1187,12 @@ class TestPart3RedisBack:
             writer = kata.MultiLevelCache(outage.make_client(), namespace=outage.namespace)
             writer.set("k", "v1")
             assert eventually(lambda: reader.get("k", ABSENT) == "v1", timeout=3)
-            writer.set("k", "v2")
-            assert eventually(lambda: reader.get("k") == "v2", timeout=3), (
+
+            def written_and_seen() -> bool:
+                writer.set("k", "v2")  # again on every try, see the test above
+                return bool(reader.get("k") == "v2")
+
+            assert eventually(written_and_seen, timeout=3), (
                 "an instance created while Redis was down never heard another instance's "
                 "set after Redis came back: retry the subscription on later reads"
             )
