@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -824,7 +825,8 @@ def clients(servers: list[RedisProcess]) -> Iterator[list[redis.Redis]]:
 
 @pytest.fixture
 def name() -> str:
-    return RedisBackend.fake().key("redlock")
+    """A fresh lock name: the throwaway servers are this test's alone, but names differ."""
+    return f"kt{secrets.token_hex(4)}:redlock"
 
 
 def holders(clients: list[redis.Redis], name: str) -> list[str | None]:
