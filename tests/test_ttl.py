@@ -48,12 +48,15 @@ from tests.support.targets import load
 KATA = "ttl"
 
 START = 1_000.0  # FakeClock's start
-KEYS = st.sampled_from(["a", "b", "c", "d", "e"])
+KEY_NAMES = ("a", "b", "c", "d")
+KEYS = st.sampled_from(KEY_NAMES)
 # Falsy values and None must be cached like any other value.
 VALUES = st.sampled_from([None, 0, False, "", "x", 1, 2, 3])
 TTLS = st.sampled_from([0.5, 1, 1.5, 2, 3.0])  # int or float, multiples of 0.25
 ENTRY_TTLS = st.sampled_from([None, None, 0.25, 0.5, 1, 2.5, 4.0])  # None: the default
-STEPS = st.sampled_from([0.25, 0.5, 1.0, 2.0])
+# How far the clock moves: seconds, or to the next expiry time of a live entry ("expiry"),
+# or a quarter second before it ("before"), so that boundaries are hit exactly.
+STEPS = st.sampled_from([0.25, 0.5, 0.25, 1.0, "expiry", 0.5, "before"])
 BAD_TTLS = [
     (0, ValueError),
     (0.0, ValueError),
@@ -197,6 +200,7 @@ class TTLMachine(RuleBasedStateMachine):
         evicted = self.model.set(key, value, ttl, self.now)
         if evicted is not None:
             note(f"set({key!r}) evicted {evicted!r} (least recently used live entry)")
+        self.observe()
 
     @rule(key=KEYS)
     def get(self, key: str) -> None:
@@ -207,23 +211,42 @@ class TTLMachine(RuleBasedStateMachine):
         assert same(got, want), (
             f"get({key!r}, <missing>) returned {got!r}, expected {want!r}\n{self.describe()}"
         )
+        self.observe()
 
-    @rule(key=KEYS)
-    def inspect(self, key: str) -> None:
-        """remaining(key), `key in cache` and len(cache): none of them is a use."""
-        entry = self.model.live(key, self.now)
-        got_left = self.cache.remaining(key)
-        want_left = None if entry is None else entry.expires - self.now
-        assert got_left == want_left and (got_left is None) == (want_left is None), (
-            f"remaining({key!r}) returned {got_left!r}, expected {want_left!r}\n{self.describe()}"
-        )
-        got_in = key in self.cache
-        assert got_in is (entry is not None), (
-            f"{key!r} in cache gave {got_in!r}, expected {entry is not None!r}\n{self.describe()}"
-        )
+    @rule()
+    def get_expired(self) -> None:
+        """get() every key whose entry has expired: each must miss (a miss is not a use)."""
+        for key in self.model.expired(self.now):
+            got = self.cache.get(key, MISSING)
+            self.called()
+            assert got is MISSING, (
+                f"get({key!r}, <missing>) returned {got!r}, but {key!r} expired at "
+                f"{self.model.entries[key].expires:g}\n{self.describe()}"
+            )
+
+    def observe(self) -> None:
+        """After each operation: remaining() and `in` for every key, and len() (not uses).
+
+        They run at the same clock time as the operation, so they change nothing the model
+        tracks (an implementation may drop expired entries here: that is allowed).
+        """
+        now = self.now
+        for key in KEY_NAMES:
+            entry = self.model.live(key, now)
+            got_left = self.cache.remaining(key)
+            want_left = None if entry is None else entry.expires - now
+            assert got_left == want_left and (got_left is None) == (want_left is None), (
+                f"remaining({key!r}) returned {got_left!r}, expected {want_left!r}\n"
+                f"{self.describe()}"
+            )
+            got_in = key in self.cache
+            assert got_in is (entry is not None), (
+                f"{key!r} in cache gave {got_in!r}, expected {entry is not None!r}\n"
+                f"{self.describe()}"
+            )
         got_len = len(self.cache)
         self.called()
-        want_len = len(self.model.live_keys(self.now))
+        want_len = len(self.model.live_keys(now))
         assert got_len == want_len, (
             f"len(cache) is {got_len}, expected {want_len} live entries\n{self.describe()}"
         )
@@ -239,27 +262,18 @@ class TTLMachine(RuleBasedStateMachine):
         )
         if want:
             del self.model.entries[key]
+        self.observe()
 
-    @rule()
-    def clear(self) -> None:
-        self.cache.clear()
-        self.called()
-        self.model.entries.clear()
-
-    @rule(seconds=STEPS)
-    def advance(self, seconds: float) -> None:
-        self.clock.advance(seconds)
-
-    @rule(key=KEYS, before=st.booleans())
-    def advance_to_expiry(self, key: str, before: bool) -> None:
-        """Move the clock to exactly an entry's expiry time, or a quarter second before."""
-        entry = self.model.live(key, self.now)
-        if entry is None:
+    @rule(step=STEPS)
+    def advance(self, step: float | str) -> None:
+        if not isinstance(step, str):
+            self.clock.advance(step)
             return
-        target = entry.expires - (0.25 if before else 0.0)
+        upcoming = [e.expires for e in self.model.entries.values() if e.expires > self.now]
+        target = min(upcoming, default=self.now + 1.0) - (0.25 if step == "before" else 0.0)
         if target > self.now:
             self.clock.set(target)
-            note(f"clock set to {target:g} ({key!r} expires at {entry.expires:g})")
+            note(f"clock moved to {target:g}")
 
 
 TestPart1Machine = pytest.mark.part(1)(TTLMachine.TestCase)
@@ -436,9 +450,24 @@ class TestPart1BadInput:
 class TTLEvictionMachine(TTLMachine):
     """The same rules on a small cache (maxsize 1..4, five keys), plus expire()."""
 
-    @initialize(maxsize=st.integers(1, 4), ttl=TTLS)
+    @initialize(maxsize=st.integers(1, 3), ttl=st.sampled_from([2, 4.0, 8]))
     def make(self, maxsize: int, ttl: float) -> None:
         self.start(maxsize, ttl)
+
+    @rule(value=VALUES, ttl=ENTRY_TTLS)
+    def set_new(self, value: object, ttl: float | None) -> None:
+        """set() a key that has no live entry (into a full cache, this evicts)."""
+        key = next(k for k in KEY_NAMES if self.model.live(k, self.now) is None)
+        note(f"set_new: set({key!r}, {value!r}, {ttl!r})")
+        self.set(key, value, ttl)
+
+    @rule()
+    def get_lru(self) -> None:
+        """get() the least recently used live key: it becomes the most recently used."""
+        live = self.model.live_keys(self.now)
+        if live:
+            note(f"get_lru: get({live[0]!r})")
+            self.get(live[0])
 
     @rule()
     def expire(self) -> None:
@@ -455,6 +484,7 @@ class TTLEvictionMachine(TTLMachine):
             f"entry must not be counted\n{self.describe()}"
         )
         self.model.drop_expired(now)
+        self.observe()
 
 
 TestPart2Machine = pytest.mark.part(2)(TTLEvictionMachine.TestCase)
