@@ -22,6 +22,8 @@ from typing import Any
 import fakeredis
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 
@@ -37,9 +39,9 @@ class RedisBackend:
 
     kind: str
     namespace: str = field(default_factory=lambda: f"kt{secrets.token_hex(4)}")
-    _server: fakeredis.FakeServer | None = None
+    _server: fakeredis.FakeServer | None = field(default=None, repr=False)
     _url: str | None = None
-    _clients: list[redis.Redis] = field(default_factory=list)
+    _clients: list[redis.Redis] = field(default_factory=list, repr=False)
 
     @classmethod
     def fake(cls) -> RedisBackend:
@@ -105,15 +107,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def no_retry() -> Retry:
+    """redis-py retries a failed command by default; a test of a dead server wants it now."""
+    return Retry(NoBackoff(), 0)
+
+
 def closed_port_client(**kwargs: Any) -> redis.Redis:
     """A client for a port where nothing listens: every command raises ConnectionError."""
-    return redis.Redis(
-        host="127.0.0.1",
-        port=free_port(),
-        socket_connect_timeout=0.2,
-        socket_timeout=0.2,
-        **kwargs,
-    )
+    kwargs.setdefault("socket_connect_timeout", 0.2)
+    kwargs.setdefault("socket_timeout", 0.2)
+    kwargs.setdefault("retry", no_retry())
+    return redis.Redis(host="127.0.0.1", port=free_port(), **kwargs)
 
 
 def redis_server_binary() -> str | None:
@@ -157,6 +161,7 @@ class RedisProcess:
     def client(self, **kwargs: Any) -> redis.Redis:
         kwargs.setdefault("socket_timeout", 1.0)
         kwargs.setdefault("socket_connect_timeout", 0.5)
+        kwargs.setdefault("retry", no_retry())  # once stopped, fail at once
         return redis.Redis(host="127.0.0.1", port=self.port, **kwargs)
 
     def _wait_ready(self, limit: float = 5.0) -> bool:
