@@ -156,31 +156,31 @@ class CacheInfo(NamedTuple):
 
 # A lone positional int or str is its own key, as in functools: no tuple to build or
 # hash. A side effect that cache_info() parity requires: f(3) and f(3.0) are distinct
-# entries even when typed is False, while f(3, 0) and f(3.0, 0) share one.
+# entries even when typed is False (3 != (3.0,)), while f(3, 0) and f(3.0, 0) share one.
 _SELF_KEYED = frozenset({int, str})
-_KWD_MARK: tuple[object] = (object(),)
+# Separates positional from keyword arguments in a key; private, so no argument equals it.
+_KEYWORDS_FOLLOW = object()
 
 
 def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
     """The cache key of a call: equal exactly when functools' key would be equal.
 
-    Keyword arguments keep their order, so ``f(a=1, b=2)`` and ``f(b=2, a=1)`` are two
-    entries. The key is a plain tuple: its hash is recomputed on each dict operation, which
-    for builtin arguments is cheaper than functools' hash-caching list subclass.
+    Keywords keep the call's order, so ``f(a=1, b=2)`` and ``f(b=2, a=1)`` are two entries.
+    The key is a plain tuple, hashed again by each dict operation; for builtin arguments
+    that is cheaper than functools' hash-caching list subclass built on every call.
     """
-    key = args
-    if kwds:
-        key += _KWD_MARK
-        for item in kwds.items():
-            key += item
-    if typed:
-        key += tuple([type(v) for v in args])
-        if kwds:
-            key += tuple([type(v) for v in kwds.values()])
-    elif len(key) == 1 and type(key[0]) in _SELF_KEYED:
-        scalar: Hashable = key[0]
+    if not kwds and not typed and len(args) == 1 and type(args[0]) in _SELF_KEYED:
+        scalar: Hashable = args[0]
         return scalar
-    return key
+    parts = list(args)
+    if kwds:
+        parts.append(_KEYWORDS_FOLLOW)
+        for name, value in kwds.items():
+            parts += (name, value)
+    if typed:
+        parts += [type(value) for value in args]
+        parts += [type(value) for value in kwds.values()]
+    return tuple(parts)
 
 
 class _CacheWrapper(Protocol[R_co]):
@@ -309,16 +309,14 @@ def _wrap(
                     # was free; its entry stands, as in functools.
                     pass
                 elif full:
-                    # The sentinel takes the new entry and the oldest link becomes the
-                    # sentinel: eviction without allocation or relinking.
-                    oldroot = root
-                    oldroot[KEY] = key
-                    oldroot[RESULT] = result
-                    root = oldroot[NEXT]
-                    oldkey = root[KEY]
+                    # As in LRUCache.put: the root, which follows the newest link, takes the
+                    # new entry, and the oldest link becomes the root (evicting its entry).
+                    root[KEY] = key
+                    root[RESULT] = result
+                    cache[key] = root
+                    root = root[NEXT]
+                    del cache[root[KEY]]
                     root[KEY] = root[RESULT] = None
-                    del cache[oldkey]
-                    cache[key] = oldroot
                 else:
                     last = root[PREV]
                     link = [last, root, key, result]
