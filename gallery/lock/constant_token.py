@@ -113,9 +113,11 @@ class RedisLock:
 
     @property
     def fencing_token(self) -> int | None:
+        """The fence number of the current acquisition; None before one and after release."""
         return self._fencing_token
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """SET NX PX with a fresh token, retried until ``timeout``; True if now held."""
         if timeout is not None:
             timeout = _seconds("timeout", timeout, zero_ok=True)
         elif self.blocking_timeout is not None:
@@ -139,13 +141,15 @@ class RedisLock:
         return True
 
     def release(self) -> None:
+        """Delete the key if it still holds our token, else raise LockNotOwnedError."""
         token, self._token, self._fencing_token = self._token, None, None
         if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance never acquired it")
+            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
         if not self._release(keys=[self.key], args=[token]):
             raise LockNotOwnedError(f"cannot release {self.key}: it expired or was taken over")
 
     def extend(self, additional: float) -> None:
+        """Add ``additional`` seconds to the remaining TTL if we still hold the lock."""
         additional = _seconds("additional", additional)
         if self._token is None:
             raise LockNotOwnedError(f"cannot extend {self.key}: this instance does not hold it")
@@ -153,9 +157,11 @@ class RedisLock:
             raise LockNotOwnedError(f"cannot extend {self.key}: it expired or was taken over")
 
     def locked(self) -> bool:
+        """Whether anybody holds the lock now."""
         return bool(self._client.exists(self.key))
 
     def owned(self) -> bool:
+        """Whether this instance holds the lock now (Redis, not memory, decides)."""
         if self._token is None:
             return False
         value = self._client.get(self.key)
@@ -216,6 +222,7 @@ class Redlock:
         return self._validity
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """Attempts until a quorum agrees in time: until ``timeout``, else 3 (blocking)."""
         if timeout is not None:
             timeout = _seconds("timeout", timeout, zero_ok=True)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -264,9 +271,10 @@ class Redlock:
         return released
 
     def release(self) -> None:
+        """Compare-and-delete on every server; LockNotOwnedError if none still held it."""
         token, self._token, self._validity = self._token, None, None
         if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance never acquired it")
+            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
         if not self._release_all(token):
             raise LockNotOwnedError(f"cannot release {self.key}: no server still held it")
 
