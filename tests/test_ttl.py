@@ -1,10 +1,13 @@
 """The ``ttl`` kata: TTLCache (expiry, LRU eviction, reclamation) and the ttl_cache decorator.
 
 Part 1: TTLCache basics: set/get/remaining/delete/clear/len/in, default and per-entry ttl,
-        the expiry boundary, bad input (a state machine against a plain model, never full).
+        the expiry boundary, bad input. A state machine against a plain model (a cache
+        that is never full), and examples.
 Part 2: capacity and reclamation: LRU-among-live eviction, expire(), auto-expiry observed
-        with weakref, and a complexity guard on set (a state machine with maxsize 1..4).
-Part 3: the ttl_cache decorator.
+        with weakref, and a complexity guard on set. The same state machine on a cache of
+        maxsize 1..3, plus expire() and rules that aim at eviction.
+Part 3: the ttl_cache decorator: examples, a property test of cache_info() against the
+        model, and a differential test against functools.lru_cache.
 
 Times and ttls are multiples of 0.25 s (exact binary fractions) on a fake clock starting at
 1000.0, so ``t + ttl`` is exact and the boundary is hit exactly: an entry set at ``t`` with

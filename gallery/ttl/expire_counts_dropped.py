@@ -1,5 +1,4 @@
-"""Bug: expire() counts every due record, including ones for entries already replaced,
-deleted or evicted.
+"""Bug: expire() also counts stale records of entries already replaced, deleted or evicted.
 
 Lazy deletion leaves stale records behind; they must be skipped, not counted.
 """
