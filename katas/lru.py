@@ -126,8 +126,9 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     - ``0`` or negative: caches nothing, every call is a miss; a negative value is
       reported as ``0`` (``cache_info().maxsize`` and ``cache_parameters()``). No key is
       built, so unhashable arguments are fine here.
-    - Anything else, and ``bool`` (True is not a size): ``TypeError`` at once, whose
-      message names ``maxsize`` (functools accepts a bool; this kata does not).
+    - a ``bool`` (True is not a size), or anything else that is not an int, None or the
+      decorated function itself (``"10"``, ``1.5``): ``TypeError`` at once, whose message
+      names ``maxsize`` (functools accepts a bool; this kata does not).
 
     The key of a call (it decides hits and misses, so it must match functools exactly):
     - a lone positional ``int`` or ``str`` (exact types) with no keywords and typed false
