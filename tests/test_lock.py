@@ -101,17 +101,29 @@ class TestPart1Acquire:
         px = int(words[upper.index("PX") + 1])
         assert px == 5000, f"SET ... PX {px}, expected PX 5000 for ttl=5.0"
 
-    @pytest.mark.parametrize("ttl", [0.5, 5.0, 30.0])
+    @pytest.mark.parametrize("ttl", [2.0, 5.0, 30.0])
     def test_key_expires_after_ttl(self, kata: Any, redis_client: redis.Redis,
                                    redis_backend: RedisBackend, ttl: float) -> None:
         name = redis_backend.key("job")
         lock = kata.RedisLock(redis_client, name, ttl=ttl)
         assert lock.acquire(blocking=False)
         pttl = redis_client.pttl(lock_key(name))
-        assert ttl * 1000 - 300 < pttl <= ttl * 1000, (
+        assert ttl * 1000 - 1000 < pttl <= ttl * 1000, (
             f"after acquire() with ttl={ttl}, the key lock:<name> has pttl {pttl} ms, "
             f"expected about {ttl * 1000:.0f} ms"
         )
+
+    def test_every_key_but_the_fence_expires(self, kata: Any,
+                                             redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        a = kata.RedisLock(client, redis_backend.key("one"))
+        b = kata.RedisLock(client, redis_backend.key("two"))
+        assert a.acquire(blocking=False) and b.acquire(blocking=False)
+        a.release()
+        keys = redis_backend.keys()
+        assert lock_key(redis_backend.key("two")) in keys, f"the held lock's key is missing: {keys}"
+        forever = [k for k in keys if not k.endswith(":fence") and client.pttl(k) <= 0]
+        assert not forever, f"keys written without a TTL: {forever} (only the fence may live on)"
 
     def test_fresh_token_per_acquisition(self, kata: Any, redis_client: redis.Redis,
                                          redis_backend: RedisBackend) -> None:
@@ -207,7 +219,7 @@ class TestPart1Release:
             other.release()  # tried, but failed to acquire
         assert raw(redis_client, lock_key(name)) == token, "a non-owner's release() hit the lock"
         after = redis_client.pttl(lock_key(name))
-        assert pttl - 500 < after <= pttl, f"the owner's pttl went from {pttl} to {after} ms"
+        assert pttl - 1500 < after <= pttl, f"the owner's pttl went from {pttl} to {after} ms"
         assert owner.owned()
         owner.release()
 
@@ -506,7 +518,7 @@ class LockMachinePart2(LockMachine):
         if self.holder == i:
             self.locks[i].extend(additional)
             after = self.admin.pttl(key)
-            assert after > before + additional * 1000 - 500, (
+            assert after > before + additional * 1000 - 1000, (
                 f"lock {i}.extend({additional}) took pttl from {before} to {after} ms; "
                 "extend adds to the remaining time"
             )
@@ -568,7 +580,7 @@ class TestPart2Blocking:
         waiter = kata.RedisLock(redis_backend.client(), name, blocking_timeout=1.0)
         assert holder.acquire(blocking=False)
         got, elapsed = timed(lambda: waiter.acquire(blocking=False))
-        assert got is False and elapsed < 0.15, (
+        assert got is False and elapsed < 0.5, (
             f"acquire(blocking=False) returned {got!r} after {elapsed:.3f} s; expected False "
             "at once"
         )
@@ -579,7 +591,7 @@ class TestPart2Blocking:
         waiter = kata.RedisLock(redis_backend.client(), name)
         assert holder.acquire(blocking=False)
         got, elapsed = timed(lambda: waiter.acquire(timeout=0))
-        assert got is False and elapsed < 0.15, f"acquire(timeout=0) took {elapsed:.3f} s"
+        assert got is False and elapsed < 0.5, f"acquire(timeout=0) took {elapsed:.3f} s"
         holder.release()
         assert waiter.acquire(timeout=0) is True, "acquire(timeout=0) of a free lock failed"
 
@@ -625,13 +637,13 @@ class TestPart2Extend:
         before = redis_client.pttl(lock_key(name))
         lock.extend(3)
         after = redis_client.pttl(lock_key(name))
-        assert before + 3000 - 300 < after <= before + 3000, (
+        assert before + 3000 - 1000 < after <= before + 3000, (
             f"extend(3) took pttl from {before} to {after} ms; it adds 3 s to the remaining "
             "time (it does not set the TTL to 3 s)"
         )
         lock.extend(0.5)
         again = redis_client.pttl(lock_key(name))
-        assert after + 500 - 300 < again <= after + 500, f"extend(0.5): {after} -> {again} ms"
+        assert after + 500 - 1000 < again <= after + 500, f"extend(0.5): {after} -> {again} ms"
         assert lock.owned()
 
     def test_extend_by_non_owner_raises_and_keeps_lock(
@@ -648,7 +660,7 @@ class TestPart2Extend:
         with pytest.raises(kata.LockNotOwnedError):
             other.extend(10)
         after = redis_client.pttl(lock_key(name))
-        assert before - 500 < after <= before, (
+        assert before - 1500 < after <= before, (
             f"a non-owner's extend(10) moved the owner's pttl from {before} to {after} ms"
         )
         assert raw(redis_client, lock_key(name)) == token
@@ -689,7 +701,7 @@ class TestPart2Extend:
         with pytest.raises(ValueError, match="additional"):
             lock.extend(additional)
         after = client.pttl(lock_key(name))
-        assert lock.owned() and before - 500 < after <= before, "a rejected extend() changed it"
+        assert lock.owned() and before - 1500 < after <= before, "a rejected extend() changed it"
 
     def test_extend_wrong_type(self, kata: Any, redis_backend: RedisBackend) -> None:
         lock = kata.RedisLock(redis_backend.client(), redis_backend.key("job"))
