@@ -530,165 +530,6 @@ def test_threads_share_one_instance(mk: Caches) -> None:
     assert sum(stats_of(cache).values()) == 6 * 100, "stats lost updates under threads"
 
 
-# -- Part 1 stateful: one instance against a model ------------------------------------------
-
-KEYS = st.sampled_from(["a", "b", "c", "d:e", "ü"])
-VALUES = (
-    st.none()
-    | st.integers(-1000, 1000)
-    | st.text(max_size=4)
-    | st.lists(st.integers(0, 9), max_size=3)
-    | st.dictionaries(st.text(max_size=2), st.integers(0, 9), max_size=2)
-)
-
-
-class OneInstanceMachine(RuleBasedStateMachine):
-    """One cache on fakeredis, against a model of both levels.
-
-    The model: L2 is a dict; L1 an LRU (OrderedDict, least recent first) of
-    ``key -> (value, expires_at)``. Reads say which level must answer, and an L1 hit must
-    send no Redis command. ``write_behind`` changes L2 directly (another writer that does
-    not announce), so a too-old L1 entry shows as a stale value.
-    """
-
-    MAXSIZE = 3
-    L1_TTL = 1e6
-    ADVANCES = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        module = load(KATA)
-        self.backend = RedisBackend.fake()
-        self.client = self.backend.client()
-        self.clock = FakeClock()
-        self.namespace = self.backend.key("mlc")
-        self.cache = module.MultiLevelCache(
-            self.client, namespace=self.namespace, l1_maxsize=self.MAXSIZE,
-            l1_ttl=self.L1_TTL, clock=self.clock,
-        )
-        self.log = record(self.client)
-        self.l2: dict[str, Any] = {}
-        self.l1: OrderedDict[str, tuple[Any, float]] = OrderedDict()
-        self.stats: Counter[str] = Counter({name: 0 for name in STAT_NAMES})
-
-    def __repr__(self) -> str:
-        return f"model(L1 least->most recent={dict(self.l1)}, L2={self.l2})"
-
-    def _l1_put(self, key: str, value: Any) -> None:
-        self.l1[key] = (value, self.clock() + self.L1_TTL)
-        self.l1.move_to_end(key)
-        while len(self.l1) > self.MAXSIZE:
-            self.l1.popitem(last=False)
-
-    def _expect_read(self, key: str) -> tuple[str, Any]:
-        """Which level answers a read of ``key`` now, and what; updates the model."""
-        entry = self.l1.get(key)
-        if entry is not None and self.clock() < entry[1]:
-            self.l1.move_to_end(key)
-            return "l1_hits", entry[0]
-        self.l1.pop(key, None)
-        if key in self.l2:
-            self._l1_put(key, self.l2[key])
-            return "l2_hits", self.l2[key]
-        return "misses", ABSENT
-
-    def _check(self, op: str, level: str, got: Any, want: Any) -> None:
-        self.stats[level] += 1
-        assert got == want and type(got) is type(want), (
-            f"{op} returned {got!r}, expected {want!r} (from {level[:-1]}); {self!r}"
-        )
-        if level == "l1_hits":
-            assert self.log.round_trips == 0, f"{op} was an L1 hit but sent {self.log}"
-        else:
-            assert self.log.round_trips >= 1, f"{op} must read Redis (L1 miss); {self!r}"
-
-    @rule(key=KEYS)
-    def get(self, key: str) -> None:
-        level, want = self._expect_read(key)
-        self.log.clear()
-        got = self.cache.get(key, ABSENT)
-        self._check(f"get({key!r})", level, got, want)
-
-    @rule(key=KEYS, value=VALUES)
-    def get_or_load(self, key: str, value: Any) -> None:
-        level, want = self._expect_read(key)
-        calls: list[int] = []
-
-        def loader() -> Any:
-            calls.append(1)
-            return value
-
-        if level == "misses":
-            want = value
-            self.l2[key] = value
-            self._l1_put(key, value)
-        self.log.clear()
-        got = self.cache.get_or_load(key, loader)
-        self._check(f"get_or_load({key!r})", level, got, want)
-        expected_calls = 1 if level == "misses" else 0
-        assert len(calls) == expected_calls, (
-            f"get_or_load({key!r}) called the loader {len(calls)}x on an "
-            f"{level[:-1].replace('_', ' ')}; {self!r}"
-        )
-
-    @rule(key=KEYS, value=VALUES)
-    def set(self, key: str, value: Any) -> None:
-        self.cache.set(key, value)
-        self.l2[key] = value
-        self._l1_put(key, value)
-
-    @rule(key=KEYS)
-    def delete(self, key: str) -> None:
-        self.cache.delete(key)
-        self.l2.pop(key, None)
-        self.l1.pop(key, None)
-
-    @rule(key=KEYS, value=VALUES)
-    def write_behind(self, key: str, value: Any) -> None:
-        self.client.set(f"{self.namespace}:{key}", raw(value), px=60_000)
-        self.l2[key] = value
-
-    @precondition(lambda self: self.ADVANCES)
-    @rule(half_seconds=st.integers(1, 16))
-    def advance(self, half_seconds: int) -> None:
-        # Multiples of 0.5 s against an l1_ttl of x.25: never exactly on an expiry instant.
-        self.clock.advance(half_seconds / 2)
-
-    @invariant()
-    def stats_match(self) -> None:
-        got = stats_of(self.cache)
-        assert got == dict(self.stats), f"stats() {got} != expected {dict(self.stats)}"
-
-    def teardown(self) -> None:
-        try:
-            assert_every_key_expires(self.backend, self.client, 300_000)
-        finally:
-            with suppress(Exception):
-                self.cache.close()
-            self.backend.cleanup()
-
-
-class LRUMachine(OneInstanceMachine):
-    """Small L1 (maxsize 3, five keys): eviction order; nothing expires."""
-
-
-class L1TTLMachine(OneInstanceMachine):
-    """Roomy L1 (nothing evicted); the clock moves, l1_ttl = 10.25 s."""
-
-    MAXSIZE = 100
-    L1_TTL = 10.25
-    ADVANCES = True
-
-
-# Every step talks to fakeredis (about 0.1 ms of wall time per command), so the machines run
-# fewer examples than pure in-memory tests: still 8x fewer in dev than in the thorough run.
-MACHINE_SETTINGS = settings(max_examples=max(25, settings().max_examples // 8))
-LRUMachine.TestCase.settings = MACHINE_SETTINGS
-L1TTLMachine.TestCase.settings = MACHINE_SETTINGS
-TestLRUMachine = pytest.mark.part(1)(LRUMachine.TestCase)
-TestL1TTLMachine = pytest.mark.part(1)(L1TTLMachine.TestCase)
-
-
 # -- Part 2: coherence ----------------------------------------------------------------------
 
 
@@ -839,157 +680,6 @@ class TestPart2Coherence:
             f"close() left {subscribers()} subscriber(s) on {mk.channel!r}"
         )
         cache.close()  # idempotent
-
-
-class CoherenceMachine(RuleBasedStateMachine):
-    """Two instances (bytes and str clients) on one fakeredis, which delivers at once.
-
-    Model: L2 is a dict; each instance has a set of keys in its L1 and a list of messages
-    from the other instance not yet drained (drained at the start of each of its reads).
-    Every read must return the L2 value: with immediate delivery, nothing may be stale.
-    """
-
-    NAMES = ("A", "B")
-
-    def __init__(self) -> None:
-        super().__init__()
-        module = load(KATA)
-        self.backend = RedisBackend.fake()
-        self.clients = {
-            "A": self.backend.client(decode_responses=False),
-            "B": self.backend.client(decode_responses=True),
-        }
-        self.caches = {
-            name: module.MultiLevelCache(
-                self.clients[name], namespace=self.backend.key("mlc"), l1_maxsize=100,
-                l1_ttl=1e6, clock=FakeClock(),
-            )
-            for name in self.NAMES
-        }
-        self.logs = {name: record(self.clients[name]) for name in self.NAMES}
-        self.l2: dict[str, Any] = {}
-        self.l1: dict[str, set[str]] = {name: set() for name in self.NAMES}
-        # Keys whose L1 state depends on whether the instance drains on writes too.
-        self.unsure: dict[str, set[str]] = {name: set() for name in self.NAMES}
-        self.pending: dict[str, list[str]] = {name: [] for name in self.NAMES}
-        self.wrote_since_drain: dict[str, bool] = {name: False for name in self.NAMES}
-        # Messages an instance that drains on writes too may already have applied.
-        self.maybe_drained: dict[str, int] = {name: 0 for name in self.NAMES}
-        self.stats = {name: Counter({s: 0 for s in STAT_NAMES}) for name in self.NAMES}
-
-    def __repr__(self) -> str:
-        return (f"model(L2={self.l2}, L1 A={sorted(self.l1['A'])} B={sorted(self.l1['B'])}, "
-                f"undrained A={self.pending['A']} B={self.pending['B']})")
-
-    def _drain(self, name: str) -> tuple[int, int]:
-        """Apply ``name``'s undrained messages; (least, most) it may report applying."""
-        keys = self.pending[name]
-        most = len(keys) + self.maybe_drained[name]
-        least = 0 if self.wrote_since_drain[name] else len(set(keys) & self.l1[name])
-        for key in keys:
-            self.l1[name].discard(key)
-            self.unsure[name].discard(key)
-        self.pending[name] = []
-        self.maybe_drained[name] = 0
-        self.wrote_since_drain[name] = False
-        return least, most
-
-    def _announce(self, writer: str, key: str) -> None:
-        for name in self.NAMES:
-            if name != writer:
-                self.pending[name].append(key)
-
-    def _read(self, name: str, key: str) -> tuple[set[str], Any]:
-        """The levels that may answer ``name``'s read of ``key``, and the value."""
-        self._drain(name)
-        if key in self.unsure[name]:
-            self.unsure[name].discard(key)
-            self.l1[name].add(key)
-            return {"l1_hits", "l2_hits"}, self.l2[key]
-        if key in self.l1[name]:
-            return {"l1_hits"}, self.l2[key]
-        if key in self.l2:
-            self.l1[name].add(key)
-            return {"l2_hits"}, self.l2[key]
-        return {"misses"}, ABSENT
-
-    def _check(self, name: str, op: str, levels: set[str], got: Any, want: Any) -> None:
-        assert got == want and type(got) is type(want), (
-            f"{name}.{op} returned {got!r}, expected {want!r}: a stale read; {self!r}"
-        )
-        before = self.stats[name]
-        now = stats_of(self.caches[name])
-        level = next((s for s in STAT_NAMES if now[s] == before[s] + 1), None)
-        assert level in levels and sum(now.values()) == sum(before.values()) + 1, (
-            f"{name}.{op}: expected one of {sorted(levels)} counted, stats went from "
-            f"{dict(before)} to {now}; {self!r}"
-        )
-        self.stats[name] = Counter(now)
-        if level == "l1_hits":
-            assert self.logs[name].round_trips == 0, f"{name}.{op}: L1 hit sent {self.logs[name]}"
-
-    @rule(name=st.sampled_from(NAMES), key=KEYS)
-    def get(self, name: str, key: str) -> None:
-        levels, want = self._read(name, key)
-        self.logs[name].clear()
-        got = self.caches[name].get(key, ABSENT)
-        self._check(name, f"get({key!r})", levels, got, want)
-
-    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
-    def get_or_load(self, name: str, key: str, value: Any) -> None:
-        levels, want = self._read(name, key)
-        if levels == {"misses"}:
-            want = value
-            self.l2[key] = value
-            self.l1[name].add(key)
-        self.logs[name].clear()
-        got = self.caches[name].get_or_load(key, lambda: value)
-        self._check(name, f"get_or_load({key!r})", levels, got, want)
-
-    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
-    def set(self, name: str, key: str, value: Any) -> None:
-        self.caches[name].set(key, value)
-        self.l2[key] = value
-        if key in self.pending[name]:
-            # An instance that drains only on reads drops its fresh copy at its next read;
-            # one that also drains on writes keeps it. Either is fine: accept both.
-            self.unsure[name].add(key)
-            self.l1[name].discard(key)
-            self.maybe_drained[name] += self.pending[name].count(key)
-            self.pending[name] = [k for k in self.pending[name] if k != key]
-        else:
-            self.l1[name].add(key)
-        self.wrote_since_drain[name] = True
-        self._announce(name, key)
-
-    @rule(name=st.sampled_from(NAMES), key=KEYS)
-    def delete(self, name: str, key: str) -> None:
-        self.caches[name].delete(key)
-        self.l2.pop(key, None)
-        self.l1[name].discard(key)
-        self.unsure[name].discard(key)
-        self.wrote_since_drain[name] = True
-        self._announce(name, key)
-
-    @rule(name=st.sampled_from(NAMES))
-    def process_invalidations(self, name: str) -> None:
-        pending = list(self.pending[name])
-        least, most = self._drain(name)
-        got = self.caches[name].process_invalidations()
-        assert least <= got <= most, (
-            f"{name}.process_invalidations() returned {got}; messages from the other "
-            f"instance not yet drained: {pending} (own messages never count); {self!r}"
-        )
-
-    def teardown(self) -> None:
-        for cache in self.caches.values():
-            with suppress(Exception):
-                cache.close()
-        self.backend.cleanup()
-
-
-CoherenceMachine.TestCase.settings = MACHINE_SETTINGS
-TestCoherenceMachine = pytest.mark.part(2)(CoherenceMachine.TestCase)
 
 
 # -- Part 3: Redis going away ---------------------------------------------------------------
@@ -1198,3 +888,320 @@ class TestPart3RedisBack:
             )
         finally:
             reader.close()
+
+
+# -- Part 1 stateful: one instance against a model ------------------------------------------
+
+KEYS = st.sampled_from(["a", "b", "c", "d:e", "ü"])
+VALUES = (
+    st.none()
+    | st.integers(-1000, 1000)
+    | st.text(max_size=4)
+    | st.lists(st.integers(0, 9), max_size=3)
+    | st.dictionaries(st.text(max_size=2), st.integers(0, 9), max_size=2)
+)
+
+
+class OneInstanceMachine(RuleBasedStateMachine):
+    """One cache on fakeredis, against a model of both levels.
+
+    The model: L2 is a dict; L1 an LRU (OrderedDict, least recent first) of
+    ``key -> (value, expires_at)``. Reads say which level must answer, and an L1 hit must
+    send no Redis command. ``write_behind`` changes L2 directly (another writer that does
+    not announce), so a too-old L1 entry shows as a stale value.
+    """
+
+    MAXSIZE = 3
+    L1_TTL = 1e6
+    ADVANCES = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        module = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.client = self.backend.client()
+        self.clock = FakeClock()
+        self.namespace = self.backend.key("mlc")
+        self.cache = module.MultiLevelCache(
+            self.client, namespace=self.namespace, l1_maxsize=self.MAXSIZE,
+            l1_ttl=self.L1_TTL, clock=self.clock,
+        )
+        self.log = record(self.client)
+        self.l2: dict[str, Any] = {}
+        self.l1: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+        self.stats: Counter[str] = Counter({name: 0 for name in STAT_NAMES})
+
+    def __repr__(self) -> str:
+        return f"model(L1 least->most recent={dict(self.l1)}, L2={self.l2})"
+
+    def _l1_put(self, key: str, value: Any) -> None:
+        self.l1[key] = (value, self.clock() + self.L1_TTL)
+        self.l1.move_to_end(key)
+        while len(self.l1) > self.MAXSIZE:
+            self.l1.popitem(last=False)
+
+    def _expect_read(self, key: str) -> tuple[str, Any]:
+        """Which level answers a read of ``key`` now, and what; updates the model."""
+        entry = self.l1.get(key)
+        if entry is not None and self.clock() < entry[1]:
+            self.l1.move_to_end(key)
+            return "l1_hits", entry[0]
+        self.l1.pop(key, None)
+        if key in self.l2:
+            self._l1_put(key, self.l2[key])
+            return "l2_hits", self.l2[key]
+        return "misses", ABSENT
+
+    def _check(self, op: str, level: str, got: Any, want: Any) -> None:
+        self.stats[level] += 1
+        source = {"l1_hits": "from L1", "l2_hits": "from L2", "misses": "a miss"}[level]
+        assert got == want and type(got) is type(want), (
+            f"{op} returned {got!r}, expected {want!r} ({source}); {self!r}"
+        )
+        if level == "l1_hits":
+            assert self.log.round_trips == 0, f"{op} was an L1 hit but sent {self.log}"
+        else:
+            assert self.log.round_trips >= 1, f"{op} must read Redis (L1 miss); {self!r}"
+
+    @rule(key=KEYS)
+    def get(self, key: str) -> None:
+        level, want = self._expect_read(key)
+        self.log.clear()
+        got = self.cache.get(key, ABSENT)
+        self._check(f"get({key!r})", level, got, want)
+
+    @rule(key=KEYS, value=VALUES)
+    def get_or_load(self, key: str, value: Any) -> None:
+        level, want = self._expect_read(key)
+        calls: list[int] = []
+
+        def loader() -> Any:
+            calls.append(1)
+            return value
+
+        if level == "misses":
+            want = value
+            self.l2[key] = value
+            self._l1_put(key, value)
+        self.log.clear()
+        got = self.cache.get_or_load(key, loader)
+        self._check(f"get_or_load({key!r})", level, got, want)
+        expected_calls = 1 if level == "misses" else 0
+        assert len(calls) == expected_calls, (
+            f"get_or_load({key!r}) called the loader {len(calls)}x, expected {expected_calls}x "
+            f"({ {'l1_hits': 'an L1 hit', 'l2_hits': 'an L2 hit', 'misses': 'a miss'}[level] }); "
+            f"{self!r}"
+        )
+
+    @rule(key=KEYS, value=VALUES)
+    def set(self, key: str, value: Any) -> None:
+        self.cache.set(key, value)
+        self.l2[key] = value
+        self._l1_put(key, value)
+
+    @rule(key=KEYS)
+    def delete(self, key: str) -> None:
+        self.cache.delete(key)
+        self.l2.pop(key, None)
+        self.l1.pop(key, None)
+
+    @rule(key=KEYS, value=VALUES)
+    def write_behind(self, key: str, value: Any) -> None:
+        self.client.set(f"{self.namespace}:{key}", raw(value), px=60_000)
+        self.l2[key] = value
+
+    @precondition(lambda self: self.ADVANCES)
+    @rule(half_seconds=st.integers(1, 4))
+    def advance(self, half_seconds: int) -> None:
+        # Multiples of 0.5 s against an l1_ttl of x.25: never exactly on an expiry instant.
+        self.clock.advance(half_seconds / 2)
+
+    @invariant()
+    def stats_match(self) -> None:
+        got = stats_of(self.cache)
+        assert got == dict(self.stats), f"stats() {got} != expected {dict(self.stats)}"
+
+    def teardown(self) -> None:
+        try:
+            assert_every_key_expires(self.backend, self.client, 300_000)
+        finally:
+            with suppress(Exception):
+                self.cache.close()
+            self.backend.cleanup()
+
+
+class LRUMachine(OneInstanceMachine):
+    """Small L1 (maxsize 2, five keys): eviction order; nothing expires."""
+
+    MAXSIZE = 2
+
+
+class L1TTLMachine(OneInstanceMachine):
+    """Roomy L1 (nothing evicted); the clock moves by 0.5 to 2 s, l1_ttl = 2.25 s."""
+
+    MAXSIZE = 100
+    L1_TTL = 2.25
+    ADVANCES = True
+
+
+# Every step talks to fakeredis (about 0.1 ms of wall time per command), so the machines run
+# fewer examples than pure in-memory tests (25 in dev, 100 in the thorough run).
+MACHINE_SETTINGS = settings(max_examples=max(25, settings().max_examples // 4))
+LRUMachine.TestCase.settings = MACHINE_SETTINGS
+L1TTLMachine.TestCase.settings = MACHINE_SETTINGS
+TestLRUMachine = pytest.mark.part(1)(LRUMachine.TestCase)
+TestL1TTLMachine = pytest.mark.part(1)(L1TTLMachine.TestCase)
+
+
+# -- Part 2 stateful: two instances against a model ---------------------------------------
+
+
+class CoherenceMachine(RuleBasedStateMachine):
+    """Two instances (bytes and str clients) on one fakeredis, which delivers at once.
+
+    Model: L2 is a dict; each instance has a set of keys in its L1 and a list of messages
+    from the other instance not yet drained (drained at the start of each of its reads).
+    Every read must return the L2 value: with immediate delivery, nothing may be stale.
+    """
+
+    NAMES = ("A", "B")
+
+    def __init__(self) -> None:
+        super().__init__()
+        module = load(KATA)
+        self.backend = RedisBackend.fake()
+        self.clients = {
+            "A": self.backend.client(decode_responses=False),
+            "B": self.backend.client(decode_responses=True),
+        }
+        self.caches = {
+            name: module.MultiLevelCache(
+                self.clients[name], namespace=self.backend.key("mlc"), l1_maxsize=100,
+                l1_ttl=1e6, clock=FakeClock(),
+            )
+            for name in self.NAMES
+        }
+        self.logs = {name: record(self.clients[name]) for name in self.NAMES}
+        self.l2: dict[str, Any] = {}
+        self.l1: dict[str, set[str]] = {name: set() for name in self.NAMES}
+        # Keys whose L1 state depends on whether the instance drains on writes too.
+        self.unsure: dict[str, set[str]] = {name: set() for name in self.NAMES}
+        self.pending: dict[str, list[str]] = {name: [] for name in self.NAMES}
+        self.wrote_since_drain: dict[str, bool] = {name: False for name in self.NAMES}
+        # Messages an instance that drains on writes too may already have applied.
+        self.maybe_drained: dict[str, int] = {name: 0 for name in self.NAMES}
+        self.stats = {name: Counter({s: 0 for s in STAT_NAMES}) for name in self.NAMES}
+
+    def __repr__(self) -> str:
+        return (f"model(L2={self.l2}, L1 A={sorted(self.l1['A'])} B={sorted(self.l1['B'])}, "
+                f"undrained A={self.pending['A']} B={self.pending['B']})")
+
+    def _drain(self, name: str) -> tuple[int, int]:
+        """Apply ``name``'s undrained messages; (least, most) it may report applying."""
+        keys = self.pending[name]
+        most = len(keys) + self.maybe_drained[name]
+        least = 0 if self.wrote_since_drain[name] else len(set(keys) & self.l1[name])
+        for key in keys:
+            self.l1[name].discard(key)
+            self.unsure[name].discard(key)
+        self.pending[name] = []
+        self.maybe_drained[name] = 0
+        self.wrote_since_drain[name] = False
+        return least, most
+
+    def _announce(self, writer: str, key: str) -> None:
+        for name in self.NAMES:
+            if name != writer:
+                self.pending[name].append(key)
+
+    def _read(self, name: str, key: str) -> tuple[set[str], Any]:
+        """The levels that may answer ``name``'s read of ``key``, and the value."""
+        self._drain(name)
+        if key in self.unsure[name]:
+            self.unsure[name].discard(key)
+            self.l1[name].add(key)
+            return {"l1_hits", "l2_hits"}, self.l2[key]
+        if key in self.l1[name]:
+            return {"l1_hits"}, self.l2[key]
+        if key in self.l2:
+            self.l1[name].add(key)
+            return {"l2_hits"}, self.l2[key]
+        return {"misses"}, ABSENT
+
+    def _check(self, name: str, op: str, levels: set[str], got: Any, want: Any) -> None:
+        assert got == want and type(got) is type(want), (
+            f"{name}.{op} returned {got!r}, expected {want!r}: a stale read; {self!r}"
+        )
+        before = self.stats[name]
+        now = stats_of(self.caches[name])
+        level = next((s for s in STAT_NAMES if now[s] == before[s] + 1), None)
+        assert level in levels and sum(now.values()) == sum(before.values()) + 1, (
+            f"{name}.{op}: expected one of {sorted(levels)} counted, stats went from "
+            f"{dict(before)} to {now}; {self!r}"
+        )
+        self.stats[name] = Counter(now)
+        if level == "l1_hits":
+            assert self.logs[name].round_trips == 0, f"{name}.{op}: L1 hit sent {self.logs[name]}"
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS)
+    def get(self, name: str, key: str) -> None:
+        levels, want = self._read(name, key)
+        self.logs[name].clear()
+        got = self.caches[name].get(key, ABSENT)
+        self._check(name, f"get({key!r})", levels, got, want)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
+    def get_or_load(self, name: str, key: str, value: Any) -> None:
+        levels, want = self._read(name, key)
+        if levels == {"misses"}:
+            want = value
+            self.l2[key] = value
+            self.l1[name].add(key)
+        self.logs[name].clear()
+        got = self.caches[name].get_or_load(key, lambda: value)
+        self._check(name, f"get_or_load({key!r})", levels, got, want)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
+    def set(self, name: str, key: str, value: Any) -> None:
+        self.caches[name].set(key, value)
+        self.l2[key] = value
+        if key in self.pending[name]:
+            # An instance that drains only on reads drops its fresh copy at its next read;
+            # one that also drains on writes keeps it. Either is fine: accept both.
+            self.unsure[name].add(key)
+            self.l1[name].discard(key)
+            self.maybe_drained[name] += self.pending[name].count(key)
+            self.pending[name] = [k for k in self.pending[name] if k != key]
+        else:
+            self.l1[name].add(key)
+        self.wrote_since_drain[name] = True
+        self._announce(name, key)
+
+    @rule(name=st.sampled_from(NAMES), key=KEYS)
+    def delete(self, name: str, key: str) -> None:
+        self.caches[name].delete(key)
+        self.l2.pop(key, None)
+        self.l1[name].discard(key)
+        self.unsure[name].discard(key)
+        self.wrote_since_drain[name] = True
+        self._announce(name, key)
+
+    @rule(name=st.sampled_from(NAMES))
+    def process_invalidations(self, name: str) -> None:
+        pending = list(self.pending[name])
+        least, most = self._drain(name)
+        got = self.caches[name].process_invalidations()
+        assert least <= got <= most, (
+            f"{name}.process_invalidations() returned {got}; messages from the other "
+            f"instance not yet drained: {pending} (own messages never count); {self!r}"
+        )
+
+    def teardown(self) -> None:
+        for cache in self.caches.values():
+            with suppress(Exception):
+                cache.close()
+        self.backend.cleanup()
+
+
+CoherenceMachine.TestCase.settings = MACHINE_SETTINGS
+TestCoherenceMachine = pytest.mark.part(2)(CoherenceMachine.TestCase)
