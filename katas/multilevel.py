@@ -107,17 +107,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import redis
 
 T = TypeVar("T")
-
-
-class Serializer(Protocol):
-    def dumps(self, obj: Any) -> str | bytes: ...
-
-    def loads(self, data: str | bytes) -> Any: ...
 
 
 class MultiLevelCache:
@@ -132,7 +126,7 @@ class MultiLevelCache:
         l1_ttl: float = 5.0,
         l2_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
-        serializer: Serializer | None = None,
+        serializer: Any = None,  # an object with dumps(obj) and loads(data)
     ) -> None:
         """Validate the arguments, set up both levels and subscribe (Part 2; a Redis
         outage here is not an error: retry the subscription later)."""
