@@ -5,7 +5,8 @@ Part 1: two levels (get/set/delete/get_or_load, promotion, L1 LRU bound and l1_t
         key layout and TTLs, serializer, bad input, threads).
 Part 2: coherence between instances over pub/sub (process_invalidations, own messages,
         close).
-Part 3: Redis going away (fakeredis taken down in place, and a real redis-server killed).
+Part 3: Redis going away (fakeredis taken down in place, and a throwaway redis-server
+        killed, then restarted on the same port).
 
 Pub/sub delivery is asynchronous on a real server, so every cross-instance expectation is
 polled with a bound (``eventually``). fakeredis delivers at once, which the stateful
@@ -713,7 +714,7 @@ def _restart_on(port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         with suppress(redis.exceptions.ConnectionError):
             if redis.Redis(port=port, socket_connect_timeout=0.2).ping():
                 return proc
