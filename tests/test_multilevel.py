@@ -128,6 +128,45 @@ def assert_every_key_expires(backend: RedisBackend, client: redis.Redis, ttl_ms:
         )
 
 
+class PausedRead:
+    """Holds the first command that names ``l2_key`` (the cache's L2 read) after Redis has
+    answered it, until ``go`` is set: a window in which a test can write or invalidate.
+
+    It wraps ``client.execute_command`` the way ``record()`` does (do not use both on one
+    client)."""
+
+    def __init__(self, client: redis.Redis, l2_key: str) -> None:
+        self.read_done = threading.Event()
+        self.go = threading.Event()
+        self.armed = True
+        names = (l2_key, l2_key.encode())
+        send = client.execute_command
+
+        def execute_command(*args: Any, **options: Any) -> Any:
+            result = send(*args, **options)
+            if self.armed and any(arg in names for arg in args[1:]):
+                self.armed = False
+                self.read_done.set()
+                self.go.wait(timeout=10)
+            return result
+
+        client.execute_command = execute_command  # type: ignore[method-assign]
+
+
+def run_in_thread(target: Callable[[], Any]) -> tuple[threading.Thread, list[BaseException]]:
+    errors: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    return thread, errors
+
+
 # -- Part 1: two levels ---------------------------------------------------------------------
 
 
@@ -627,6 +666,58 @@ class TestPart2Coherence:
         )
         assert cache.get("mine") == 1
         assert cache.get("marker") == 1
+
+    def test_a_read_racing_an_invalidation_does_not_promote_the_old_value(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        reader = mk(redis_client, l1_ttl=1000)
+        writer = mk()
+        mk.write_behind(mk.backend.client(), "k", "old")
+        pause = PausedRead(redis_client, mk.l2_key("k"))
+        got: list[Any] = []
+        read, read_errors = run_in_thread(lambda: got.append(reader.get("k")))
+        assert pause.read_done.wait(timeout=5), "get('k') on an empty L1 never read Redis"
+        # The reader has fetched 'old' from L2 but not yet used it. Now the key changes
+        # and the reader applies the invalidation (unless its read holds a lock: then the
+        # message is applied after the read, which is just as good).
+        writer.set("k", "new")
+        applying, apply_errors = run_in_thread(
+            lambda: eventually(lambda: reader.process_invalidations() >= 1, timeout=3)
+        )
+        applying.join(timeout=1)
+        pause.go.set()
+        read.join(timeout=10)
+        applying.join(timeout=10)
+        assert not read.is_alive() and not applying.is_alive(), "a thread hung"
+        for error in read_errors + apply_errors:
+            raise error
+        assert got in (["old"], ["new"]), f"the racing get returned {got}"
+        assert reader.get("k") == "new", (
+            "a get() that read 'old' from L2 just before another instance's set('k', 'new') "
+            "put 'old' into L1 after the invalidation had been applied: it is now stale until "
+            "l1_ttl (remember a version before reading L2, promote only if it is unchanged)"
+        )
+
+    def test_a_read_racing_an_own_write_does_not_promote_the_old_value(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client, l1_ttl=1000)
+        mk.write_behind(mk.backend.client(), "k", "old")
+        pause = PausedRead(redis_client, mk.l2_key("k"))
+        read, read_errors = run_in_thread(lambda: cache.get("k"))
+        assert pause.read_done.wait(timeout=5), "get('k') on an empty L1 never read Redis"
+        writing, write_errors = run_in_thread(lambda: cache.set("k", "new"))
+        writing.join(timeout=1)  # a cache that locks around its reads finishes it later
+        pause.go.set()
+        read.join(timeout=10)
+        writing.join(timeout=10)
+        assert not read.is_alive() and not writing.is_alive(), "a thread hung"
+        for error in read_errors + write_errors:
+            raise error
+        assert cache.get("k") == "new", (
+            "a get() that read 'old' from L2 while another thread ran set('k', 'new') put "
+            "'old' into L1 after the write: the writer's own instance now reads it back"
+        )
 
     def test_process_invalidations_does_not_block(self, mk: Caches) -> None:
         cache = mk()
