@@ -16,7 +16,8 @@ Every limiter answers one question per request::
   which the same request would be allowed if nothing else arrives. It is exact, both
   ways: a hit at exactly ``clock() + retry_after`` is allowed, and any earlier hit is
   denied. (Floats: if rounding puts ``now + retry_after`` a hair before the edge, raise
-  the wait by one ulp at a time, ``math.ulp``, until the retry really is allowed.)
+  the wait by ``math.ulp`` steps, doubling the step each time so the loop stays short,
+  until the very test ``hit()`` uses says the retry is allowed.)
 
 Shared rules (Part 1 and Part 2):
 

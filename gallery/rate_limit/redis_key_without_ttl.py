@@ -76,9 +76,10 @@ def _first_allowed(now: float, wait: float, allowed: Callable[[float], bool]) ->
     ``wait`` is the exact answer up to rounding; rounding may put ``now + wait`` one ulp
     before the edge, and the promise is that a hit at exactly that time succeeds.
     """
-    wait = max(wait, 0.0)
+    wait, step = max(wait, 0.0), math.ulp(now + wait)
     while not allowed(now + wait):
-        wait += math.ulp(now + wait)
+        wait += step
+        step *= 2  # one ulp is all it takes in practice; doubling bounds the loop anyway
     return wait
 
 
@@ -227,8 +228,8 @@ class TokenBucketLimiter:
 
 # --- Part 2: in Redis ------------------------------------------------------------------
 
-# Shared Lua: the float format that round-trips a double, and the step that moves a time
-# by at least one ulp (x * 2^-52 is between one and two ulps of x).
+# Shared Lua: the float format that round-trips a double, and a step that moves a time by
+# at least one ulp (x * 2^-52 is between one and two ulps of x), doubled until it is enough.
 _LUA_HELPERS = """
 local function num(x) return string.format('%.17g', x) end
 local function ulp(x) return math.max(math.abs(x), 2^-1022) * 2^-52 end
@@ -259,7 +260,8 @@ end
 local nth = used + cost - limit - 1
 local leaves = tonumber(redis.call('ZRANGE', key, nth, nth, 'WITHSCORES')[2])
 local wait = leaves + window - now
-while (now + wait) - window < leaves do wait = wait + ulp(now + wait) end
+local step = ulp(now + wait)
+while (now + wait) - window < leaves do wait, step = wait + step, step * 2 end
 return {0, limit - used, num(wait)}
 """
 
@@ -282,7 +284,8 @@ if tokens >= cost then
   return {1, math.floor(tokens - cost), '0'}
 end
 local wait = (cost - tokens) / rate
-while tokens_at(now + wait) < cost do wait = wait + ulp(now + wait) end
+local step = ulp(now + wait)
+while tokens_at(now + wait) < cost do wait, step = wait + step, step * 2 end
 return {0, math.floor(tokens), num(wait)}
 """
 
