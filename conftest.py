@@ -34,8 +34,12 @@ settings.register_profile(
 )
 _dev = settings.get_profile("dev")
 # The repository's own check: many more examples, runs long enough to evict and expire.
-settings.register_profile("thorough", parent=_dev, max_examples=400, stateful_step_count=80)
+settings.register_profile("thorough", parent=_dev, max_examples=200, stateful_step_count=60)
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
+# `make verify` against a bug-gallery entry only needs to know that a test fails.
+settings.register_profile(
+    "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
