@@ -16,7 +16,13 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from tests.support import targets
 from tests.support.clock import FakeClock
 from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
-from tests.support.report import KataReport, kata_of, part_of, stop_at_not_implemented
+from tests.support.report import (
+    KataReport,
+    hide_hypothesis_frames,
+    kata_of,
+    part_of,
+    stop_at_not_implemented,
+)
 
 # The learner's loop: quick, deterministic (the same examples every run, so a failure
 # reproduces by running again), no example database to go stale.
@@ -58,6 +64,7 @@ def _stateful_tests_stop_at_not_implemented() -> None:
 
 
 _stateful_tests_stop_at_not_implemented()
+hide_hypothesis_frames()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hypothesis.core
+import hypothesis.stateful
 import pytest
 
 from tests.support import targets
@@ -36,12 +38,23 @@ class NotImplementedYet(BaseException):
 def stop_at_not_implemented(test: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(test)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
         try:
             return test(*args, **kwargs)
         except NotImplementedError as exc:
             raise NotImplementedYet(str(exc)) from exc
 
     return wrapper
+
+
+def hide_hypothesis_frames() -> None:
+    """A learner reads the test and their own code, not hypothesis' machinery.
+
+    pytest leaves out of a traceback every frame whose module defines
+    ``__tracebackhide__``; these are the modules between a test and the code it drives.
+    """
+    for module in (hypothesis.core, hypothesis.stateful):
+        module.__tracebackhide__ = True  # type: ignore[attr-defined]
 
 
 def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
