@@ -109,7 +109,8 @@ class KataReport:
         self.outcomes: dict[str, str] = {}
         self.place: dict[str, tuple[str, int]] = {}
 
-    @pytest.hookimpl(tryfirst=True)
+    # Not tryfirst: the unittest plugin (which runs state machines) must first move its
+    # captured exception into ``call``; this still runs before pytest's default report.
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[Any]
     ) -> pytest.TestReport | None:
