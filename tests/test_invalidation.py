@@ -28,6 +28,7 @@ from hypothesis.stateful import (
 
 from tests.support.clock import FakeClock
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "invalidation"
 
@@ -718,46 +719,28 @@ def test_threads_hammering_settle_to_the_backend(kata: Any) -> None:
     """Real threads read, write and delete three keys at random; once they are done,
     every key reads as the backend holds it (no stale value survived any interleaving)."""
     import random
-    import sys
 
     backend = CountingBackend({"k0": 0, "k1": 0, "k2": 0}, slow=True)
     cache = kata.CacheAside(backend)
     keys = ["k0", "k1", "k2"]
-    errors: list[BaseException] = []
-    start = threading.Barrier(6, timeout=WAIT)
 
     def worker(seed: int) -> None:
         rnd = random.Random(seed)
-        try:
-            start.wait()
-            for i in range(300):
-                key = rnd.choice(keys)
-                action = rnd.random()
-                if action < 0.5:
-                    cache.read(key)
-                elif action < 0.9:
-                    cache.write(key, seed * 1_000 + i)
-                else:
-                    cache.delete(key)
-            cache.write(keys[seed % 3], -seed)  # the threads finish together: the last
-            for key in keys:  # writes race with the last reads
+        for i in range(300):
+            key = rnd.choice(keys)
+            action = rnd.random()
+            if action < 0.5:
                 cache.read(key)
-        except BaseException as exc:  # re-raised below, in the test's thread
-            errors.append(exc)
+            elif action < 0.9:
+                cache.write(key, seed * 1_000 + i)
+            else:
+                cache.delete(key)
+        cache.write(keys[seed % 3], -seed)  # the threads finish together: the last
+        for key in keys:  # writes race with the last reads
+            cache.read(key)
 
-    old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible: more interleavings
-    try:
-        threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(4 * WAIT)
-    finally:
-        sys.setswitchinterval(old_interval)
-    assert not any(t.is_alive() for t in threads), "some worker never finished (deadlock?)"
-    if errors:
-        raise errors[0]
+    # Switch threads as often as possible: more interleavings.
+    run_together(worker, 6, timeout=4 * WAIT, switch_interval=1e-6)
     for key in keys:
         for attempt in ("first", "second"):
             got, want = cache.read(key), backend.data.get(key)

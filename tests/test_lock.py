@@ -32,6 +32,7 @@ from redis.retry import Retry
 from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import RedisBackend, RedisProcess, start_servers
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "lock"
 
@@ -334,28 +335,15 @@ def test_mutual_exclusion_with_threads(kata: Any, redis_backend: RedisBackend) -
         for _ in range(threads_n)
     ]
     counter = [0]
-    errors: list[BaseException] = []
-    start = threading.Barrier(threads_n)
 
-    def worker(lock: Any) -> None:
-        try:
-            start.wait(timeout=5)
-            for _ in range(rounds):
-                with lock:
-                    seen = counter[0]
-                    time.sleep(0.001)  # widen the race window: a broken lock loses updates
-                    counter[0] = seen + 1
-        except BaseException as exc:  # re-raised in the test's thread below
-            errors.append(exc)
+    def worker(n: int) -> None:
+        for _ in range(rounds):
+            with locks[n]:
+                seen = counter[0]
+                time.sleep(0.001)  # widen the race window: a broken lock loses updates
+                counter[0] = seen + 1
 
-    threads = [threading.Thread(target=worker, args=(lock,), daemon=True) for lock in locks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a worker was still running after 30 s"
-    if errors:
-        raise errors[0]
+    run_together(worker, threads_n)
     assert counter[0] == threads_n * rounds, (
         f"{threads_n} threads x {rounds} locked increments gave {counter[0]}: "
         "two holders were inside the lock at once"

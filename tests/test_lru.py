@@ -15,8 +15,6 @@ import functools
 import gc
 import inspect
 import random
-import sys
-import threading
 import time
 import typing
 from collections.abc import Callable, Hashable
@@ -29,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "lru"
 
@@ -786,38 +785,19 @@ def test_decorator_under_real_threads(kata: ModuleType, maxsize: int | None) -> 
     def square(key: SlowKey) -> int:
         return key.n * key.n
 
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
     def worker(seed: int) -> None:
-        try:
-            rng = random.Random(seed)
-            barrier.wait(timeout=10)
-            for i in range(CALLS_PER_THREAD):
-                n = rng.randrange(12)  # a few keys, shared by every thread
-                got = square(SlowKey(n))
-                assert got == n * n, f"square({n}) returned {got}"
-                if i % 25 == 0:
-                    size = square.cache_info().currsize
-                    assert maxsize is None or size <= maxsize, (
-                        f"currsize {size} exceeds maxsize {maxsize} while threads run")
-        except BaseException as exc:
-            errors.append(exc)
+        rng = random.Random(seed)
+        for i in range(CALLS_PER_THREAD):
+            n = rng.randrange(12)  # a few keys, shared by every thread
+            got = square(SlowKey(n))
+            assert got == n * n, f"square({n}) returned {got}"
+            if i % 25 == 0:
+                size = square.cache_info().currsize
+                assert maxsize is None or size <= maxsize, (
+                    f"currsize {size} exceeds maxsize {maxsize} while threads run")
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up
-    try:
-        threads = [threading.Thread(target=worker, args=(s,), daemon=True)
-                   for s in range(THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-    finally:
-        sys.setswitchinterval(switch)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
-    if errors:
-        raise errors[0]
+    # Switch threads as often as possible, so that races show up.
+    run_together(worker, THREADS, switch_interval=1e-6)
     info = square.cache_info()
     assert info.hits + info.misses == THREADS * CALLS_PER_THREAD, (
         f"hits + misses is {info.hits + info.misses}, but there were "

@@ -43,6 +43,7 @@ from tests.support.clock import FakeClock
 from tests.support.recording import record
 from tests.support.redis_backends import RedisBackend, redis_server_binary, start_servers
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "multilevel"
 
@@ -537,36 +538,23 @@ class TestPart1BadInput:
 def test_threads_share_one_instance(mk: Caches) -> None:
     """Threads each own a few keys; every read returns what that thread last wrote."""
     cache = mk(l1_maxsize=8, l1_ttl=1000)
-    errors: list[BaseException] = []
-    start = threading.Barrier(6)
 
     def worker(n: int) -> None:
-        try:
-            start.wait(timeout=5)
-            last: dict[str, int] = {}
-            for i in range(150):
-                key = f"t{n}:{i % 4}"
-                if i % 3 == 0:
-                    cache.set(key, i)
-                    last[key] = i
-                elif i % 3 == 1:
-                    got = cache.get(key, ABSENT)
-                    assert got == last.get(key, ABSENT), f"thread {n} get({key!r}) -> {got!r}"
-                else:
-                    got = cache.get_or_load(key, lambda i=i: i)
-                    last.setdefault(key, i)
-                    assert got == last[key], f"thread {n} get_or_load({key!r}) -> {got!r}"
-        except BaseException as exc:
-            errors.append(exc)
+        last: dict[str, int] = {}
+        for i in range(150):
+            key = f"t{n}:{i % 4}"
+            if i % 3 == 0:
+                cache.set(key, i)
+                last[key] = i
+            elif i % 3 == 1:
+                got = cache.get(key, ABSENT)
+                assert got == last.get(key, ABSENT), f"thread {n} get({key!r}) -> {got!r}"
+            else:
+                got = cache.get_or_load(key, lambda i=i: i)
+                last.setdefault(key, i)
+                assert got == last[key], f"thread {n} get_or_load({key!r}) -> {got!r}"
 
-    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
+    run_together(worker, 6)
     assert sum(stats_of(cache).values()) == 6 * 100, "stats lost updates under threads"
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from tests.support.rate_limit_model import (
 )
 from tests.support.recording import record
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "rate_limit"
 
@@ -478,26 +478,13 @@ class TestPart2Redis:
         prefix = redis_backend.key("rl")
         limiters = [spec.build(kata, params, clock, redis_backend.client(), prefix)
                     for _ in range(threads_n)]
-        barrier = threading.Barrier(threads_n)
         allowed = [0] * threads_n
-        errors: list[BaseException] = []
 
         def worker(i: int) -> None:
-            try:
-                barrier.wait(timeout=10)
-                for _ in range(hits_n):
-                    allowed[i] += limiters[i].hit("shared").allowed
-            except BaseException as exc:  # re-raised in the main thread
-                errors.append(exc)
+            for _ in range(hits_n):
+                allowed[i] += limiters[i].hit("shared").allowed
 
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(threads_n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-        assert not any(t.is_alive() for t in threads), "a worker thread hung"
-        if errors:
-            raise errors[0]
+        run_together(worker, threads_n)
         assert sum(allowed) == limit, (
             f"{threads_n} threads x {hits_n} hits against a budget of {limit}: "
             f"{sum(allowed)} were allowed")

@@ -18,7 +18,6 @@ import os
 import pickle
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -41,6 +40,7 @@ from tests.support.redis_backends import (
     start_servers,
 )
 from tests.support.targets import load
+from tests.support.threads import run_together
 
 KATA = "redis_cache"
 
@@ -481,27 +481,14 @@ class TestPart1Caching:
         client = redis_backend.client()
         f, _ = counted(kata, client, redis_backend.key("f"), result=lambda x, y: x * 10)
         threads_n, calls_n = 8, 40
-        errors: list[BaseException] = []
-        start = threading.Barrier(threads_n)
 
         def worker(seed: int) -> None:
-            try:
-                start.wait(timeout=10)
-                for i in range(calls_n):
-                    x = (seed + i) % 5
-                    got = f(x)
-                    assert got == x * 10, f"f({x}) returned {got!r} in a thread"
-            except BaseException as exc:  # re-raised in the main thread
-                errors.append(exc)
+            for i in range(calls_n):
+                x = (seed + i) % 5
+                got = f(x)
+                assert got == x * 10, f"f({x}) returned {got!r} in a thread"
 
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-        assert not any(t.is_alive() for t in threads), "a worker thread hung"
-        if errors:
-            raise errors[0]
+        run_together(worker, threads_n)
         info = f.cache_info()
         assert info.hits + info.misses == threads_n * calls_n, (
             f"cache_info() = {info}: {threads_n * calls_n} calls must all be counted"
