@@ -9,30 +9,20 @@ the steady state: uncontended ``acquire()`` is one ``SET NX PX`` plus the fence 
 
 from __future__ import annotations
 
-import os
 import secrets
 from types import ModuleType
 
-import fakeredis
-import redis
-
-from bench.common import Row
+from bench.common import Row, redis_backend_name, redis_clients
 from tests.support.recording import record
 
 CYCLES = 200
 QUICK_CYCLES = 20
 
 
-def _client() -> redis.Redis:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return redis.Redis.from_url(url)
-    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
-
 
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     cycles = QUICK_CYCLES if quick else CYCLES
-    client = _client()
+    client = redis_clients()[0]
     name = f"bench{secrets.token_hex(4)}"
     lock = module.RedisLock(client, name, ttl=10.0)
     try:
@@ -53,7 +43,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     finally:
         client.delete(f"lock:{name}", f"lock:{name}:fence")
         client.close()
-    backend = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    backend = redis_backend_name()
     return [
         Row("lock", "RedisLock acquire (uncontended)", counts["acquire"] / cycles,
             "round trips", "SET NX PX + fence INCR", 2.0,

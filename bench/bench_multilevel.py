@@ -13,14 +13,10 @@ keys are deleted afterwards).
 
 from __future__ import annotations
 
-import os
 import secrets
 from types import ModuleType
 
-import fakeredis
-import redis
-
-from bench.common import Row, ops_per_second, zipf_keys
+from bench.common import Row, ops_per_second, redis_backend_name, redis_clients, zipf_keys
 from tests.support.recording import record
 
 HOT_KEYS = 500  # fits in l1_maxsize below
@@ -30,17 +26,11 @@ MISSES = 500
 QUICK_MISSES = 50
 
 
-def _client() -> redis.Redis:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return redis.Redis.from_url(url)
-    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
-
 
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     ops = QUICK_OPS if quick else OPS
     misses = QUICK_MISSES if quick else MISSES
-    client = _client()
+    client = redis_clients()[0]
     namespace = f"bench{secrets.token_hex(4)}:mlc"
     stream = [f"k{i}" for i in zipf_keys(n=ops, keys=HOT_KEYS)]
     cache = module.MultiLevelCache(client, namespace=namespace, l1_maxsize=2 * HOT_KEYS,
@@ -84,7 +74,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
         if doomed:
             client.delete(*doomed)
         client.close()
-    backend = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    backend = redis_backend_name()
     return [
         Row("multilevel", "get, L1 hit", hit_rate, "ops/s", "dict.get", dict_rate,
             note=f"{backend}; no target: the pub/sub poll on every read dominates"),

@@ -7,31 +7,30 @@ is exactly 1 round trip per decision. The in-memory rows have no baseline.
 
 from __future__ import annotations
 
-import os
 import secrets
 from types import ModuleType
 from typing import Any
 
-import fakeredis
-import redis
-
-from bench.common import OPS, QUICK_OPS, Row, ops_per_second, zipf_keys
+from bench.common import (
+    OPS,
+    QUICK_OPS,
+    Row,
+    ops_per_second,
+    redis_backend_name,
+    redis_clients,
+    zipf_keys,
+)
 from tests.support.recording import record
 
 KATA = "rate_limit"
 
 
-def _client() -> redis.Redis:
-    url = os.environ.get("REDIS_URL")
-    return redis.Redis.from_url(url) if url else fakeredis.FakeRedis()
-
-
 def _round_trip_rows(module: ModuleType, decisions: int) -> list[Row]:
     rows = []
-    where = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    where = redis_backend_name()
     for name, args in [("RedisSlidingWindowLimiter", (20, 60.0)),
                        ("RedisTokenBucketLimiter", (1.0, 20))]:
-        client = _client()
+        client = redis_clients()[0]
         prefix = f"bench-rl-{secrets.token_hex(4)}"
         try:
             limiter: Any = getattr(module, name)(client, *args, prefix=prefix)

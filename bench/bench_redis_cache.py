@@ -9,30 +9,19 @@ number of entries.
 
 from __future__ import annotations
 
-import os
 import secrets
 from types import ModuleType
 
-import fakeredis
-import redis
-
-from bench.common import Row
+from bench.common import Row, redis_backend_name, redis_clients
 from tests.support.recording import record
 
 CALLS = 500
 QUICK_CALLS = 50
 
 
-def _client() -> redis.Redis:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return redis.Redis.from_url(url)
-    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
-
-
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     calls = QUICK_CALLS if quick else CALLS
-    client = _client()
+    client = redis_clients()[0]
     token = f"bench{secrets.token_hex(4)}"
 
     def square(x: int) -> int:
@@ -58,7 +47,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
         if doomed:
             client.delete(*doomed)
         client.close()
-    backend = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    backend = redis_backend_name()
     return [
         Row("redis_cache", "cached call, hit", hits, "round trips", "", None,
             note=f"per call, {backend}; contract: at most 2 (generation, entry)"),

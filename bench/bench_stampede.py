@@ -13,33 +13,20 @@ keys are deleted afterwards). Lower is better; the rows carry no ratio target.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import threading
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import fakeredis
 import redis
 
-from bench.common import Row
+from bench.common import Row, redis_backend_name, redis_clients
 
 READERS = 16
 COMPUTE_SECONDS = 0.05
 ROUNDS = 5
 QUICK_ROUNDS = 2
-
-
-def _clients() -> tuple[redis.Redis, redis.Redis]:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return redis.Redis.from_url(url), redis.Redis.from_url(url, decode_responses=True)
-    server = fakeredis.FakeServer()
-    pair = fakeredis.FakeRedis(server=server), fakeredis.FakeRedis(server=server)
-    for client in pair:
-        client.ping()  # connect before the threads share the client
-    return pair
 
 
 class _Counted:
@@ -95,7 +82,7 @@ def _mean(counts: list[int]) -> float:
 
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     rounds = QUICK_ROUNDS if quick else ROUNDS
-    clients = _clients()
+    clients = redis_clients(2)
     prefix = f"bench{secrets.token_hex(4)}"
     guarded: list[int] = []
     naive: list[int] = []
@@ -122,7 +109,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
             clients[0].delete(*doomed)
         for client in clients:
             client.close()
-    backend = "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+    backend = redis_backend_name()
     return [
         Row("stampede", f"StampedeCache, {READERS} cold readers", _mean(guarded), "computes",
             "naive cache-aside", _mean(naive),

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import fakeredis
+import redis
 
 KEYS = 10_000
 CAPACITY = 1_000
@@ -41,6 +45,29 @@ class Row:
         if self.target is None or self.ratio is None:
             return None
         return self.ratio >= self.target
+
+
+def redis_backend_name() -> str:
+    """Where the Redis rows are measured: the REDIS_URL server when set, else fakeredis."""
+    return "REDIS_URL" if os.environ.get("REDIS_URL") else "fakeredis"
+
+
+def redis_clients(count: int = 1, *, decode_responses: bool = False) -> list[redis.Redis]:
+    """``count`` clients on one server: REDIS_URL's, or a new fakeredis server.
+
+    Each is connected before it is returned, so threads may share them at once.
+    """
+    url = os.environ.get("REDIS_URL")
+    server = None if url else fakeredis.FakeServer()
+    clients: list[redis.Redis] = []
+    for _ in range(count):
+        if url:
+            client = redis.Redis.from_url(url, decode_responses=decode_responses)
+        else:
+            client = fakeredis.FakeRedis(server=server, decode_responses=decode_responses)
+        client.ping()
+        clients.append(client)
+    return clients
 
 
 def zipf_keys(n: int = OPS, keys: int = KEYS, s: float = 1.0, seed: int = 7) -> list[int]:
