@@ -158,33 +158,51 @@ def watch(args: argparse.Namespace) -> int:
 # --- compare --------------------------------------------------------------------------
 
 def compare(args: argparse.Namespace) -> int:
-    from bench.common import format_table
     from bench.run import bench_rows, load_module
 
     kata = require_kata(args.kata)
     mine, reference = run_suite("katas", kata), run_suite("solutions", kata)
+    failed = sum(row["failed"] for row in mine["rows"])
+    if failed:
+        print(f"Your {kata} fails {failed} test(s) (`make test KATA={kata}` shows them); "
+              "below is what can be measured as it is.\n")
     print(f"== {kata}: tests passed per part ==")
     print(f"{'part':<6}{'yours':>10}{'reference':>12}")
     ref_rows = {r["part"]: r for r in reference["rows"]}
-    failing = False
     for row in mine["rows"]:
         ref = ref_rows.get(row["part"], {"passed": 0, "total": 0})
-        failing |= row["failed"] > 0
-        print(f"{row['part']:<6}{row['passed']:>5}/{row['total']:<4}"
-              f"{ref['passed']:>7}/{ref['total']:<4}")
-    if failing:
-        print(f"\nYour {kata} does not pass every test yet (`make test KATA={kata}` shows which);"
-              " the numbers below measure it as it is.")
-    print(f"\n== {kata}: benchmarks (quick run) ==")
-    for label, path in [("yours", ROOT / "katas" / f"{kata}.py"),
-                        ("reference", ROOT / "solutions" / f"{kata}.py")]:
-        print(f"-- {label}: {path.relative_to(ROOT)}")
+        yours, theirs = f"{row['passed']}/{row['total']}", f"{ref['passed']}/{ref['total']}"
+        print(f"{row['part']:<6}{yours:>10}{theirs:>12}")
+
+    print(f"\n== {kata}: benchmarks (quick run), yours beside the reference ==")
+    measured = {}
+    for label, folder in [("yours", "katas"), ("reference", "solutions")]:
+        path = ROOT / folder / f"{kata}.py"
         try:
-            rows = bench_rows(kata, load_module(path, f"_compare_{label}_{kata}"), quick=True)
+            module = load_module(path, f"_compare_{label}_{kata}")
+            measured[label] = {(r.name, r.baseline): r for r in bench_rows(kata, module, True)}
         except Exception as exc:  # a learner's module may fail in any way
-            print(f"   cannot be measured yet: {type(exc).__name__}: {exc}".rstrip(": "))
-            continue
-        print(format_table(rows) if rows else "   (no benchmark for this kata)")
+            measured[label] = {}
+            print(f"{label}: cannot be measured yet ({type(exc).__name__}: {exc})".replace(
+                ": )", ")"))
+    keys = list(measured["reference"]) or list(measured["yours"])
+    if not keys:
+        print("(no benchmark for this kata)")
+    else:
+        print(f"{'measure':<38} {'vs':<30} {'yours':>16} {'reference':>16}")
+        for key in keys:
+            cells = []
+            for label in ("yours", "reference"):
+                row = measured[label].get(key)
+                if row is None:
+                    cells.append("-")
+                elif row.unit == "ops/s":
+                    ratio = f" ({row.ratio:.2f}x)" if row.ratio is not None else ""
+                    cells.append(f"{row.value / 1e6:.2f}M/s{ratio}")
+                else:
+                    cells.append(f"{row.value:g} {row.unit}")
+            print(f"{key[0]:<38} {key[1] or '':<30} {cells[0]:>16} {cells[1]:>16}")
+        print("(ops/s in millions; in brackets, the ratio to the baseline named in 'vs')")
     print(f"\nThe reference: solutions/{kata}.py   The write-up: solutions/{kata}.md")
     return 0
 
