@@ -34,6 +34,8 @@ settings.register_profile(
     derandomize=True,
     database=None,
     print_blob=True,
+    # One failure at a time, the simplest: a learner fixes it and runs again.
+    report_multiple_bugs=False,
     # The explain phase costs seconds on every failure, and a learner's failures are many.
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -44,7 +46,7 @@ settings.register_profile("thorough", parent=_dev, max_examples=200, stateful_st
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
 # `make verify` against a bug-gallery entry only needs to know that a test fails.
 settings.register_profile(
-    "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False
+    "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
