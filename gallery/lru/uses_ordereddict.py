@@ -2,26 +2,21 @@
 
 It behaves correctly; the point of the kata is the hash map plus hand-written linked list
 that OrderedDict hides (and that an interviewer asks for once OrderedDict is mentioned).
+The bug is the data structure, so this LRUCache is written out whole.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from functools import update_wrapper
-from threading import Lock
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
+
+from solutions.lru import CacheInfo, lru_cache
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-D = TypeVar("D")
-R = TypeVar("R")
-R_co = TypeVar("R_co", covariant=True)
+_ABSENT = object()
 
 
-class LRUCache(Generic[K, V]):
+class LRUCache:
     """An LRU cache on OrderedDict: correct, but not from scratch."""
 
     def __init__(self, capacity: int) -> None:
@@ -30,33 +25,33 @@ class LRUCache(Generic[K, V]):
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, got {capacity}")
         self._capacity = capacity
-        self._data: OrderedDict[K, V] = OrderedDict()  # BUG: the kata forbids OrderedDict
+        self._data: OrderedDict[object, object] = OrderedDict()  # BUG: forbidden by the kata
 
     @property
     def capacity(self) -> int:
         return self._capacity
 
-    def get(self, key: K, default: object = None) -> object:
+    def get(self, key: object, default: object = None) -> object:
         if key not in self._data:
             return default
         self._data.move_to_end(key)
         return self._data[key]
 
-    def put(self, key: K, value: V) -> None:
+    def put(self, key: object, value: object) -> None:
         if key in self._data:
             self._data.move_to_end(key)
         elif len(self._data) >= self._capacity:
             self._data.popitem(last=False)
         self._data[key] = value
 
-    def delete(self, key: K) -> bool:
-        hash(key)
+    def delete(self, key: object) -> bool:
+        hash(key)  # an unhashable key fails even when the cache is empty
         return self._data.pop(key, _ABSENT) is not _ABSENT
 
     def clear(self) -> None:
         self._data.clear()
 
-    def keys(self) -> list[K]:
+    def keys(self) -> list[object]:
         return list(self._data)
 
     def __len__(self) -> int:
@@ -64,209 +59,3 @@ class LRUCache(Generic[K, V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
-
-
-_ABSENT = object()
-
-
-# --- Part 2: the decorator ---------------------------------------------------------------
-
-
-class CacheInfo(NamedTuple):
-    hits: int
-    misses: int
-    maxsize: int | None
-    currsize: int
-
-
-# A lone positional int or str is its own key, as in functools: no tuple to build or
-# hash. A side effect that cache_info() parity requires: f(3) and f(3.0) are distinct
-# entries even when typed is False (3 != (3.0,)), while f(3, 0) and f(3.0, 0) share one.
-_SELF_KEYED = frozenset({int, str})
-# Separates positional from keyword arguments in a key; private, so no argument equals it.
-_KEYWORDS_FOLLOW = object()
-
-
-def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
-    """The cache key of a call: equal exactly when functools' key would be equal.
-
-    Keywords keep the call's order, so ``f(a=1, b=2)`` and ``f(b=2, a=1)`` are two entries.
-    The key is a plain tuple, hashed again by each dict operation; for builtin arguments
-    that is cheaper than functools' hash-caching list subclass built on every call.
-    """
-    if not kwds and not typed and len(args) == 1 and type(args[0]) in _SELF_KEYED:
-        scalar: Hashable = args[0]
-        return scalar
-    parts = list(args)
-    if kwds:
-        parts.append(_KEYWORDS_FOLLOW)
-        for name, value in kwds.items():
-            parts += (name, value)
-    if typed:
-        parts += [type(value) for value in args]
-        parts += [type(value) for value in kwds.values()]
-    return tuple(parts)
-
-
-class _CacheWrapper(Protocol[R_co]):
-    """What ``lru_cache`` returns, for type checkers: the function plus its cache API."""
-
-    @property
-    def __wrapped__(self) -> Callable[..., R_co]: ...
-
-    def __call__(self, *args: Any, **kwargs: Any) -> R_co: ...
-    def cache_info(self) -> CacheInfo: ...
-    def cache_clear(self) -> None: ...
-    def cache_parameters(self) -> dict[str, Any]: ...
-
-
-@overload
-def lru_cache(maxsize: Callable[..., R], typed: bool = False) -> _CacheWrapper[R]: ...
-@overload
-def lru_cache(
-    maxsize: int | None = 128, typed: bool = False
-) -> Callable[[Callable[..., R]], _CacheWrapper[R]]: ...
-
-
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    """Memoise a function, keeping the ``maxsize`` most recently used results.
-
-    ``@lru_cache`` and ``@lru_cache(maxsize, typed)`` both work. ``maxsize=None`` never
-    evicts; ``maxsize <= 0`` caches nothing (and builds no key, so unhashable arguments are
-    fine). A ``bool`` maxsize is a TypeError, unlike functools.
-    """
-    if isinstance(maxsize, bool):
-        raise TypeError("maxsize must be an int or None, not bool")
-    if isinstance(maxsize, int):
-        maxsize = max(maxsize, 0)
-    elif callable(maxsize):  # used bare: @lru_cache
-        user_function, maxsize = maxsize, 128
-        return _wrap(user_function, maxsize, bool(typed))
-    elif maxsize is not None:
-        raise TypeError(f"maxsize must be an int or None, not {type(maxsize).__name__}")
-
-    def decorating_function(user_function: Callable[..., R]) -> _CacheWrapper[R]:
-        return _wrap(user_function, maxsize, bool(typed))
-
-    return decorating_function
-
-
-def _wrap(
-    user_function: Callable[..., R], maxsize: int | None, typed: bool
-) -> _CacheWrapper[R]:
-    # Shared state lives in closure cells, which are faster to reach than attributes.
-    # The cache maps a key to its result (unbounded) or to its link (bounded).
-    cache: dict[Hashable, Any] = {}
-    cache_get = cache.get
-    hits = misses = 0
-    full = False
-    lock = Lock()  # guards the list and the counters; never held while user code runs
-    acquire, release = lock.acquire, lock.release
-    # The recency list: links are [prev, next, key, result] lists, as in functools.
-    PREV, NEXT, KEY, RESULT = 0, 1, 2, 3
-    root: list[Any] = []
-    root[:] = [root, root, None, None]
-    self_keyed = _SELF_KEYED
-    make_key = _make_key
-
-    if maxsize == 0:
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal misses
-            acquire()
-            misses += 1
-            release()
-            return user_function(*args, **kwds)
-
-    elif maxsize is None:
-        sentinel = object()
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal hits, misses
-            if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
-                key = make_key(args, kwds, typed)
-            else:
-                key = args[0]
-            result = cache_get(key, sentinel)
-            if result is not sentinel:
-                acquire()
-                hits += 1
-                release()
-                return result  # type: ignore[no-any-return]
-            acquire()
-            misses += 1
-            release()
-            result = user_function(*args, **kwds)
-            cache[key] = result
-            return result
-
-    else:
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal root, hits, misses, full
-            if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
-                key = make_key(args, kwds, typed)
-            else:
-                key = args[0]
-            # acquire/release with try/finally costs less than a with-block on this path.
-            acquire()
-            try:
-                link = cache_get(key)
-                if link is not None:
-                    # Unlink, then relink at the most recent end, just before the root.
-                    link_prev, link_next, _, cached = link
-                    link_prev[NEXT] = link_next
-                    link_next[PREV] = link_prev
-                    last = root[PREV]
-                    last[NEXT] = root[PREV] = link
-                    link[PREV] = last
-                    link[NEXT] = root
-                    hits += 1
-                    return cached  # type: ignore[no-any-return]
-                misses += 1
-            finally:
-                release()
-            result = user_function(*args, **kwds)
-            acquire()
-            try:
-                if key in cache:
-                    # A recursive call or another thread cached this key while the lock
-                    # was free; its entry stands, as in functools.
-                    pass
-                elif full:
-                    # As in LRUCache.put: the root, which follows the newest link, takes the
-                    # new entry, and the oldest link becomes the root (evicting its entry).
-                    root[KEY] = key
-                    root[RESULT] = result
-                    cache[key] = root
-                    root = root[NEXT]
-                    del cache[root[KEY]]
-                    root[KEY] = root[RESULT] = None
-                else:
-                    last = root[PREV]
-                    link = [last, root, key, result]
-                    last[NEXT] = root[PREV] = cache[key] = link
-                    full = len(cache) >= maxsize
-            finally:
-                release()
-            return result
-
-    def cache_info() -> CacheInfo:
-        with lock:
-            return CacheInfo(hits, misses, maxsize, len(cache))
-
-    def cache_clear() -> None:
-        nonlocal hits, misses, full
-        with lock:
-            cache.clear()
-            root[:] = [root, root, None, None]
-            hits = misses = 0
-            full = False
-
-    def cache_parameters() -> dict[str, Any]:
-        return {"maxsize": maxsize, "typed": typed}
-
-    wrapper.cache_info = cache_info  # type: ignore[attr-defined]
-    wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
-    wrapper.cache_parameters = cache_parameters  # type: ignore[attr-defined]
-    return cast("_CacheWrapper[R]", update_wrapper(wrapper, user_function))
