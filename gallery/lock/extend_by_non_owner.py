@@ -1,36 +1,41 @@
 """Bug: extend() extends whatever lock holds the key, even another holder's.
 
 The script checks that the key exists, not that it holds this instance's token: a holder
-whose lease expired prolongs the new holder's lock and believes it still owns it.
+whose lease expired prolongs the new holder's lock and believes it still owns it. Only
+the extend script differs from the reference's EXTEND_IF_OWNER.
 """
 
 from __future__ import annotations
 
-import math
-import random
-import secrets
-import time
-from collections.abc import Iterable
-from contextlib import suppress
-from types import TracebackType
-from typing import Self
+from typing import Any
 
 import redis
-from redis.commands.core import Script
 
-# KEYS[1]: the lock key. ARGV[1]: the caller's token.
-# Delete the key only if it still holds our token: 1 if deleted, 0 if not ours (any more).
-RELEASE_IF_OWNER = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('del', KEYS[1])
-end
-return 0
-"""
+from solutions.lock import (
+    CLOCK_DRIFT_FACTOR,
+    CLOCK_DRIFT_FLOOR,
+    REDLOCK_MAX_PAUSE,
+    REDLOCK_RETRIES,
+    LockError,
+    LockNotOwnedError,
+    Redlock,
+)
+from solutions.lock import RedisLock as Reference
 
-# KEYS[1]: the lock key. ARGV[1]: the caller's token. ARGV[2]: milliseconds to add.
-# BUG: the script checks that the key exists, not that it holds our token.
-# Add to the remaining time to live only if the key still holds our token: 1, else 0.
-EXTEND_IF_OWNER = """
+__all__ = [
+    "CLOCK_DRIFT_FACTOR",
+    "CLOCK_DRIFT_FLOOR",
+    "REDLOCK_MAX_PAUSE",
+    "REDLOCK_RETRIES",
+    "LockError",
+    "LockNotOwnedError",
+    "RedisLock",
+    "Redlock",
+]
+
+
+# KEYS[1]: the lock key. ARGV[1]: the caller's token (unused!). ARGV[2]: milliseconds to add.
+EXTEND_IF_LOCKED = """
 if redis.call('exists', KEYS[1]) == 0 then  -- BUG: anybody's lock will do
     return 0
 end
@@ -41,261 +46,10 @@ end
 redis.call('pexpire', KEYS[1], remaining + tonumber(ARGV[2]))
 return 1
 """
-
-TOKEN_BYTES = 16  # 128 random bits: a token nobody can guess or collide with
-REDLOCK_RETRIES = 3  # attempts of a blocking Redlock.acquire() without a timeout
-REDLOCK_MAX_PAUSE = 0.2  # seconds, the longest random pause between Redlock attempts
-CLOCK_DRIFT_FACTOR = 0.01  # Redlock: drift allowance is 1% of the ttl plus 2 ms
-CLOCK_DRIFT_FLOOR = 0.002
+# (correct first line: if redis.call('get', KEYS[1]) ~= ARGV[1] then)
 
 
-class LockError(Exception):
-    """The lock could not be acquired (or, for subclasses, used) as asked."""
-
-
-class LockNotOwnedError(LockError):
-    """Release or extend by an instance that does not hold the lock (any more)."""
-
-
-def _seconds(name: str, value: object, *, zero_ok: bool = False) -> float:
-    """``value`` as a finite duration in seconds, or TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, got {value!r}")
-    bound = ">= 0" if zero_ok else "> 0"
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
-        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
-    return float(value)
-
-
-def _milliseconds(seconds: float) -> int:
-    """Whole milliseconds for PX/PEXPIRE, at least 1 (Redis rejects 0)."""
-    return max(1, round(seconds * 1000))
-
-
-def _lock_key(name: object) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
-    if not name:
-        raise ValueError("name must not be empty")
-    return f"lock:{name}"
-
-
-def _new_token() -> str:
-    return secrets.token_hex(TOKEN_BYTES)
-
-
-class RedisLock:
-    """A lease on ``lock:<name>`` in one Redis: acquire, release, extend, fencing tokens."""
-
-    def __init__(
-        self,
-        client: redis.Redis,
-        name: str,
-        *,
-        ttl: float = 10.0,
-        retry_interval: float = 0.05,
-        blocking_timeout: float | None = None,
-    ) -> None:
-        self.key = _lock_key(name)
-        self.fence_key = f"{self.key}:fence"
-        self.name = name
-        self.ttl = _seconds("ttl", ttl)
-        self.retry_interval = _seconds("retry_interval", retry_interval)
-        self.blocking_timeout = (
-            None
-            if blocking_timeout is None
-            else _seconds("blocking_timeout", blocking_timeout, zero_ok=True)
-        )
-        self._client = client
-        self._release: Script = client.register_script(RELEASE_IF_OWNER)
-        self._extend: Script = client.register_script(EXTEND_IF_OWNER)
-        self._token: str | None = None
-        self._fencing_token: int | None = None
-
-    def __repr__(self) -> str:
-        state = "acquired" if self._token is not None else "not acquired"
-        return f"{type(self).__name__}({self.name!r}, ttl={self.ttl:g}, {state})"
-
-    @property
-    def fencing_token(self) -> int | None:
-        """The fence number of the current acquisition; None before one and after release."""
-        return self._fencing_token
-
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        """SET NX PX with a fresh token, retried until ``timeout``; True if now held."""
-        if timeout is not None:
-            timeout = _seconds("timeout", timeout, zero_ok=True)
-        elif self.blocking_timeout is not None:
-            timeout = self.blocking_timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        token = _new_token()
-        px = _milliseconds(self.ttl)
-        while not self._client.set(self.key, token, nx=True, px=px):
-            if not blocking:
-                return False
-            pause = self.retry_interval
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)  # one last try right at the deadline
-            time.sleep(pause)
-        self._token = token
-        # Taken while we hold the lock, so each holder's number is above every earlier one.
-        self._fencing_token = int(self._client.incr(self.fence_key))
-        return True
-
-    def release(self) -> None:
-        """Delete the key if it still holds our token, else raise LockNotOwnedError."""
-        token, self._token, self._fencing_token = self._token, None, None
-        if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
-        if not self._release(keys=[self.key], args=[token]):
-            raise LockNotOwnedError(f"cannot release {self.key}: it expired or was taken over")
-
-    def extend(self, additional: float) -> None:
-        """Add ``additional`` seconds to the remaining TTL if we still hold the lock."""
-        additional = _seconds("additional", additional)
-        if self._token is None:
-            raise LockNotOwnedError(f"cannot extend {self.key}: this instance does not hold it")
-        if not self._extend(keys=[self.key], args=[self._token, _milliseconds(additional)]):
-            raise LockNotOwnedError(f"cannot extend {self.key}: it expired or was taken over")
-
-    def locked(self) -> bool:
-        """Whether anybody holds the lock now."""
-        return bool(self._client.exists(self.key))
-
-    def owned(self) -> bool:
-        """Whether this instance holds the lock now (Redis, not memory, decides)."""
-        if self._token is None:
-            return False
-        value = self._client.get(self.key)
-        if isinstance(value, bytes):
-            value = value.decode()
-        return value == self._token
-
-    def __enter__(self) -> Self:
-        if not self.acquire():
-            raise LockError(f"could not acquire {self.key}")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            self.release()
-        except LockNotOwnedError:
-            if exc_type is None:
-                raise
-            # The block's own exception is the one worth seeing; let it propagate.
-
-
-class Redlock:
-    """The majority lock over independent Redis servers (Redlock).
-
-    Safe while a quorum of servers is up and clocks drift less than the allowance. It
-    still cannot stop a paused holder from acting after ``validity``: pair it with
-    fencing tokens where that matters (see solutions/lock.md).
-    """
-
-    def __init__(self, clients: Iterable[redis.Redis], name: str, *, ttl: float = 10.0) -> None:
-        self.key = _lock_key(name)
-        self.name = name
-        self.ttl = _seconds("ttl", ttl)
-        if isinstance(clients, str | bytes) or not isinstance(clients, Iterable):
-            raise TypeError(f"clients must be a sequence of Redis clients, got {clients!r}")
-        self._clients = list(clients)
-        if not self._clients:
-            raise ValueError("clients must hold at least one Redis client")
-        self._release = [c.register_script(RELEASE_IF_OWNER) for c in self._clients]
-        self._token: str | None = None
-        self._validity: float | None = None
-
-    def __repr__(self) -> str:
-        state = "acquired" if self._token is not None else "not acquired"
-        return f"{type(self).__name__}({self.name!r}, {len(self._clients)} servers, {state})"
-
-    @property
-    def quorum(self) -> int:
-        return len(self._clients) // 2 + 1
-
-    @property
-    def validity(self) -> float | None:
-        return self._validity
-
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        """Attempts until a quorum agrees in time: until ``timeout``, else 3 (blocking)."""
-        if timeout is not None:
-            timeout = _seconds("timeout", timeout, zero_ok=True)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        attempts = 0
-        while True:
-            attempts += 1
-            if self._try_once():
-                return True
-            if not blocking or (deadline is None and attempts >= REDLOCK_RETRIES):
-                return False
-            # A random pause, so that contenders that collided do not collide again.
-            pause = random.uniform(0, REDLOCK_MAX_PAUSE)
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)
-            time.sleep(pause)
-
-    def _try_once(self) -> bool:
-        token = _new_token()
-        px = _milliseconds(self.ttl)
-        start = time.monotonic()
-        votes = sum(self._set_on(client, token, px) for client in self._clients)
-        elapsed = time.monotonic() - start
-        validity = self.ttl - elapsed - (self.ttl * CLOCK_DRIFT_FACTOR + CLOCK_DRIFT_FLOOR)
-        if votes >= self.quorum and validity > 0:
-            self._token, self._validity = token, validity
-            return True
-        # Undo everywhere, not only where SET said yes: a reply lost to a timeout may
-        # still have set the key.
-        self._release_all(token)
-        return False
-
-    def _set_on(self, client: redis.Redis, token: str, px: int) -> bool:
-        try:
-            return bool(client.set(self.key, token, nx=True, px=px))
-        except redis.RedisError:  # a server that is down or slow counts as a no
-            return False
-
-    def _release_all(self, token: str) -> int:
-        released = 0
-        for script in self._release:
-            with suppress(redis.RedisError):  # a server that is down keeps nothing
-                released += int(script(keys=[self.key], args=[token]))
-        return released
-
-    def release(self) -> None:
-        """Compare-and-delete on every server; LockNotOwnedError if none still held it."""
-        token, self._token, self._validity = self._token, None, None
-        if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
-        if not self._release_all(token):
-            raise LockNotOwnedError(f"cannot release {self.key}: no server still held it")
-
-    def __enter__(self) -> Self:
-        if not self.acquire():
-            raise LockError(f"could not acquire {self.key} on a quorum of servers")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            self.release()
-        except LockNotOwnedError:
-            if exc_type is None:
-                raise
+class RedisLock(Reference):
+    def __init__(self, client: redis.Redis, name: str, **options: Any) -> None:
+        super().__init__(client, name, **options)
+        self._extend = client.register_script(EXTEND_IF_LOCKED)
