@@ -598,7 +598,9 @@ class TestPart2Blocking:
         assert got is True, "acquire(timeout=5) failed though the lock was released at 0.2 s"
         assert 0.15 <= elapsed < 3.0, f"acquired after {elapsed:.3f} s, expected about 0.2 s"
 
-    @pytest.mark.parametrize(("interval", "low", "high"), [(0.1, 2, 6), (0.02, 5, 30)])
+    # The lower bounds are loose on purpose: on a loaded machine a 20 ms sleep can last far
+    # longer. The upper bounds catch a retry loop that does not sleep.
+    @pytest.mark.parametrize(("interval", "low", "high"), [(0.1, 2, 6), (0.02, 3, 30)])
     def test_retry_interval_honoured(self, kata: Any, redis_backend: RedisBackend,
                                      interval: float, low: int, high: int) -> None:
         name = redis_backend.key("job")
