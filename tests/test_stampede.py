@@ -97,20 +97,26 @@ class Callers:
                 raise exc
 
 
-def _stack_in(frame: Any, filename: str) -> bool:
+_BARRIER_WAIT = threading.Barrier.wait.__code__
+
+
+def _inside_the_call(frame: Any) -> bool:
+    """Is this thread past the start barrier, somewhere inside the code under test?
+
+    Judged by the stack, not by file names: an implementation may span several modules.
+    """
     while frame is not None:
-        if frame.f_code.co_filename == filename:
-            return True
+        if frame.f_code is _BARRIER_WAIT:
+            return False
         frame = frame.f_back
-    return False
+    return True
 
 
-def settle(threads: list[threading.Thread], module: ModuleType, grace: float = 0.1) -> None:
-    """Return once every live thread is inside ``module`` and standing still (blocked).
+def settle(threads: list[threading.Thread], grace: float = 0.1) -> None:
+    """Return once every live thread is inside the call under test and standing still.
 
     Bounded: after BOUND seconds it returns anyway and lets the test's assertions speak.
     """
-    filename = module.__file__
     deadline = time.monotonic() + BOUND
     previous: dict[int, tuple[Any, int]] = {}
     still = 0
@@ -122,7 +128,7 @@ def settle(threads: list[threading.Thread], module: ModuleType, grace: float = 0
             frame = frames.get(t.ident) if t.ident is not None else None
             if frame is None:
                 continue  # finished
-            inside = inside and _stack_in(frame, filename or "")
+            inside = inside and _inside_the_call(frame)
             now[t.ident or 0] = (frame.f_code, frame.f_lineno)
         still = still + 1 if inside and now == previous else 0
         previous = now
@@ -180,7 +186,7 @@ class TestPart1SingleFlight:
 
         callers = Callers(CALLERS, lambda i: flight.do("k", fn)).start()
         callers.wait_for(entered, "fn being called by one of the concurrent do() calls")
-        settle(callers.threads, kata)
+        settle(callers.threads)
         release.set()
         return flight, callers, runs
 
@@ -239,7 +245,7 @@ class TestPart1SingleFlight:
 
         callers = Callers(4, lambda i: flight.do("k", slow)).start()
         callers.wait_for(entered, "fn being called")
-        settle(callers.threads, kata)
+        settle(callers.threads)
         release.set()
         callers.join("do() did not return after fn finished")
         callers.raise_first_error()
@@ -500,7 +506,7 @@ class TestPart3StampedeCache:
 
         callers = Callers(CALLERS, lambda i: pair[i % 2].get_or_compute("k", compute)).start()
         callers.wait_for(entered, "compute being called for a cold key")
-        settle(callers.threads, kata, grace=0.3)
+        settle(callers.threads, grace=0.3)
         release.set()
         callers.join("callers of a cold key did not get the winner's value")
         callers.raise_first_error()
@@ -571,7 +577,7 @@ class TestPart3StampedeCache:
         n = 8
         callers = Callers(n, lambda i: pair[i % 2].get_or_compute("k", compute)).start()
         callers.wait_for(entered, "compute being called for a cold key")
-        settle(callers.threads, kata, grace=0.3)
+        settle(callers.threads, grace=0.3)
         release.set()
         callers.join(
             "after the compute failed, the waiters must take over at once (not wait for "
