@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, NamedTuple, TypeVar, cast
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 import redis
 from redis.commands.core import Script
@@ -182,6 +182,11 @@ def _decode(raw: bytes | str | None) -> _Entry | None:
     return entry
 
 
+def _decode_new(current: bytes | str | None, seen: bytes | str | None) -> _Entry | None:
+    """The entry stored as ``current`` if it is not the one we read as ``seen``, else None."""
+    return _decode(current) if current != seen else None
+
+
 def _seconds(name: str, value: object, *, zero_ok: bool = False) -> float:
     number = _number(name, value)
     if number < 0 or (number == 0 and not zero_ok):
@@ -195,6 +200,11 @@ def _milliseconds(seconds: float) -> int:
 
 class StampedeCache:
     """Cache-aside on Redis where one caller recomputes and the others serve stale data."""
+
+    # The Lua scripts registered with the client (each is described where it is defined).
+    _acquire_lua: ClassVar[str] = ACQUIRE_UNLESS_CHANGED
+    _store_lua: ClassVar[str] = STORE_AND_RELEASE
+    _release_lua: ClassVar[str] = RELEASE_IF_OWNER
 
     def __init__(
         self,
@@ -224,9 +234,9 @@ class StampedeCache:
         self._clock = clock
         self._rand = rand
         self.prefix = prefix
-        self._acquire: Script = client.register_script(ACQUIRE_UNLESS_CHANGED)
-        self._store: Script = client.register_script(STORE_AND_RELEASE)
-        self._release: Script = client.register_script(RELEASE_IF_OWNER)
+        self._acquire: Script = client.register_script(self._acquire_lua)
+        self._store: Script = client.register_script(self._store_lua)
+        self._release: Script = client.register_script(self._release_lua)
 
     def __repr__(self) -> str:
         return (
@@ -244,20 +254,41 @@ class StampedeCache:
 
         raw = self._client.get(entry_key)
         entry = _decode(raw)
-        if entry is not None and not should_recompute_early(
-            entry.expiry, entry.delta, self.beta, self._clock(), self._rand() or SMALLEST_RAND
-        ):
+        if entry is not None and not self._should_refresh(entry):
             return entry.value
 
         token = secrets.token_hex(TOKEN_BYTES)
         won, current = self._try_lock(entry_key, lock_key, token, raw)
         if won:
             return self._compute_and_store(entry_key, lock_key, token, compute)
-        if current is not None and current != raw and (fresh := _decode(current)) is not None:
+        if (fresh := _decode_new(current, raw)) is not None:
             return fresh.value  # someone stored a new entry since we read it
-        if entry is not None:
-            return entry.value  # someone else is recomputing: serve the stale value
-        return self._wait(entry_key, lock_key, token, raw, compute)
+        return self._as_loser(entry, entry_key, lock_key, token, raw, compute)
+
+    def _should_refresh(self, entry: _Entry) -> bool:
+        """XFetch with this cache's beta, clock and rand: should this reader recompute?"""
+        return should_recompute_early(
+            entry.expiry, entry.delta, self.beta, self._clock(), self._draw()
+        )
+
+    def _draw(self) -> float:
+        """One rand() for XFetch, in (0, 1]: 0.0 counts as the smallest positive float."""
+        return self._rand() or SMALLEST_RAND
+
+    def _as_loser(
+        self,
+        stale: _Entry | None,
+        entry_key: str,
+        lock_key: str,
+        token: str,
+        seen: bytes | str | None,
+        compute: Callable[[], Any],
+    ) -> Any:
+        """Someone else holds the lock: serve our stale entry at once, or, on a cold key,
+        wait for theirs."""
+        if stale is not None:
+            return stale.value
+        return self._wait(entry_key, lock_key, token, seen, compute)
 
     def _try_lock(
         self, entry_key: str, lock_key: str, token: str, seen: bytes | str | None
@@ -286,7 +317,7 @@ class StampedeCache:
             won, current = self._try_lock(entry_key, lock_key, token, seen)
             if won:  # the winner failed (or its lock expired): our turn
                 return self._compute_and_store(entry_key, lock_key, token, compute)
-            if current is not None and (fresh := _decode(current)) is not None:
+            if (fresh := _decode_new(current, seen)) is not None:
                 return fresh.value
         value, data = self._compute_entry(compute)
         self._client.set(entry_key, data, px=self._ttl_ms)

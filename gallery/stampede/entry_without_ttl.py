@@ -6,27 +6,19 @@ so this cache registers its own copy of that script in place of the reference's.
 
 from __future__ import annotations
 
-from typing import Any
-
-import redis
-
 from solutions.stampede import SingleFlight, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
 __all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
 
-# KEYS[1]: the entry. KEYS[2]: the lock. ARGV[1]: the entry. ARGV[2]: its ttl (ms).
-# ARGV[3]: our token. Store the entry, then release the lock if it is still ours.
-STORE_AND_RELEASE = """
+
+class StampedeCache(Reference):
+    # KEYS[1]: the entry. KEYS[2]: the lock. ARGV[1]: the entry. ARGV[2]: its ttl (ms).
+    # ARGV[3]: our token. Store the entry, then release the lock if it is still ours.
+    _store_lua = """
 redis.call('set', KEYS[1], ARGV[1])  -- BUG: no PX (correct: ..., ARGV[1], 'PX', ARGV[2])
 if redis.call('get', KEYS[2]) == ARGV[3] then
     redis.call('del', KEYS[2])
 end
 return 1
 """
-
-
-class StampedeCache(Reference):
-    def __init__(self, client: redis.Redis, **options: Any) -> None:
-        super().__init__(client, **options)
-        self._store = client.register_script(STORE_AND_RELEASE)

@@ -6,19 +6,17 @@ so this cache registers its own copy of that script in place of the reference's.
 
 from __future__ import annotations
 
-from typing import Any
-
-import redis
-
 from solutions.stampede import SingleFlight, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
 __all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
 
-# KEYS[1]: the entry. KEYS[2]: the lock. ARGV[1]: our token. ARGV[2]: lock ttl (ms).
-# ARGV[3]: the entry as the caller last read it ("" for none).
-# Returns {1, entry} when we took the lock, else {0, entry}.
-ACQUIRE_UNLESS_CHANGED = """
+
+class StampedeCache(Reference):
+    # KEYS[1]: the entry. KEYS[2]: the lock. ARGV[1]: our token. ARGV[2]: lock ttl (ms).
+    # ARGV[3]: the entry as the caller last read it ("" for none).
+    # Returns {1, entry} when we took the lock, else {0, entry}.
+    _acquire_lua = """
 local entry = redis.call('get', KEYS[1])
 if entry and entry ~= ARGV[3] then
     return {0, entry}
@@ -28,9 +26,3 @@ if redis.call('set', KEYS[2], ARGV[1], 'NX') then  -- BUG: no PX (correct: 'NX',
 end
 return {0, entry}
 """
-
-
-class StampedeCache(Reference):
-    def __init__(self, client: redis.Redis, **options: Any) -> None:
-        super().__init__(client, **options)
-        self._acquire = client.register_script(ACQUIRE_UNLESS_CHANGED)

@@ -3,34 +3,13 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable
-from typing import Any
-
-from solutions.stampede import TOKEN_BYTES, SingleFlight, _decode, should_recompute_early
+from solutions.stampede import SingleFlight, _Entry, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
 __all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
 
 
 class StampedeCache(Reference):
-    def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
-        if not isinstance(key, str):
-            raise TypeError(f"key must be a str, got {key!r}")
-        if not callable(compute):
-            raise TypeError(f"compute must be a callable, got {compute!r}")
-        entry_key, lock_key = f"{self.prefix}:entry:{key}", f"{self.prefix}:lock:{key}"
-
-        raw = self._client.get(entry_key)
-        entry = _decode(raw)
-        if entry is not None:  # BUG: present means fresh
-            # (correct: ... and not should_recompute_early(entry.expiry, entry.delta, ...))
-            return entry.value
-
-        token = secrets.token_hex(TOKEN_BYTES)
-        won, current = self._try_lock(entry_key, lock_key, token, raw)
-        if won:
-            return self._compute_and_store(entry_key, lock_key, token, compute)
-        if current is not None and current != raw and (fresh := _decode(current)) is not None:
-            return fresh.value  # someone stored a new entry since we read it
-        return self._wait(entry_key, lock_key, token, raw, compute)
+    def _should_refresh(self, entry: _Entry) -> bool:
+        return False  # BUG: present means fresh
+        # (correct: should_recompute_early(entry.expiry, entry.delta, self.beta, ...))
