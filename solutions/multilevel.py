@@ -20,7 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import redis
 
@@ -61,12 +61,14 @@ class JSONSerializer:
 
 
 class _L1:
-    """An LRU map whose entries expire: the in-process level. Not thread-safe on its own."""
+    """An LRU map whose entries expire ``ttl`` after they are stored: the in-process level.
+    Not thread-safe on its own."""
 
-    __slots__ = ("_data", "_maxsize")
+    __slots__ = ("_data", "_maxsize", "_ttl")
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, ttl: float) -> None:
         self._maxsize = maxsize
+        self._ttl = ttl
         self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
     def get(self, key: str, now: float) -> Any:
@@ -75,14 +77,14 @@ class _L1:
         if entry is None:
             return _MISSING
         expires_at, value = entry
-        if now >= expires_at:  # live while now < stored_at + l1_ttl
+        if now >= expires_at:  # live while now < stored_at + ttl
             del self._data[key]
             return _MISSING
         self._data.move_to_end(key)
         return value
 
-    def put(self, key: str, value: Any, expires_at: float) -> None:
-        self._data[key] = (expires_at, value)
+    def put(self, key: str, value: Any, now: float) -> None:
+        self._data[key] = (now + self._ttl, value)
         self._data.move_to_end(key)
         if len(self._data) > self._maxsize:
             self._data.popitem(last=False)
@@ -99,6 +101,8 @@ class MultiLevelCache:
 
     Thread-safe. See the kata stub for the full specification.
     """
+
+    _l1_type: ClassVar[type[_L1]] = _L1
 
     def __init__(
         self,
@@ -119,7 +123,7 @@ class MultiLevelCache:
             raise TypeError(f"l1_maxsize must be an int, not {type(l1_maxsize).__name__}")
         if l1_maxsize < 1:
             raise ValueError(f"l1_maxsize must be >= 1, got {l1_maxsize}")
-        self._l1_ttl = _duration("l1_ttl", l1_ttl)
+        l1_ttl = _duration("l1_ttl", l1_ttl)
         # Whole milliseconds, never longer than asked (but at least 1 ms).
         self._l2_ttl_ms = max(1, int(_duration("l2_ttl", l2_ttl) * 1000))
         if not callable(clock):
@@ -138,7 +142,7 @@ class MultiLevelCache:
         self._id = secrets.token_hex(8)
 
         self._lock = threading.Lock()  # L1, _version and the counters
-        self._l1 = _L1(l1_maxsize)
+        self._l1 = self._l1_type(l1_maxsize, l1_ttl)
         # Bumped whenever an L1 entry is invalidated. A reader remembers it before going to
         # L2 and promotes what it read only if nothing was invalidated meanwhile: otherwise a
         # value read just before a concurrent write could be put back after it.
@@ -176,25 +180,34 @@ class MultiLevelCache:
         value, version = self._l1_lookup(key)
         if value is not _MISSING:
             return value  # type: ignore[no-any-return]
+        return self._l2_lookup_or_load(key, loader, version)
+
+    def _l2_lookup_or_load(self, key: str, loader: Callable[[], T], version: int) -> T:
+        """get_or_load() past an L1 miss: the L2 value (promoted), else a load. With Redis
+        down, the loaded value is cached nowhere: it could not be announced to the others."""
         try:
             value = self._read_l2(key)
         except UNAVAILABLE as exc:
             log.warning("multilevel: Redis unavailable, get_or_load(%r) loads: %s", key, exc)
             with self._lock:
                 self._misses += 1
-            return loader()  # not cached anywhere: it could not be announced to the others
+            return loader()
         if value is not _MISSING and value is not _UNDECODABLE:
             return self._after_l2_read(key, value, version, None)  # type: ignore[no-any-return]
         with self._lock:
             self._misses += 1
+        return self._load(key, loader, version, replace=value is _UNDECODABLE)
+
+    def _load(self, key: str, loader: Callable[[], T], version: int, *, replace: bool) -> T:
+        """Call the loader and store its value in L2 (with ``l2_ttl``), then in L1.
+
+        Unless told to ``replace`` (data we could not decode), NX: never overwrite a value
+        another writer stored while we were loading.
+        """
         loaded = loader()
         data = self._serializer.dumps(loaded)
         try:
-            # NX: never overwrite a value another writer stored while we were loading (but
-            # do replace data we could not decode).
-            stored = self._client.set(
-                self._prefix + key, data, px=self._l2_ttl_ms, nx=value is _MISSING
-            )
+            stored = self._client.set(self._prefix + key, data, px=self._l2_ttl_ms, nx=not replace)
         except UNAVAILABLE as exc:
             log.warning("multilevel: Redis unavailable, %r loaded but not cached: %s", key, exc)
             return loaded
@@ -233,7 +246,7 @@ class MultiLevelCache:
     def _promote(self, key: str, value: Any, version: int) -> None:
         """Put a value read from L2 into L1, unless an invalidation happened since. Locked."""
         if self._version == version:
-            self._l1.put(key, value, self._clock() + self._l1_ttl)
+            self._l1.put(key, value, self._clock())
 
     # -- writes -----------------------------------------------------------------------
 
@@ -248,11 +261,11 @@ class MultiLevelCache:
         version = self._invalidate(key)
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._prefix + key, data, px=self._l2_ttl_ms)
-        pipe.publish(self._channel, self._message(key))
+        self._publish(pipe, key)
         pipe.execute()
         with self._lock:
             if self._version == version:
-                self._l1.put(key, stored, self._clock() + self._l1_ttl)
+                self._l1.put(key, stored, self._clock())
             else:  # another write raced ours: we cannot tell whose reached L2 last
                 self._invalidate_locked(key)
 
@@ -265,12 +278,13 @@ class MultiLevelCache:
         self._invalidate(key)
         pipe = self._client.pipeline(transaction=True)
         pipe.delete(self._prefix + key)
-        pipe.publish(self._channel, self._message(key))
-        deleted, _ = pipe.execute()
-        return bool(deleted)
+        self._publish(pipe, key)
+        return bool(pipe.execute()[0])
 
-    def _message(self, key: str) -> str:
-        return json.dumps({"sender": self._id, "key": key}, ensure_ascii=False)
+    def _publish(self, pipe: redis.client.Pipeline, key: str) -> None:
+        """Queue the invalidation message for ``key`` in the write's own transaction."""
+        message = json.dumps({"sender": self._id, "key": key}, ensure_ascii=False)
+        pipe.publish(self._channel, message)
 
     def _invalidate(self, key: str) -> int:
         self._check_open()
@@ -303,8 +317,7 @@ class MultiLevelCache:
                 while (message := self._pubsub.get_message(timeout=0)) is not None:
                     applied += self._apply(message)
             except UNAVAILABLE as exc:
-                log.warning("multilevel: pub/sub unavailable, L1 may go stale: %s", exc)
-                self._retry_at = time.monotonic() + RESUBSCRIBE_BACKOFF
+                self._retry_later(exc)
         return applied
 
     def _subscribe(self) -> None:
@@ -319,8 +332,13 @@ class MultiLevelCache:
                 if message is not None and message["type"] == "subscribe":
                     return
         except UNAVAILABLE as exc:
-            log.warning("multilevel: cannot subscribe yet, will retry: %s", exc)
-            self._retry_at = time.monotonic() + RESUBSCRIBE_BACKOFF
+            self._retry_later(exc)
+
+    def _retry_later(self, exc: Exception) -> None:
+        """Pub/sub is unreachable: carry on without it (L1 may go stale until it is back)
+        and try again after RESUBSCRIBE_BACKOFF."""
+        log.warning("multilevel: pub/sub unavailable, L1 may go stale; will retry: %s", exc)
+        self._retry_at = time.monotonic() + RESUBSCRIBE_BACKOFF
 
     def _apply(self, message: dict[str, Any]) -> int:
         kind = message["type"]

@@ -15,7 +15,7 @@ class MultiLevelCache(Reference):
         _check_key(key)
         pipe = self._client.pipeline(transaction=True)
         pipe.delete(self._prefix + key)
-        pipe.publish(self._channel, self._message(key))
-        deleted, _ = pipe.execute()
+        self._publish(pipe, key)
+        deleted = pipe.execute()[0]
         self._invalidate(key)  # BUG: skipped when execute() raises (correct: before the pipeline)
         return bool(deleted)

@@ -16,6 +16,6 @@ class MultiLevelCache(Reference):
         pipe = self._client.pipeline(transaction=True)
         pipe.delete(self._prefix + key)
         # BUG: no PUBLISH, nobody else drops their copy
-        # (correct: pipe.publish(self._channel, self._message(key)))
+        # (correct: self._publish(pipe, key))
         (deleted,) = pipe.execute()
         return bool(deleted)

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
-
 from solutions.multilevel import _L1, _MISSING
 from solutions.multilevel import MultiLevelCache as Reference
 
 
 class _SlidingL1(_L1):
-    __slots__ = ("ttl",)
+    __slots__ = ()
 
     def get(self, key: str, now: float) -> Any:
         value = super().get(key, now)
         if value is not _MISSING:
-            self._data[key] = (now + self.ttl, value)  # BUG: a hit restarts the entry's life
+            self._data[key] = (now + self._ttl, value)  # BUG: a hit restarts the entry's life
         return value
 
 
 class MultiLevelCache(Reference):
-    def __init__(self, client: redis.Redis, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self._l1 = _SlidingL1(self._l1._maxsize)
-        self._l1.ttl = self._l1_ttl
+    _l1_type = _SlidingL1

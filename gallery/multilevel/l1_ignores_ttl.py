@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
-
 from solutions.multilevel import _L1, _MISSING
 from solutions.multilevel import MultiLevelCache as Reference
 
@@ -27,6 +25,4 @@ class _TimelessL1(_L1):
 
 
 class MultiLevelCache(Reference):
-    def __init__(self, client: redis.Redis, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self._l1 = _TimelessL1(self._l1._maxsize)
+    _l1_type = _TimelessL1

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
-
 from solutions.multilevel import _L1
 from solutions.multilevel import MultiLevelCache as Reference
 
@@ -17,14 +15,12 @@ from solutions.multilevel import MultiLevelCache as Reference
 class _UnboundedL1(_L1):
     __slots__ = ()
 
-    def put(self, key: str, value: Any, expires_at: float) -> None:
-        self._data[key] = (expires_at, value)
+    def put(self, key: str, value: Any, now: float) -> None:
+        self._data[key] = (now + self._ttl, value)
         self._data.move_to_end(key)
         # BUG: nothing is ever evicted, l1_maxsize is ignored; correct:
         # if len(self._data) > self._maxsize: self._data.popitem(last=False)
 
 
 class MultiLevelCache(Reference):
-    def __init__(self, client: redis.Redis, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self._l1 = _UnboundedL1(self._l1._maxsize)
+    _l1_type = _UnboundedL1

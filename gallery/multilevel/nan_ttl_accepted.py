@@ -29,5 +29,5 @@ class MultiLevelCache(Reference):
         l2_seconds = _duration("l2_ttl", l2_ttl)
         # The reference checks the other arguments; the ttls it is given are replaced below.
         super().__init__(client, l1_ttl=1.0, l2_ttl=1.0, **kwargs)
-        self._l1_ttl = l1_seconds
+        self._l1._ttl = l1_seconds
         self._l2_ttl_ms = max(1, int(l2_seconds * 1000))

@@ -16,4 +16,4 @@ class MultiLevelCache(Reference):
     def _promote(self, key: str, value: Any, version: int) -> None:
         # BUG: no check that nothing was invalidated since the read began
         # (correct: only if self._version == version)
-        self._l1.put(key, value, self._clock() + self._l1_ttl)
+        self._l1.put(key, value, self._clock())

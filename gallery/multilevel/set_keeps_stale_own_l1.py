@@ -19,7 +19,7 @@ class MultiLevelCache(Reference):
         self._check_open()
         pipe = self._client.pipeline(transaction=True)
         pipe.set(self._prefix + key, data, px=self._l2_ttl_ms)
-        pipe.publish(self._channel, self._message(key))
+        self._publish(pipe, key)
         pipe.execute()
         # BUG: its own L1 copy is neither dropped nor replaced (correct: drop it before
         # the pipeline, then put the decoded new value into L1)
