@@ -84,7 +84,7 @@ def _lock_key(name: object) -> str:
     return f"lock:{name}"
 
 
-def _new_token() -> str:
+def _random_token() -> str:
     return secrets.token_hex(TOKEN_BYTES)
 
 
@@ -132,21 +132,32 @@ class RedisLock:
         elif self.blocking_timeout is not None:
             timeout = self.blocking_timeout
         deadline = None if timeout is None else time.monotonic() + timeout
-        token = _new_token()
-        px = _milliseconds(self.ttl)
-        while not self._client.set(self.key, token, nx=True, px=px):
-            if not blocking:
+        token = self._new_token()
+        while not self._try_set(token):
+            if not blocking or not self._wait(deadline):
                 return False
-            pause = self.retry_interval
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)  # one last try right at the deadline
-            time.sleep(pause)
         self._token = token
         # Taken while we hold the lock, so each holder's number is above every earlier one.
         self._fencing_token = int(self._client.incr(self.fence_key))
+        return True
+
+    def _new_token(self) -> str:
+        """The proof of ownership of one acquisition: unguessable, and fresh every time."""
+        return _random_token()
+
+    def _try_set(self, token: str) -> bool:
+        """One attempt: ``SET key token NX PX ttl``, "only if free" and the lease at once."""
+        return bool(self._client.set(self.key, token, nx=True, px=_milliseconds(self.ttl)))
+
+    def _wait(self, deadline: float | None) -> bool:
+        """Sleep until the next attempt; False, without sleeping, if ``deadline`` has passed."""
+        pause = self.retry_interval
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            pause = min(pause, remaining)  # one last try right at the deadline
+        time.sleep(pause)
         return True
 
     def release(self) -> None:
@@ -252,19 +263,27 @@ class Redlock:
             time.sleep(pause)
 
     def _try_once(self) -> bool:
-        token = _new_token()
+        token = _random_token()
         px = _milliseconds(self.ttl)
         start = time.monotonic()
         votes = sum(self._set_on(client, token, px) for client in self._clients)
         elapsed = time.monotonic() - start
         validity = self.ttl - elapsed - (self.ttl * CLOCK_DRIFT_FACTOR + CLOCK_DRIFT_FLOOR)
-        if votes >= self.quorum and validity > 0:
+        if self._won(votes, validity):
             self._token, self._validity = token, validity
             return True
-        # Undo everywhere, not only where SET said yes: a reply lost to a timeout may
-        # still have set the key.
-        self._release_all(token)
+        self._abandon(token)
         return False
+
+    def _won(self, votes: int, validity: float) -> bool:
+        """A majority said yes, and their keys outlive the asking plus the drift allowance."""
+        return votes >= self.quorum and validity > 0
+
+    def _abandon(self, token: str) -> None:
+        """Undo a failed attempt, so that its keys do not block everyone for a ttl."""
+        # Everywhere, not only where SET said yes: a reply lost to a timeout may still
+        # have set the key.
+        self._release_all(token)
 
     def _set_on(self, client: redis.Redis, token: str, px: int) -> bool:
         try:

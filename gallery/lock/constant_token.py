@@ -2,13 +2,11 @@
 
 The token is the proof of ownership that release() and extend() compare against. When
 every holder writes "locked", a holder whose lease expired (or any other instance that
-once acquired) passes the compare and deletes the current holder's lock. The slip is in
-RedisLock.acquire(); Redlock is the reference's.
+once acquired) passes the compare and deletes the current holder's lock. Only RedisLock's
+token differs from the reference.
 """
 
 from __future__ import annotations
-
-import time
 
 from solutions.lock import (
     CLOCK_DRIFT_FACTOR,
@@ -18,8 +16,6 @@ from solutions.lock import (
     LockError,
     LockNotOwnedError,
     Redlock,
-    _milliseconds,
-    _seconds,
 )
 from solutions.lock import RedisLock as Reference
 
@@ -36,25 +32,5 @@ __all__ = [
 
 
 class RedisLock(Reference):
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        # The reference's acquire(), but for the token line.
-        if timeout is not None:
-            timeout = _seconds("timeout", timeout, zero_ok=True)
-        elif self.blocking_timeout is not None:
-            timeout = self.blocking_timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        token = "locked"  # BUG: a constant is no proof of ownership (correct: _new_token())
-        px = _milliseconds(self.ttl)
-        while not self._client.set(self.key, token, nx=True, px=px):
-            if not blocking:
-                return False
-            pause = self.retry_interval
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)
-            time.sleep(pause)
-        self._token = token
-        self._fencing_token = int(self._client.incr(self.fence_key))
-        return True
+    def _new_token(self) -> str:
+        return "locked"  # BUG: a constant is no proof of ownership (correct: a fresh random one)

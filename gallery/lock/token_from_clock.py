@@ -1,8 +1,8 @@
 """Bug: the token is the acquisition time: neither unique (same instant) nor secret.
 
 Two acquisitions in the same clock tick (coarse clocks make that common) write the same
-token, and anyone who can guess the time can forge it. The slip is in
-RedisLock.acquire(); Redlock is the reference's.
+token, and anyone who can guess the time can forge it. Only RedisLock's token
+differs from the reference.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from solutions.lock import (
     LockError,
     LockNotOwnedError,
     Redlock,
-    _milliseconds,
-    _seconds,
 )
 from solutions.lock import RedisLock as Reference
 
@@ -35,26 +33,6 @@ __all__ = [
 
 
 class RedisLock(Reference):
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        # The reference's acquire(), but for the token line.
-        if timeout is not None:
-            timeout = _seconds("timeout", timeout, zero_ok=True)
-        elif self.blocking_timeout is not None:
-            timeout = self.blocking_timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        token = f"{time.time_ns():032d}"  # BUG: the time is neither unique nor secret
-        # (correct: _new_token(), secrets.token_hex(16))
-        px = _milliseconds(self.ttl)
-        while not self._client.set(self.key, token, nx=True, px=px):
-            if not blocking:
-                return False
-            pause = self.retry_interval
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)
-            time.sleep(pause)
-        self._token = token
-        self._fencing_token = int(self._client.incr(self.fence_key))
-        return True
+    def _new_token(self) -> str:
+        # BUG: the time is neither unique nor secret (correct: secrets.token_hex(16))
+        return f"{time.time_ns():032d}"

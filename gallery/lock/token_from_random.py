@@ -1,14 +1,13 @@
 """Bug: the token comes from the `random` module, which is reproducible and predictable.
 
 `random` is a Mersenne Twister: reproducible from its seed and predictable from its
-outputs. Tokens that prove ownership come from `secrets` (the OS's randomness). The slip
-is in RedisLock.acquire(); Redlock is the reference's.
+outputs. Tokens that prove ownership come from `secrets` (the OS's randomness). Only RedisLock's
+token differs from the reference.
 """
 
 from __future__ import annotations
 
 import random
-import time
 
 from solutions.lock import (
     CLOCK_DRIFT_FACTOR,
@@ -19,8 +18,6 @@ from solutions.lock import (
     LockError,
     LockNotOwnedError,
     Redlock,
-    _milliseconds,
-    _seconds,
 )
 from solutions.lock import RedisLock as Reference
 
@@ -37,26 +34,6 @@ __all__ = [
 
 
 class RedisLock(Reference):
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        # The reference's acquire(), but for the token line.
-        if timeout is not None:
-            timeout = _seconds("timeout", timeout, zero_ok=True)
-        elif self.blocking_timeout is not None:
-            timeout = self.blocking_timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        token = f"{random.getrandbits(8 * TOKEN_BYTES):032x}"  # BUG: predictable randomness
-        # (correct: _new_token(), secrets.token_hex(TOKEN_BYTES))
-        px = _milliseconds(self.ttl)
-        while not self._client.set(self.key, token, nx=True, px=px):
-            if not blocking:
-                return False
-            pause = self.retry_interval
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                pause = min(pause, remaining)
-            time.sleep(pause)
-        self._token = token
-        self._fencing_token = int(self._client.incr(self.fence_key))
-        return True
+    def _new_token(self) -> str:
+        # BUG: predictable randomness (correct: secrets.token_hex(TOKEN_BYTES))
+        return f"{random.getrandbits(8 * TOKEN_BYTES):032x}"
