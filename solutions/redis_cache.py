@@ -13,6 +13,7 @@ Reference solution; the spec is the docstring of ``katas/redis_cache.py``. In sh
 
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import inspect
@@ -21,7 +22,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, ParamSpec, Protocol, TypeVar
+from typing import Any, Final, Generic, Literal, NamedTuple, ParamSpec, Protocol, TypeVar
 
 import redis
 
@@ -36,6 +37,13 @@ R = TypeVar("R")
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 _SCALARS = (type(None), bool, int, float, str)
+
+
+class _Miss(enum.Enum):
+    MISS = enum.auto()
+
+
+_MISS: Final = _Miss.MISS  # what a read returns when there is no usable entry
 
 
 class Serializer(Protocol):
@@ -109,29 +117,23 @@ class CachedFunction(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         digest = self._digest(args, kwargs)  # TypeError before anything runs
         key: str | None = None
-        data: Any = None
         try:
             key = self._entry_key(digest)
-            data = self._client.get(key)
+            cached = self._read(key)
         except REDIS_DOWN as exc:
-            key = None  # Redis is down: do not wait for it a second time to write
-            logger.warning("%s: cache read failed, calling through: %r", self._name, exc)
-        if data is not None:
-            try:
-                value: R = self._serializer.loads(data)
-            except Exception as exc:  # whatever loads() raises, the entry is unusable
-                logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
-            else:
-                self._count(hit=True)
-                return value
+            key, cached = None, _MISS  # None: do not wait for a dead server a second time
+            self._fail_open(exc, "cache read failed, calling through")
+        if cached is not _MISS:
+            self._count(hit=True)
+            return cached
         self._count(hit=False)
         result = self._func(*args, **kwargs)
         if key is not None:
             payload = self._dumps(result)
             try:
-                self._client.set(key, payload, px=self._ttl_ms)
+                self._write(key, payload)
             except REDIS_DOWN as exc:
-                logger.warning("%s: cache write failed: %r", self._name, exc)
+                self._fail_open(exc, "cache write failed")
         return result
 
     def cache_key(self, *args: P.args, **kwargs: P.kwargs) -> str:
@@ -166,6 +168,26 @@ class CachedFunction(Generic[P, R]):
         generation = 0 if raw is None else int(raw)
         return f"{self._prefix}:{generation}:{digest}"
 
+    def _read(self, key: str) -> R | Literal[_Miss.MISS]:
+        """The cached result under ``key``, or ``_MISS``: no entry, or one ``loads`` rejects."""
+        data = self._client.get(key)
+        if data is None:  # only nil is a miss: b"", b"0" and b"null" are entries
+            return _MISS
+        try:
+            value: R = self._serializer.loads(data)
+        except Exception as exc:  # whatever loads() raises, the entry is unusable
+            logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
+            return _MISS
+        return value
+
+    def _write(self, key: str, payload: str | bytes) -> None:
+        """One ``SET ... PX``: the entry exists with its TTL or not at all."""
+        self._client.set(key, payload, px=self._ttl_ms)
+
+    def _fail_open(self, exc: Exception, what: str) -> None:
+        """Redis is unreachable: say so, and carry on without the cache."""
+        logger.warning("%s: %s: %r", self._name, what, exc)
+
     def _dumps(self, result: R) -> str | bytes:
         try:
             payload = self._serializer.dumps(result)
@@ -198,6 +220,18 @@ def redis_cache(
     serializer: Serializer | None = None,
 ) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
     """Cache the decorated function's results in Redis for ``ttl`` seconds."""
+    return _decorator(CachedFunction, client, ttl=ttl, prefix=prefix, serializer=serializer)
+
+
+def _decorator(
+    wrapper: type[CachedFunction[Any, Any]],
+    client: redis.Redis,
+    *,
+    ttl: float = 300,
+    prefix: str | None = None,
+    serializer: Serializer | None = None,
+) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
+    """``redis_cache`` with ``wrapper`` (``CachedFunction`` or a subclass) as the wrapper."""
     if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
         raise TypeError(f"ttl must be a number of seconds, not {type(ttl).__name__}")
     if not (math.isfinite(ttl) and ttl > 0):
@@ -215,6 +249,6 @@ def redis_cache(
 
     def decorate(func: Callable[P, R]) -> CachedFunction[P, R]:
         name = prefix if prefix is not None else f"cache:{func.__module__}.{func.__qualname__}"
-        return CachedFunction(func, client, ttl_ms=ttl_ms, prefix=name, serializer=chosen)
+        return wrapper(func, client, ttl_ms=ttl_ms, prefix=name, serializer=chosen)
 
     return decorate

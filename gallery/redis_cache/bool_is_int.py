@@ -14,9 +14,8 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer
+from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
 from solutions.redis_cache import _encode as _reference_encode
-from solutions.redis_cache import redis_cache as _reference_redis_cache
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
@@ -37,12 +36,5 @@ class BoolIsInt(CachedFunction[Any, Any]):
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a BoolIsInt wrapper."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> BoolIsInt:
-        cached = decorate(func)
-        cached.__class__ = BoolIsInt  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with BoolIsInt."""
+    return _decorator(BoolIsInt, client, **options)

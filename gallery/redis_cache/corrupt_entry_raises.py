@@ -1,9 +1,7 @@
 """Bug: an entry the serializer cannot decode raises instead of being treated as a miss.
 
 One bad write (an old format, another serializer, a truncated value) and every call with
-those arguments fails until the entry expires. The bug sits inside ``__call__``, which the
-reference does not split into smaller steps, so ``__call__`` is copied whole; only the
-marked lines differ.
+those arguments fails until the entry expires.
 """
 
 from __future__ import annotations
@@ -14,53 +12,25 @@ from typing import Any
 import redis
 
 from solutions.redis_cache import (
-    REDIS_DOWN,
+    _MISS,
     CachedFunction,
     CacheInfo,
     JsonSerializer,
     Serializer,
-    logger,
+    _decorator,
 )
-from solutions.redis_cache import redis_cache as _reference_redis_cache
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
 
 class CorruptEntryRaises(CachedFunction[Any, Any]):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        digest = self._digest(args, kwargs)
-        key: str | None = None
-        data: Any = None
-        try:
-            key = self._entry_key(digest)
-            data = self._client.get(key)
-        except REDIS_DOWN as exc:
-            key = None
-            logger.warning("%s: cache read failed, calling through: %r", self._name, exc)
-        if data is not None:
-            # BUG: a corrupt entry breaks every call; the reference wraps loads() in
-            # try/except Exception, logs a warning and falls through to recompute
-            value = self._serializer.loads(data)
-            self._count(hit=True)
-            return value
-        self._count(hit=False)
-        result = self._func(*args, **kwargs)
-        if key is not None:
-            payload = self._dumps(result)
-            try:
-                self._client.set(key, payload, px=self._ttl_ms)
-            except REDIS_DOWN as exc:
-                logger.warning("%s: cache write failed: %r", self._name, exc)
-        return result
+    def _read(self, key: str) -> Any:
+        data = self._client.get(key)
+        # BUG: a corrupt entry breaks every call; the reference wraps loads() in
+        # try/except Exception, logs a warning and returns _MISS (recompute, overwrite)
+        return _MISS if data is None else self._serializer.loads(data)
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a CorruptEntryRaises."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> CorruptEntryRaises:
-        cached = decorate(func)
-        cached.__class__ = CorruptEntryRaises  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with CorruptEntryRaises."""
+    return _decorator(CorruptEntryRaises, client, **options)

@@ -1,8 +1,7 @@
 """Bug: a cached falsy result (0, "", None, [], False) is taken for a miss and recomputed.
 
 The article's ``if cached:`` test: "is there an entry?" and "is the value truthy?" are two
-different questions. The bug sits inside ``__call__``, which the reference does not split
-into smaller steps, so ``__call__`` is copied whole; only the marked line differs.
+different questions.
 """
 
 from __future__ import annotations
@@ -13,56 +12,24 @@ from typing import Any
 import redis
 
 from solutions.redis_cache import (
-    REDIS_DOWN,
+    _MISS,
     CachedFunction,
     CacheInfo,
     JsonSerializer,
     Serializer,
-    logger,
+    _decorator,
 )
-from solutions.redis_cache import redis_cache as _reference_redis_cache
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
 
 class FalsyIsMiss(CachedFunction[Any, Any]):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        digest = self._digest(args, kwargs)
-        key: str | None = None
-        data: Any = None
-        try:
-            key = self._entry_key(digest)
-            data = self._client.get(key)
-        except REDIS_DOWN as exc:
-            key = None
-            logger.warning("%s: cache read failed, calling through: %r", self._name, exc)
-        if data is not None:
-            try:
-                value = self._serializer.loads(data)
-            except Exception as exc:
-                logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
-            else:
-                if value:  # BUG: a falsy value is a perfectly good hit (no test needed here)
-                    self._count(hit=True)
-                    return value
-        self._count(hit=False)
-        result = self._func(*args, **kwargs)
-        if key is not None:
-            payload = self._dumps(result)
-            try:
-                self._client.set(key, payload, px=self._ttl_ms)
-            except REDIS_DOWN as exc:
-                logger.warning("%s: cache write failed: %r", self._name, exc)
-        return result
+    def _read(self, key: str) -> Any:
+        value = super()._read(key)
+        # BUG: a falsy value is a perfectly good hit; the reference returns it as it is
+        return value if value else _MISS
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a FalsyIsMiss wrapper."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> FalsyIsMiss:
-        cached = decorate(func)
-        cached.__class__ = FalsyIsMiss  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with FalsyIsMiss."""
+    return _decorator(FalsyIsMiss, client, **options)

@@ -11,8 +11,7 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
@@ -33,12 +32,5 @@ class GenerationCached(CachedFunction[Any, Any]):
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a GenerationCached."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> GenerationCached:
-        cached = decorate(func)
-        cached.__class__ = GenerationCached  # the reference's object, with the methods above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with GenerationCached."""
+    return _decorator(GenerationCached, client, **options)

@@ -12,8 +12,14 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _encode
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+from solutions.redis_cache import (
+    CachedFunction,
+    CacheInfo,
+    JsonSerializer,
+    Serializer,
+    _decorator,
+    _encode,
+)
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
@@ -29,12 +35,5 @@ class HashInKey(CachedFunction[Any, Any]):
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a HashInKey wrapper."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> HashInKey:
-        cached = decorate(func)
-        cached.__class__ = HashInKey  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with HashInKey."""
+    return _decorator(HashInKey, client, **options)

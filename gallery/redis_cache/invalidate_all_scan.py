@@ -10,8 +10,7 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
@@ -25,12 +24,5 @@ class InvalidateAllScan(CachedFunction[Any, Any]):
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning an InvalidateAllScan."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> InvalidateAllScan:
-        cached = decorate(func)
-        cached.__class__ = InvalidateAllScan  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with InvalidateAllScan."""
+    return _decorator(InvalidateAllScan, client, **options)

@@ -17,9 +17,9 @@ from solutions.redis_cache import (
     CacheInfo,
     JsonSerializer,
     Serializer,
+    _decorator,
     logger,
 )
-from solutions.redis_cache import redis_cache as _reference_redis_cache
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
@@ -39,12 +39,5 @@ class InvalidateFailsOpen(CachedFunction[Any, Any]):
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning an InvalidateFailsOpen."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> InvalidateFailsOpen:
-        cached = decorate(func)
-        cached.__class__ = InvalidateFailsOpen  # the reference's object, with the methods above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with InvalidateFailsOpen."""
+    return _decorator(InvalidateFailsOpen, client, **options)

@@ -1,8 +1,6 @@
 """Bug: the TTL is set with SETEX in whole seconds, so ttl=0.25 lives a full second.
 
-SETEX (like EX) counts whole seconds; a fractional TTL needs PX (milliseconds). The bug
-sits inside ``__call__``, which the reference does not split into smaller steps, so
-``__call__`` is copied whole; only the marked lines differ.
+SETEX (like EX) counts whole seconds; a fractional TTL needs PX (milliseconds).
 """
 
 from __future__ import annotations
@@ -12,58 +10,18 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import (
-    REDIS_DOWN,
-    CachedFunction,
-    CacheInfo,
-    JsonSerializer,
-    Serializer,
-    logger,
-)
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
 
 class SetexWholeSeconds(CachedFunction[Any, Any]):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        digest = self._digest(args, kwargs)
-        key: str | None = None
-        data: Any = None
-        try:
-            key = self._entry_key(digest)
-            data = self._client.get(key)
-        except REDIS_DOWN as exc:
-            key = None
-            logger.warning("%s: cache read failed, calling through: %r", self._name, exc)
-        if data is not None:
-            try:
-                value = self._serializer.loads(data)
-            except Exception as exc:
-                logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
-            else:
-                self._count(hit=True)
-                return value
-        self._count(hit=False)
-        result = self._func(*args, **kwargs)
-        if key is not None:
-            payload = self._dumps(result)
-            try:
-                # BUG: whole seconds, rounded up; the reference is SET key payload PX ttl_ms
-                seconds = -(-self._ttl_ms // 1000)
-                self._client.setex(key, seconds, payload)
-            except REDIS_DOWN as exc:
-                logger.warning("%s: cache write failed: %r", self._name, exc)
-        return result
+    def _write(self, key: str, payload: str | bytes) -> None:
+        # BUG: whole seconds, rounded up; the reference is SET key payload PX ttl_ms
+        seconds = -(-self._ttl_ms // 1000)
+        self._client.setex(key, seconds, payload)
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a SetexWholeSeconds."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> SetexWholeSeconds:
-        cached = decorate(func)
-        cached.__class__ = SetexWholeSeconds  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with SetexWholeSeconds."""
+    return _decorator(SetexWholeSeconds, client, **options)

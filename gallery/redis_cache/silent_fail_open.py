@@ -1,8 +1,7 @@
 """Bug: Redis failures are swallowed without a warning, so an outage is invisible.
 
 Failing open is right, but silently: every call now hits the backend and nobody is told
-why. The bug sits inside ``__call__``, which the reference does not split into smaller
-steps, so ``__call__`` is copied whole; only the marked lines differ.
+why.
 """
 
 from __future__ import annotations
@@ -12,55 +11,16 @@ from typing import Any
 
 import redis
 
-from solutions.redis_cache import (
-    REDIS_DOWN,
-    CachedFunction,
-    CacheInfo,
-    JsonSerializer,
-    Serializer,
-    logger,
-)
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
 
 __all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
 
 class SilentFailOpen(CachedFunction[Any, Any]):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        digest = self._digest(args, kwargs)
-        key: str | None = None
-        data: Any = None
-        try:
-            key = self._entry_key(digest)
-            data = self._client.get(key)
-        except REDIS_DOWN:
-            key = None  # BUG: nobody is told that the cache is down (no logger.warning)
-        if data is not None:
-            try:
-                value = self._serializer.loads(data)
-            except Exception as exc:
-                logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
-            else:
-                self._count(hit=True)
-                return value
-        self._count(hit=False)
-        result = self._func(*args, **kwargs)
-        if key is not None:
-            payload = self._dumps(result)
-            try:
-                self._client.set(key, payload, px=self._ttl_ms)
-            except REDIS_DOWN:
-                pass  # BUG: silent; the reference logs a warning
-        return result
+    def _fail_open(self, exc: Exception, what: str) -> None:
+        pass  # BUG: nobody is told that the cache is down; the reference logs a warning
 
 
 def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), returning a SilentFailOpen."""
-    decorate = _reference_redis_cache(client, **options)
-
-    def decorate_buggy(func: Callable[..., Any]) -> SilentFailOpen:
-        cached = decorate(func)
-        cached.__class__ = SilentFailOpen  # the reference's object, with the method above
-        return cached
-
-    return decorate_buggy
+    """The reference decorator (same checks and defaults), wrapping with SilentFailOpen."""
+    return _decorator(SilentFailOpen, client, **options)
