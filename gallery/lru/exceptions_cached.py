@@ -7,11 +7,10 @@ Here the reference's cache is wrapped around a function that turns a failure int
 from __future__ import annotations
 
 from functools import update_wrapper
-from types import FunctionType
 from typing import Any
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, LRUCache
+from solutions.lru import CacheInfo, LRUCache, _checked_maxsize
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
@@ -42,9 +41,9 @@ def _wrap(user_function: Any, maxsize: int | None, typed: bool) -> Any:
     return update_wrapper(wrapper, user_function)
 
 
-# The reference's lru_cache, its code unchanged, re-created over a copy of the reference's
-# globals in which _wrap is the one above.
-_names = {**vars(reference), "_wrap": _wrap}
-lru_cache = FunctionType(
-    reference.lru_cache.__code__, _names, "lru_cache", reference.lru_cache.__defaults__
-)
+def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+    """The reference's lru_cache, over the _wrap above."""
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    return lambda user_function: _wrap(user_function, maxsize, bool(typed))

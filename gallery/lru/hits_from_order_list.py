@@ -1,27 +1,30 @@
 """Bug: cache_info() computes hits as len(order) - len(set(order)), as the article does.
 
 The recency list holds each key once, so that difference is always 0: the real hits are
-never counted. The bug is inside the reference's _wrap, one closure, so this is a trimmed
-copy of it: the bounded path only (maxsize None and 0 are the reference's).
+never counted. The bug is inside the reference's bounded wrapper, one closure, so this is
+a trimmed copy of that factory (maxsize None and 0 are the reference's).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
-from functools import update_wrapper
 from threading import Lock
-from types import FunctionType
 from typing import Any
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, LRUCache, _make_key
+from solutions.lru import (
+    _SELF_KEYED,
+    CacheInfo,
+    LRUCache,
+    _checked_maxsize,
+    _make_key,
+    _with_cache_api,
+)
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
 
-def _wrap(user_function: Any, maxsize: int | None, typed: bool) -> Any:
-    if maxsize is None or maxsize == 0:
-        return reference._wrap(user_function, maxsize, typed)  # no list: as in the reference
+def _bounded_wrapper(user_function: Any, maxsize: int, typed: bool) -> Any:
     cache: dict[Hashable, list[Any]] = {}
     hits = misses = 0
     full = False
@@ -32,7 +35,10 @@ def _wrap(user_function: Any, maxsize: int | None, typed: bool) -> Any:
 
     def wrapper(*args: Any, **kwds: Any) -> Any:
         nonlocal root, hits, misses, full
-        key = _make_key(args, kwds, typed)
+        if kwds or typed or len(args) != 1 or type(args[0]) not in _SELF_KEYED:
+            key = _make_key(args, kwds, typed)
+        else:
+            key = args[0]
         with lock:
             link = cache.get(key)
             if link is not None:
@@ -82,18 +88,14 @@ def _wrap(user_function: Any, maxsize: int | None, typed: bool) -> Any:
             hits = misses = 0
             full = False
 
-    def cache_parameters() -> dict[str, Any]:
-        return {"maxsize": maxsize, "typed": typed}
-
-    wrapper.cache_info = cache_info
-    wrapper.cache_clear = cache_clear
-    wrapper.cache_parameters = cache_parameters
-    return update_wrapper(wrapper, user_function)
+    return _with_cache_api(wrapper, user_function, cache_info, cache_clear, maxsize, typed)
 
 
-# The reference's lru_cache, its code unchanged, re-created over a copy of the reference's
-# globals in which _wrap is the one above.
-_names = {**vars(reference), "_wrap": _wrap}
-lru_cache = FunctionType(
-    reference.lru_cache.__code__, _names, "lru_cache", reference.lru_cache.__defaults__
-)
+def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+    """The reference's lru_cache, over the bounded wrapper above."""
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    if not maxsize:  # None or 0: no recency list, as in the reference
+        return reference.lru_cache(maxsize, typed)
+    return lambda user_function: _bounded_wrapper(user_function, maxsize, bool(typed))

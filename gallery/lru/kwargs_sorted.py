@@ -8,19 +8,14 @@ call), so cache_info() no longer matches functools for the same calls.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from types import FunctionType
 from typing import Any
 
-from solutions import lru as reference
-from solutions.lru import _KEYWORDS_FOLLOW, _SELF_KEYED, CacheInfo, LRUCache
+from solutions.lru import _KEYWORDS_FOLLOW, CacheInfo, LRUCache, _checked_maxsize, _wrap
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
 
 def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
-    if not kwds and not typed and len(args) == 1 and type(args[0]) in _SELF_KEYED:
-        scalar: Hashable = args[0]
-        return scalar
     parts = list(args)
     if kwds:
         parts.append(_KEYWORDS_FOLLOW)
@@ -33,12 +28,9 @@ def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hasha
     return tuple(parts)
 
 
-# The rest is the reference's lru_cache and _wrap, their code unchanged, re-created over a
-# copy of the reference's globals in which _make_key is the one above.
-def _rebuilt(function: Any, names: dict[str, Any]) -> Any:
-    return FunctionType(function.__code__, names, function.__name__, function.__defaults__)
-
-
-_names = {**vars(reference), "_make_key": _make_key}
-_names["_wrap"] = _rebuilt(reference._wrap, _names)
-lru_cache = _names["lru_cache"] = _rebuilt(reference.lru_cache, _names)
+def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+    """The reference's lru_cache, keying calls with the _make_key above."""
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    return lambda user_function: _wrap(user_function, maxsize, bool(typed), _make_key)

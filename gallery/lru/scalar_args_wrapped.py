@@ -7,11 +7,9 @@ there, f(3) and f(3.0) are two entries even with typed=False, so cache_info() di
 
 from __future__ import annotations
 
-from types import FunctionType
 from typing import Any
 
-from solutions import lru as reference
-from solutions.lru import CacheInfo, LRUCache
+from solutions.lru import CacheInfo, LRUCache, _checked_maxsize, _wrap
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 
@@ -19,13 +17,11 @@ __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
 _SELF_KEYED: frozenset[type] = frozenset()
 
 
-# The rest is the reference's lru_cache, _wrap and _make_key, their code unchanged,
-# re-created over a copy of the reference's globals in which _SELF_KEYED is the one above.
-def _rebuilt(function: Any, names: dict[str, Any]) -> Any:
-    return FunctionType(function.__code__, names, function.__name__, function.__defaults__)
-
-
-_names = {**vars(reference), "_SELF_KEYED": _SELF_KEYED}
-_names["_make_key"] = _rebuilt(reference._make_key, _names)
-_names["_wrap"] = _rebuilt(reference._wrap, _names)
-lru_cache = _names["lru_cache"] = _rebuilt(reference.lru_cache, _names)
+def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+    """The reference's lru_cache, with the _SELF_KEYED above."""
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    return lambda user_function: _wrap(
+        user_function, maxsize, bool(typed), self_keyed=_SELF_KEYED
+    )

@@ -7,16 +7,11 @@ print alike get each other's results, and unhashable arguments are silently acce
 from __future__ import annotations
 
 from collections.abc import Hashable
-from types import FunctionType
 from typing import Any
 
-from solutions import lru as reference
-from solutions.lru import CacheInfo, LRUCache
+from solutions.lru import CacheInfo, LRUCache, _checked_maxsize, _wrap
 
 __all__ = ["CacheInfo", "LRUCache", "lru_cache"]
-
-# Every call's key comes from _make_key (no lone int or str used as its own key).
-_SELF_KEYED: frozenset[type] = frozenset()
 
 
 def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
@@ -30,12 +25,12 @@ def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hasha
     return key
 
 
-# The rest is the reference's lru_cache and _wrap, their code unchanged, re-created over a
-# copy of the reference's globals in which _make_key and _SELF_KEYED are the ones above.
-def _rebuilt(function: Any, names: dict[str, Any]) -> Any:
-    return FunctionType(function.__code__, names, function.__name__, function.__defaults__)
-
-
-_names = {**vars(reference), "_make_key": _make_key, "_SELF_KEYED": _SELF_KEYED}
-_names["_wrap"] = _rebuilt(reference._wrap, _names)
-lru_cache = _names["lru_cache"] = _rebuilt(reference.lru_cache, _names)
+def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+    """The reference's lru_cache, keying every call (no lone argument is its own key) with
+    the _make_key above."""
+    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
+        return lru_cache(128, typed)(maxsize)
+    maxsize = _checked_maxsize(maxsize)
+    return lambda user_function: _wrap(
+        user_function, maxsize, bool(typed), _make_key, self_keyed=frozenset()
+    )
