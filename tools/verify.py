@@ -3,7 +3,9 @@
 1. lint (ruff) and types (mypy on solutions/)
 2. for every kata present: the reference passes (thorough hypothesis profile)
 3. every test of the kata fails against its stub
-4. every bug-gallery entry is killed (some test fails against it)
+4. every bug-gallery entry is killed honestly: its first failure is the one it declares
+   (test, exception type, message shape), never an import error or a name it expected
+5. every first attempt (tests/first_attempts/) fails first as it declares
 
 Suite runs are forked from this process (pytest, hypothesis and the Redis clients are
 imported once) and run two at a time. The last line is ``verify: N passed, N failed``.
@@ -11,6 +13,7 @@ imported once) and run two at a time. The last line is ``verify: N passed, N fai
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -28,6 +31,7 @@ import hypothesis  # noqa: E402, F401
 import pytest  # noqa: E402
 import redis  # noqa: E402
 
+from tests.support import gallery  # noqa: E402
 from tests.support.targets import KATAS  # noqa: E402
 
 # Many tests wait on threads, sleeps or a Redis server, so one more job than cores.
@@ -39,7 +43,8 @@ class Job:
     label: str
     args: list[str]
     profile: str = "dev"
-    expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery)
+    expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery, first attempt)
+    entry: Path | None = None  # the gallery entry or first attempt, for "killed"
     real_redis: bool = True  # also run the Redis tests on REDIS_URL, when it is set
     summary: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".json")[1]))
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
@@ -91,7 +96,22 @@ class Job:
                 shown = ", ".join(survivors[:5]) + (" ..." if len(survivors) > 5 else "")
                 return False, f"{len(survivors)} test(s) did not fail against the stub: {shown}"
             return failed > 0, f"all {failed} tests fail"
-        return (self.code == 1 and failed > 0), ("killed" if failed else f"SURVIVED ({counts})")
+        return self.honest_kill(data.get("failures", []), counts)
+
+    def honest_kill(self, failures: list[dict[str, str]], counts: str) -> tuple[bool, str]:
+        assert self.entry is not None
+        try:
+            declared = gallery.read(self.entry)
+        except (gallery.DeclarationError, SyntaxError) as exc:
+            return False, str(exc)
+        if self.code != 1 or not failures:
+            return False, f"SURVIVED ({counts}); declared: {declared.describe()}"
+        first = gallery.Failure(**failures[0])
+        if not declared.expects(first):
+            message = first.message.strip().splitlines()[0] if first.message.strip() else ""
+            return False, (f"first failure is {first.test} ({first.when}: {first.exc_type}: "
+                           f"{message[:160]}); declared: {declared.describe()}")
+        return True, f"killed by {first.test} ({first.exc_type})"
 
 
 def run_jobs(jobs: list[Job]) -> None:
@@ -125,10 +145,34 @@ def run_tool(label: str, cmd: list[str]) -> tuple[bool, str, float]:
     return proc.returncode == 0, output, time.monotonic() - start
 
 
-def main() -> int:
+def killing_job(kata: str, entry: Path, select: list[str], what: str) -> Job:
+    return Job(f"{kata}: {what} {entry.stem}",
+               [*select, "--target", str(entry.relative_to(ROOT)), "-x"],
+               profile="gallery", expect="killed", real_redis=False, entry=entry)
+
+
+def suite_args(kata: str) -> list[str]:
+    # Naming the suite's files spares each run the collection of every other suite.
+    files = sorted((ROOT / "tests").glob(f"test_{kata}*.py"))
+    return ["--kata", kata, *(str(path.relative_to(ROOT)) for path in files)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kata", action="append", help="only this kata (repeatable)")
+    parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
+                        help="only check these gallery entries or first attempts")
+    args = parser.parse_args(argv)
     os.chdir(ROOT)
     began = time.monotonic()
     results: list[tuple[str, bool, str, float]] = []
+    if args.only:
+        jobs = []
+        for path in args.only:
+            entry = path.resolve()
+            kata = entry.parent.name
+            jobs.append(killing_job(kata, entry, suite_args(kata), "checked"))
+        return report(jobs, results, began, katas=[])
 
     venv_bin = Path(sys.executable).parent
     for label, cmd in [
@@ -141,25 +185,25 @@ def main() -> int:
         if not ok:
             print(output)
 
-    katas = [k for k in KATAS if (ROOT / "solutions" / f"{k}.py").exists()]
+    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
     jobs: list[Job] = []
     for kata in katas:
-        # Naming the suite's files spares each run the collection of every other suite.
-        files = sorted((ROOT / "tests").glob(f"test_{kata}*.py"))
-        suite = [str(path.relative_to(ROOT)) for path in files]
-        select = ["--kata", kata, *suite]
+        select = suite_args(kata)
         jobs.append(Job(f"{kata}: reference passes (thorough)",
                         [*select, "--target", "solutions"], profile="thorough"))
         # The stub and the gallery are judged on fakeredis, as a learner runs them; the
         # reference runs on the real server too.
         jobs.append(Job(f"{kata}: every test fails against the stub",
                         [*select, "--target", "katas"], expect="all-fail", real_redis=False))
-        for entry in sorted((ROOT / "gallery" / kata).glob("*.py")):
-            if entry.name.startswith("_"):
-                continue
-            jobs.append(Job(f"{kata}: gallery {entry.stem} is killed",
-                            [*select, "--target", str(entry.relative_to(ROOT)), "-x"],
-                            profile="gallery", expect="killed", real_redis=False))
+        for entry in gallery.gallery_paths(kata):
+            jobs.append(killing_job(kata, entry, select, "gallery"))
+        for entry in gallery.first_attempt_paths(kata):
+            jobs.append(killing_job(kata, entry, select, "first attempt"))
+    return report(jobs, results, began, katas)
+
+
+def report(jobs: list[Job], results: list[tuple[str, bool, str, float]], began: float,
+           katas: list[str]) -> int:
     # The longest runs first, so two workers finish together.
     order = sorted(jobs, key=lambda j: j.profile != "thorough")
     keys_before = real_redis_keys()

@@ -79,6 +79,18 @@ def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | 
     return f"{code.co_qualname}() is not implemented yet ({where}:{tb.tb_lineno}){detail}"
 
 
+def failure_of(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:
+    """The failing exception's type name and its text (message, then hypothesis' notes)."""
+    exc: BaseException = excinfo.value
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, NotImplementedYet) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    notes = getattr(exc, "__notes__", None) or []
+    name = getattr(exc, "kata_failure_kind", type(exc).__name__)
+    return name, "\n".join([str(exc), *map(str, notes)])
+
+
 @dataclass
 class Tally:
     passed: int = 0
@@ -108,6 +120,9 @@ class KataReport:
         self.tallies: dict[tuple[str, int], Tally] = defaultdict(Tally)
         self.outcomes: dict[str, str] = {}
         self.place: dict[str, tuple[str, int]] = {}
+        # Every failure in the order it happened: the first one is the learner's to read.
+        self.failures: list[dict[str, str]] = []
+        self._failing: dict[str, tuple[str, str, str]] = {}
 
     # Not tryfirst: the unittest plugin (which runs state machines) must first move its
     # captured exception into ``call``; this still runs before pytest's default report.
@@ -118,6 +133,8 @@ class KataReport:
         which costs more than the test itself)."""
         if call.excinfo is None or call.excinfo.errisinstance(pytest.skip.Exception):
             return None
+        if item.nodeid not in self._failing:
+            self._failing[item.nodeid] = (call.when, *failure_of(call.excinfo))
         line = not_implemented_line(call.excinfo)
         if line is None or call.when == "collect":
             return None
@@ -152,6 +169,10 @@ class KataReport:
                     tally.reason = str(report.longrepr[2]).removeprefix("Skipped: ")
             elif report.outcome == "failed":
                 tally.failed += 1
+                when, exc_type, message = self._failing.get(
+                    report.nodeid, (report.when or "call", "unknown", str(report.longrepr)))
+                self.failures.append({"nodeid": report.nodeid, "when": when,
+                                      "exc_type": exc_type, "message": message})
             else:
                 tally.passed += 1
             self.outcomes[report.nodeid] = report.outcome
@@ -171,7 +192,7 @@ class KataReport:
         if self.json_path:
             Path(self.json_path).write_text(
                 json.dumps({"target": targets.current().spec, "rows": rows,
-                            "outcomes": self.outcomes}, indent=1)
+                            "outcomes": self.outcomes, "failures": self.failures}, indent=1)
             )
         if not rows:
             return

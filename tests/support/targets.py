@@ -1,8 +1,13 @@
 """Which implementation a suite runs against, and loading it.
 
 A target is ``katas`` (the stubs a learner edits), ``solutions`` (the references), any
-directory holding modules named like the katas, or a single file such as
-``gallery/lru/mru_evicted.py`` (it stands for the kata named by its folder).
+directory holding modules named like the katas, or a single file: ``katas/lru.py`` (named
+like its kata), ``gallery/lru/mru_evicted.py`` or ``tests/first_attempts/lru/x.py`` (it
+stands for the kata named by its folder).
+
+A gallery entry defines only what carries its bug: every public name of the reference
+that it does not define is taken from the reference when it is loaded.
+
 Suites never import the module themselves: they call :func:`load` (or use the ``kata``
 fixture), so one suite runs against any target.
 """
@@ -51,10 +56,24 @@ class Target:
             raise pytest.UsageError(f"--target {spec!r}: no such directory or file")
         return cls(spec=spec, path=path.resolve())
 
+    @property
+    def single_kata(self) -> str | None:
+        """The kata a single-file target stands for (None for a directory, or no kata)."""
+        if not self.path.is_file():
+            return None
+        for name in (self.path.parent.name, self.path.stem):
+            if name in KATAS:
+                return name
+        return None
+
+    @property
+    def is_gallery_entry(self) -> bool:
+        return self.path.is_file() and self.path.is_relative_to(ROOT / "gallery")
+
     def module_path(self, kata: str) -> Path | None:
         """The file that implements ``kata`` in this target, or None if it has none."""
         if self.path.is_file():
-            return self.path if self.path.parent.name == kata else None
+            return self.path if self.single_kata == kata else None
         candidate = self.path / f"{kata}.py"
         return candidate if candidate.is_file() else None
 
@@ -91,6 +110,8 @@ class Target:
             del sys.modules[name]
             self._errors[kata] = self._describe_import_error(path, exc)
         else:
+            if self.is_gallery_entry:
+                _take_the_rest_from_the_reference(module, kata)
             self._loaded[kata] = module
         return self.load(kata)
 
@@ -101,6 +122,16 @@ class Target:
         where = "".join(traceback.format_list(own))
         what = "".join(traceback.format_exception_only(type(exc), exc))
         return f"{self.display(path)} failed to import:\n{where}{what}"
+
+
+def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
+    """Give a gallery entry every public name of the reference that it does not define."""
+    reference = importlib.import_module(f"solutions.{kata}")
+    names = getattr(reference, "__all__", [n for n in vars(reference) if not n.startswith("_")])
+    for name in names:
+        if name not in vars(entry):
+            setattr(entry, name, getattr(reference, name))
+    entry.__all__ = list(names)
 
 
 _current: Target | None = None
