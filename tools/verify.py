@@ -45,6 +45,7 @@ class Job:
     profile: str = "dev"
     expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery, first attempt)
     entry: Path | None = None  # the gallery entry or first attempt, for "killed"
+    diagnosed: bool | None = None  # a first attempt: did the diagnosis name its mistake?
     real_redis: bool = True  # also run the Redis tests on REDIS_URL, when it is set
     summary: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".json")[1]))
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
@@ -111,7 +112,16 @@ class Job:
             message = first.message.strip().splitlines()[0] if first.message.strip() else ""
             return False, (f"first failure is {first.test} ({first.when}: {first.exc_type}: "
                            f"{message[:160]}); declared: {declared.describe()}")
-        return True, f"killed by {first.test} ({first.exc_type})"
+        named = [e.name for e in gallery.diagnose(declared.kata, first)]
+        shown = ", ".join(named) or "nothing"
+        if self.entry.is_relative_to(gallery.GALLERY):
+            if declared.name not in named:
+                return False, (f"killed by {first.test}, but the diagnosis names {shown}, not "
+                               "this entry (a KILLED_MATCHING tells it apart)")
+            return True, f"killed by {first.test} ({first.exc_type}); diagnosed"
+        self.diagnosed = bool(set(declared.looks_like) & set(named))
+        verdict = "right" if self.diagnosed else f"names {shown}, not {declared.looks_like}"
+        return True, f"fails first in {first.test} ({first.exc_type}); diagnosis {verdict}"
 
 
 def run_jobs(jobs: list[Job]) -> None:
@@ -227,6 +237,14 @@ def report(jobs: list[Job], results: list[tuple[str, bool, str, float]], began: 
         reason = f"{keys_before} keys before, {keys_after} after"
         results.append((label, ok, reason, 0.0))
         print(f"{'ok ' if ok else 'FAIL'} {label:<46} {'':>7}  {reason}")
+
+    attempts = [job for job in jobs if job.diagnosed is not None]
+    if attempts:
+        right = sum(1 for job in attempts if job.diagnosed)
+        ok = right * 3 >= len(attempts) * 2
+        label = "first attempts: diagnosis right for 2 in 3"
+        results.append((label, ok, f"{right} of {len(attempts)}", 0.0))
+        print(f"{'ok ' if ok else 'FAIL'} {label:<46} {'':>7}  {right} of {len(attempts)}")
 
     passed = sum(1 for r in results if r[1])
     failed = len(results) - passed
