@@ -54,6 +54,7 @@ Extension points (the bug gallery overrides these, each one step of the whole):
 ``CachedFunction`` (what ``ttl_cache`` wraps a function in)
     - ``make_key(args, kwds) -> Hashable``: the cache key of one call.
     - ``lookup(key)``: the cached result for ``key``, or ``MISSING``.
+    - ``compute(args, kwds)``: a miss runs the function; what it returns is cached.
     - ``lock_type``: the class of the wrapper's lock (reentrant).
     - ``CachedFunction.decorator(maxsize, ttl, clock=..., typed=...)`` is ``ttl_cache``
       for this class: a subclass makes its own ``ttl_cache`` from it.
@@ -385,7 +386,7 @@ class CachedFunction(Generic[R]):
                 self.hits += 1
                 return result  # type: ignore[no-any-return]
             self.misses += 1
-        result = self.function(*args, **kwds)  # an exception propagates: nothing is cached
+        result = self.compute(args, kwds)
         with self.lock:
             self.cache.set(key, result)
         return result
@@ -401,6 +402,10 @@ class CachedFunction(Generic[R]):
     def lookup(self, key: Hashable) -> Any:
         """The cached result for ``key``, or ``MISSING`` (a cached ``None`` is a result)."""
         return self.cache.get(key, MISSING)
+
+    def compute(self, args: tuple[Any, ...], kwds: dict[str, Any]) -> R:
+        """A miss: run the function (its exception propagates, and nothing is cached)."""
+        return self.function(*args, **kwds)
 
     def cache_info(self) -> CacheInfo:
         with self.lock:

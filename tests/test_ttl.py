@@ -794,22 +794,24 @@ class TestPart2Copies:
         assert not wrong, (
             f"{how}: {len(wrong)} keys have another remaining() in the copy than in the cache "
             f"(key, copy's, cache's): {wrong[:3]}")
-        for key in order:  # reading in use order leaves the use order as it was
+        # Reading the newer half in use order leaves the use order as it was; then new keys
+        # fill the copy's free room and evict its entries, in the cache's use order.
+        for key in order[len(order) // 2:]:
             got, want = twin.get(key, MISSING), cache.get(key, MISSING)
             assert got == want and (got is not want or not isinstance(want, list)), (
                 f"{how}: the copy's get({key}) is {got!r}, the cache's {want!r} (a copy holds "
                 "copies of the values)")
-        self.check_eviction_order(twin, order, how)
+        for n in range(COPY_SIZE - len(order)):
+            twin.set(-1 - n, None)
+        self.check_evictions(twin, order, how)
         assert len(cache) == len(order), f"{how}: filling the copy changed the cache"
 
     @staticmethod
-    def check_eviction_order(twin: Any, order: list[int], how: str) -> None:
-        """New keys fill the copy's free room, then evict its entries in the cache's order."""
-        free = COPY_SIZE - len(order)
-        for n in range(free):
-            twin.set(-1 - n, None)
-        for n, victim in enumerate(order):
+    def check_evictions(twin: Any, order: list[int], how: str) -> None:
+        """Each new key into the full copy evicts the next key of ``order``."""
+        for n in range(len(order)):
             twin.set(COPY_SIZE + n, None)
+            victim = order[n]
             if victim in twin:
                 gone = [k for k in order[:n + 1] if k not in twin]
                 pytest.fail(
@@ -1078,9 +1080,9 @@ class TestPart3Decorator:
                 return isinstance(other, Key) and f(other.n) == f(self.n)
 
         assert f(Key(1)) == ("key", 1)
-        what = ("f(Key(1)) a second time: the cache compares the new Key(1) with the cached "
-                "one, and Key.__eq__ calls f while f looks the key up (a lock held there "
-                "must be reentrant)")
+        what = ("f(Key(1)) a second time (looking it up compares the new Key(1) with the "
+                "cached one, and Key.__eq__ calls f: a lock that f holds there must be "
+                "reentrant)")
         assert run_bounded(lambda: f(Key(1)), what, timeout=2.0) == ("key", 1)
         assert f(1) == 10 and f(2) == 20
 
