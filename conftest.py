@@ -23,6 +23,7 @@ from tests.support.report import (
     part_of,
     stop_at_not_implemented,
 )
+from tests.support.watchdog import Watchdog
 
 # The learner's loop: quick, deterministic (the same examples every run, so a failure
 # reproduces by running again), no example database to go stale.
@@ -79,8 +80,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    targets.configure(config.getoption("--target"))
+    target = targets.configure(config.getoption("--target"))
     config.pluginmanager.register(KataReport(config.getoption("--summary-json")), "kata-report")
+    watchdog = Watchdog(target.code_files)
+    if watchdog.install():
+        config.stash[WATCHDOG] = watchdog
+
+
+WATCHDOG = pytest.StashKey[Watchdog]()
+# The thorough profile runs many more examples per test: a longer overall budget.
+BUDGET_SCALE = 3.0 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1.0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Watch the test: an endless loop, a deadlock or a runaway allocation in the code
+    under test fails this test within seconds (see tests/support/watchdog.py)."""
+    watchdog = item.config.stash.get(WATCHDOG, None)
+    if watchdog is not None:
+        watchdog.arm(kata_of(item) or "?", BUDGET_SCALE)
+    try:
+        return (yield)
+    finally:
+        if watchdog is not None:
+            watchdog.disarm()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
