@@ -13,7 +13,7 @@ import hypothesis.stateful
 import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-from tests.support import targets
+from tests.support import manifest, targets
 from tests.support.clock import FakeClock
 from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
 from tests.support.report import (
@@ -49,6 +49,9 @@ settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
 settings.register_profile(
     "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate]
 )
+# A quick look: is anything failing at all? (make verify's part-by-part checks)
+settings.register_profile("quick", parent=_dev, max_examples=10, stateful_step_count=15,
+                          phases=[Phase.explicit, Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
@@ -77,10 +80,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kata", default=None, help="run only this kata's tests")
     group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
     group.addoption("--summary-json", default=None, help="also write the summary table here")
+    group.addoption("--stub-parts-from", type=int, default=None, metavar="N",
+                    help="take the names that parts N and later introduce from the stub, "
+                         "and run the earlier parts only: each part must be solvable alone")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    target = targets.configure(config.getoption("--target"))
+    # Loaded here too, not only on import: make verify imports this file once and then
+    # runs many sessions, each with its own profile.
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+    target = targets.configure(config.getoption("--target"),
+                               stub_parts_from=config.getoption("--stub-parts-from"))
+    config.stash[SELECTION] = _checked_selection(config, target)
     config.pluginmanager.register(KataReport(config.getoption("--summary-json")), "kata-report")
     watchdog = Watchdog(target.code_files)
     if watchdog.install():
@@ -88,6 +99,36 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 WATCHDOG = pytest.StashKey[Watchdog]()
+SELECTION = pytest.StashKey[tuple[str | None, int | None]]()
+
+
+def _checked_selection(config: pytest.Config, target: targets.Target) -> tuple[str | None,
+                                                                              int | None]:
+    """The kata and part asked for, checked: a run that cannot test what was asked for
+    stops at once with a message saying why (and a non-zero exit)."""
+    kata, part = config.getoption("--kata"), config.getoption("--part")
+    if kata is not None and kata not in manifest.NAMES:
+        raise pytest.UsageError(f"KATA={kata}: not a kata; the katas are: "
+                                f"{', '.join(manifest.NAMES)}")
+    if target.path.is_file():
+        if target.single_kata is None:
+            raise pytest.UsageError(
+                f"TARGET={target.spec}: a single file must be named like its kata "
+                f"(katas/lru.py) or sit in a folder named like it (gallery/lru/x.py)")
+        if kata is not None and kata != target.single_kata:
+            raise pytest.UsageError(f"TARGET={target.spec} is a {target.single_kata} module, "
+                                    f"but KATA={kata}")
+        kata = target.single_kata
+    elif kata is not None and target.module_path(kata) is None:
+        raise pytest.UsageError(f"TARGET={target.spec} has no {kata}.py: nothing to test")
+    if part is not None:
+        allowed = (manifest.get(kata).part_numbers if kata else
+                   sorted({n for k in manifest.katas().values() for n in k.part_numbers}))
+        if part not in allowed:
+            where = f"{kata} has" if kata else "the katas have"
+            raise pytest.UsageError(f"PART={part}: {where} parts "
+                                    f"{', '.join(map(str, allowed))}")
+    return kata, part
 # The thorough profile runs many more examples per test: a longer overall budget.
 BUDGET_SCALE = 3.0 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1.0
 
@@ -107,9 +148,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kata, part = config.getoption("--kata"), config.getoption("--part")
-    if kata is not None and kata not in targets.KATAS:
-        raise pytest.UsageError(f"--kata {kata!r}: not a kata (one of {', '.join(targets.KATAS)})")
+    kata, part = config.stash[SELECTION]
+    below = config.getoption("--stub-parts-from")
     selected: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
@@ -118,7 +158,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         hypothesis_handle = getattr(getattr(item, "obj", None), "hypothesis", None)
         if hypothesis_handle is not None:
             hypothesis_handle.inner_test = stop_at_not_implemented(hypothesis_handle.inner_test)
-        wanted = (kata is None or kata_of(item) == kata) and (part is None or part_of(item) == part)
+        wanted = ((kata is None or kata_of(item) == kata)
+                  and (part is None or part_of(item) == part)
+                  and (below is None or (part_of(item) or 0) < below))
         (selected if wanted else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)

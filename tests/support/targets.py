@@ -24,18 +24,11 @@ from types import ModuleType
 
 import pytest
 
+from tests.support import manifest
+
 ROOT = Path(__file__).resolve().parents[2]
 
-KATAS = (
-    "lru",
-    "ttl",
-    "redis_cache",
-    "invalidation",
-    "multilevel",
-    "rate_limit",
-    "lock",
-    "stampede",
-)
+KATAS = manifest.NAMES
 
 
 @dataclass
@@ -44,6 +37,8 @@ class Target:
     path: Path
     _loaded: dict[str, ModuleType] = field(default_factory=dict)
     _errors: dict[str, str] = field(default_factory=dict)
+    # Names that parts >= this one introduce are taken from the stub (see --stub-parts-from).
+    stub_parts_from: int | None = None
 
     @classmethod
     def from_spec(cls, spec: str | None) -> Target:
@@ -58,7 +53,7 @@ class Target:
     @property
     def single_kata(self) -> str | None:
         """The kata a single-file target stands for (None for a directory, or no kata)."""
-        if not self.path.is_file():
+        if not self.path.is_file() or self.path.suffix != ".py":
             return None
         for name in (self.path.parent.name, self.path.stem):
             if name in KATAS:
@@ -123,6 +118,8 @@ class Target:
             spec.loader.exec_module(module)
             if self.is_gallery_entry:
                 _take_the_rest_from_the_reference(module, kata)
+            if self.stub_parts_from is not None:
+                _stub_later_parts(module, kata, self.stub_parts_from)
         except BaseException as exc:  # any import failure is the learner's to see
             del sys.modules[name]
             self._errors[kata] = self._describe_import_error(path, exc)
@@ -161,12 +158,26 @@ def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
     entry.__all__ = list(names)
 
 
+def _stub_later_parts(module: ModuleType, kata: str, first: int) -> None:
+    """Replace what parts ``first`` and later introduce with the stub's unimplemented
+    versions: what a learner has who solved the earlier parts only."""
+    spec = importlib.util.spec_from_file_location(f"_kata_stub_{kata}",
+                                                  manifest.get(kata).stub)
+    assert spec is not None and spec.loader is not None
+    stub = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = stub
+    spec.loader.exec_module(stub)
+    for name in manifest.get(kata).introduced_from(first):
+        setattr(module, name, getattr(stub, name))
+
+
 _current: Target | None = None
 
 
-def configure(spec: str | None) -> Target:
+def configure(spec: str | None, stub_parts_from: int | None = None) -> Target:
     global _current
     _current = Target.from_spec(spec)
+    _current.stub_parts_from = stub_parts_from
     return _current
 
 
