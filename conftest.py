@@ -80,6 +80,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kata", default=None, help="run only this kata's tests")
     group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
     group.addoption("--summary-json", default=None, help="also write the summary table here")
+    group.addoption("--announce", action="store_true",
+                    help="say on stderr when each kata's tests start")
+    group.addoption("--brief", action="store_true",
+                    help="show only the first failure (the one to fix first)")
     group.addoption("--stub-parts-from", type=int, default=None, metavar="N",
                     help="take the names that parts N and later introduce from the stub, "
                          "and run the earlier parts only: each part must be solvable alone")
@@ -92,7 +96,9 @@ def pytest_configure(config: pytest.Config) -> None:
     target = targets.configure(config.getoption("--target"),
                                stub_parts_from=config.getoption("--stub-parts-from"))
     config.stash[SELECTION] = _checked_selection(config, target)
-    config.pluginmanager.register(KataReport(config.getoption("--summary-json")), "kata-report")
+    report = KataReport(config.getoption("--summary-json"), brief=config.getoption("--brief"),
+                        announce=config.getoption("--announce"))
+    config.pluginmanager.register(report, "kata-report")
     watchdog = Watchdog(target.code_files)
     if watchdog.install():
         config.stash[WATCHDOG] = watchdog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -125,8 +126,12 @@ class Tally:
 class KataReport:
     """A pytest plugin collecting outcomes per (kata, part) and printing them as a table."""
 
-    def __init__(self, json_path: str | None) -> None:
+    def __init__(self, json_path: str | None, brief: bool = False,
+                 announce: bool = False) -> None:
         self.json_path = json_path
+        self.brief = brief
+        self.announce = announce
+        self._announced: set[str] = set()
         self.tallies: dict[tuple[str, int], Tally] = defaultdict(Tally)
         self.outcomes: dict[str, str] = {}
         self.place: dict[str, tuple[str, int]] = {}
@@ -151,12 +156,11 @@ class KataReport:
         if call.when == "collect":
             return None
         line = not_implemented_line(call.excinfo)
+        text: str | None
         if line is not None:
-            text: str | None = f"{kata_of(item)}: {line}"
-            self._grouped[item.nodeid] = text
+            text = self._grouped[item.nodeid] = f"{kata_of(item)}: {line}"
         elif call.excinfo.errisinstance(targets.DoesNotImport):
-            text = str(call.excinfo.value)
-            self._grouped[item.nodeid] = text
+            text = self._grouped[item.nodeid] = str(call.excinfo.value)
         else:
             text = hang_text(call.excinfo)
         if text is None:
@@ -179,6 +183,15 @@ class KataReport:
         (and shown first) whatever test would have met it."""
         for kata in dict.fromkeys(k for k, _ in self.place.values()):
             targets.current().try_import(kata)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """With ``--announce``: say on stderr which kata starts (for tools that run the
+        suites quietly and show where they are)."""
+        kata = self.place.get(nodeid, ("", 0))[0]
+        if self.announce and kata and kata not in self._announced:
+            self._announced.add(kata)
+            sys.stderr.write(f"  {kata} ...\n")
+            sys.stderr.flush()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.nodeid in self.place:
@@ -236,8 +249,12 @@ class KataReport:
             tr.section(f"{kata}: {shown} does not import", sep="=", red=True, bold=True)
             tr.write_line(error)
         kept = {kind: tr.stats.get(kind, []) for kind in ("failed", "error")}
+        first = self.first_failure()
         for kind, reports in kept.items():
-            tr.stats[kind] = [r for r in reports if r.nodeid not in self._grouped]
+            tr.stats[kind] = [r for r in reports if r.nodeid not in self._grouped and (
+                not self.brief or (first is not None and r.nodeid == first.nodeid))]
+        if self.brief:
+            tr.reportchars = ""  # no list of every failing test: the first one is enough
         try:
             return (yield)
         finally:

@@ -155,7 +155,7 @@ def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
     for name in names:
         if name not in vars(entry):
             setattr(entry, name, getattr(reference, name))
-    entry.__all__ = list(names)
+    vars(entry)["__all__"] = list(names)
 
 
 def _stub_later_parts(module: ModuleType, kata: str, first: int) -> None:
