@@ -34,7 +34,8 @@ settings.register_profile(
     deadline=None,
     derandomize=True,
     database=None,
-    print_blob=True,
+    # The same examples every run: running again reproduces a failure, no blob needed.
+    print_blob=False,
     # One failure at a time, the simplest: a learner fixes it and runs again.
     report_multiple_bugs=False,
     # The explain phase costs seconds on every failure, and a learner's failures are many.
