@@ -45,7 +45,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m mypy solutions
+	$(PY) -m mypy solutions tools bench tests/support conftest.py
 
 progress: $(STAMP)
 	@$(PY) tools/learner.py progress

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 
 from tests.support import manifest, targets
 from tests.support.clock import FakeClock
+from tests.support.gallery import test_matches
 from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
 from tests.support.report import (
     KataReport,
@@ -81,6 +82,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kata", default=None, help="run only this kata's tests")
     group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
     group.addoption("--summary-json", default=None, help="also write the summary table here")
+    group.addoption("--first", action="append", default=[], metavar="TEST",
+                    help="run the tests matching TEST (as gallery entries declare them) first")
     group.addoption("--announce", action="store_true",
                     help="say on stderr when each kata's tests start")
     group.addoption("--brief", action="store_true",
@@ -172,6 +175,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+    first = config.getoption("--first")
+    if first:
+        front = [i for i in items if any(test_matches(i.nodeid, p) for p in first)]
+        items[:] = front + [i for i in items if i not in front]
 
 
 @pytest.fixture

@@ -242,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     began = time.monotonic()
     results: list[tuple[str, bool, str, float]] = []
+    jobs: list[Job] = []
     if args.only:
-        jobs = []
         for path in args.only:
             entry = path.resolve()
             kata = entry.parent.name
@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     venv_bin = Path(sys.executable).parent
     for label, cmd in [
         ("lint (ruff)", [str(venv_bin / "ruff"), "check", "."]),
-        ("types (mypy solutions/)", [str(venv_bin / "mypy"), "solutions"]),
+        ("types (mypy --strict)", [str(venv_bin / "mypy"), "solutions", "tools", "bench",
+                                   "tests/support", "conftest.py"]),
     ]:
         ok, output, seconds = run_tool(label, cmd)
         results.append((label, ok, "" if ok else output, seconds))
@@ -262,7 +263,6 @@ def main(argv: list[str] | None = None) -> int:
             print(output)
 
     katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
-    jobs: list[Job] = []
     for kata in katas:
         select = suite_args(kata)
         jobs.append(Job(f"{kata}: reference passes (thorough)",
