@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed
 KATA   ?=
 PART   ?=
 MINUTES ?= 45
+ROUNDS ?= 10
 TARGET ?= katas
 REDIS_URL ?=
 export REDIS_URL
@@ -16,7 +17,7 @@ PYTEST_ARGS := --target=$(TARGET) $(if $(KATA),--kata=$(KATA) $(wildcard tests/t
                $(if $(PART),--part=$(PART))
 
 .DEFAULT_GOAL := help
-.PHONY: help test verify bench lint progress hint watch interview compare reset clean
+.PHONY: help test verify bench lint soak progress hint watch interview compare reset clean
 
 help:
 	@echo "make test [KATA=lru] [PART=1] [TARGET=katas|solutions|DIR]  run the suites"
@@ -28,6 +29,7 @@ help:
 	@echo "make reset KATA=lru             restore the stub (your file is kept as a copy)"
 	@echo "make bench [KATA=lru]           speed of the references against their baselines"
 	@echo "make verify [KATA=lru]          the repository's own check (CI runs this)"
+	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +44,9 @@ verify: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(KATA),--kata=$(KATA))
+
+soak: $(STAMP)
+	$(PY) tools/soak.py $(if $(KATA),--kata=$(KATA)) --rounds=$(ROUNDS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

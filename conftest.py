@@ -47,6 +47,8 @@ _dev = settings.get_profile("dev")
 # The repository's own check: many more examples, runs long enough to evict and expire.
 settings.register_profile("thorough", parent=_dev, max_examples=200, stateful_step_count=60)
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
+# `make soak`: thorough, with the seed the command line gives (a new one every round).
+settings.register_profile("soak", parent=settings.get_profile("thorough"), derandomize=False)
 # `make verify` against a bug-gallery entry only needs to know that a test fails.
 settings.register_profile(
     "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate]
