@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from tests.support import manifest, targets
 from tests.support.clock import FakeClock
 from tests.support.gallery import test_matches
-from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
+from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds, cluster_url
 from tests.support.report import (
     KataReport,
     hide_hypothesis_frames,
@@ -196,9 +196,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture(params=backend_kinds())
 def redis_backend(request: pytest.FixtureRequest) -> Iterator[RedisBackend]:
-    """fakeredis, and the REDIS_URL server when one is configured; cleaned up after."""
+    """fakeredis; the REDIS_URL server and a Redis Cluster when configured; cleaned up."""
     if request.param == "fake":
         backend = RedisBackend.fake()
+    elif request.param == "cluster":
+        backend = RedisBackend.cluster(cluster_url())
     else:
         assert REDIS_URL is not None
         backend = RedisBackend.real(REDIS_URL)
