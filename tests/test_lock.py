@@ -92,6 +92,19 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.monotonic() - start
 
 
+def raised(call: Callable[[], object]) -> Exception | None:
+    """The exception ``call()`` raised, or None if it returned."""
+    try:
+        call()
+    except Exception as exc:  # the caller asserts what it should have been
+        return exc
+    return None
+
+
+def described(error: Exception | None) -> str:
+    return "returned normally" if error is None else f"raised {type(error).__name__}: {error}"
+
+
 def release_later(lock: Any, after: float) -> Background:
     """``lock.release()`` in another thread, ``after`` seconds from now."""
     def release() -> None:
@@ -136,8 +149,8 @@ class FakeTime:
     """
 
     OVERRUN = 0.001
-    MAX_PAUSES = 500
-    MAX_ATTEMPTS = 2000
+    MAX_PAUSES = 100
+    MAX_ATTEMPTS = 1000
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, lock_class: type) -> None:
         self.clock = FakeClock()
@@ -332,40 +345,62 @@ class TestPart1Acquire:
         name = redis_backend.key("job")
         first = kata.RedisLock(redis_client, name)
         second = kata.RedisLock(redis_backend.client(), name)
-        tokens = []
+        tokens: list[str] = []
+        who = ("first", "first", "second", "second", "first")
         for lock in (first, first, second, second, first):
             assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
             token = raw(redis_client, lock_key(name))
             assert token is not None, "after acquire() the key lock:<name> does not exist"
             tokens.append(token)
             lock.release()
-        assert len(set(tokens)) == len(tokens), (
-            f"tokens stored by five acquisitions: {tokens}; each acquisition needs a fresh "
-            "random token, or a former holder (or another instance) could release the lock"
+        assert len(set(tokens)) > 1, (
+            f"all five acquisitions, by two instances, wrote the same token {tokens[0]!r}: "
+            "a constant proves nothing, any instance would release any lock; each "
+            "acquisition needs a fresh random token (secrets)"
         )
+        for n, token in enumerate(tokens):
+            earlier = tokens.index(token)
+            same = who[n] == who[earlier]
+            assert earlier == n, (
+                f"acquisition {n + 1} (instance {who[n]}) wrote the token of acquisition "
+                f"{earlier + 1} (instance {who[earlier]}) again: {token!r}. "
+                + ("One token per instance is not enough: a delayed release() from an "
+                   "old lease would free the new one. " if same else "")
+                + "Each acquisition needs a fresh random token."
+            )
         short = [t for t in tokens if len(t) < TOKEN_MIN_CHARS]
         assert not short, f"tokens {short} are too short to be unguessable (use secrets)"
 
     def test_token_not_from_random_or_clock(self, kata: Any, redis_backend: RedisBackend,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-        """Reseeding `random` or freezing the clock must not reproduce a token."""
+        """Reseeding `random`, or freezing the clock, must not reproduce a token."""
         client = redis_backend.client()
         name = redis_backend.key("job")
-        monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
-        monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
-        saved = random.getstate()
-        tokens = []
-        try:
+
+        def two_tokens(before_each: Callable[[], object]) -> list[str | None]:
+            tokens = []
             for lock in (kata.RedisLock(client, name), kata.RedisLock(client, name)):
-                random.seed(7)
+                before_each()
                 assert lock.acquire(blocking=False)
                 tokens.append(raw(client, lock_key(name)))
                 lock.release()
+            return tokens
+
+        saved = random.getstate()
+        try:
+            tokens = two_tokens(lambda: random.seed(7))
         finally:
             random.setstate(saved)
         assert tokens[0] != tokens[1], (
             f"two acquisitions wrote the same token {tokens[0]!r} after reseeding `random` "
-            "and with the clock frozen: a guessable token; use the `secrets` module"
+            "with the same seed: `random` is reproducible and predictable; use `secrets`"
+        )
+        monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
+        monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
+        tokens = two_tokens(lambda: None)
+        assert tokens[0] != tokens[1], (
+            f"two acquisitions wrote the same token {tokens[0]!r} with the clock frozen: "
+            "the time is neither unique nor secret; use `secrets`"
         )
 
     def test_lifecycle_locked_and_owned(self, kata: Any, redis_client: redis.Redis,
@@ -468,11 +503,14 @@ class TestPart1Release:
         redis_client.delete(lock_key(name))  # as if it expired while old was paused
         assert new.acquire(blocking=False), "the lock was free (expired), yet acquire() failed"
         token = raw(redis_client, lock_key(name))
-        with pytest.raises(kata.LockNotOwnedError):
-            old.release()
+        error = raised(old.release)
         assert raw(redis_client, lock_key(name)) == token, (
             "the former holder's release() deleted the new holder's lock: compare the token "
             "before deleting, atomically"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"release() by a holder whose lease expired and was taken over {described(error)}"
+            "; expected LockNotOwnedError"
         )
         assert new.owned() and not old.owned()
 
@@ -535,9 +573,17 @@ class TestPart1ContextManager:
         client = redis_backend.client()
         name = redis_backend.key("job")
         lock = kata.RedisLock(client, name)
-        with pytest.raises(kata.LockNotOwnedError), lock:
-            client.delete(lock_key(name))  # the lock expired during the block
-        # The block's work may have overlapped another holder's: the caller must know.
+
+        def block_outlives_lease() -> None:
+            with lock:
+                client.delete(lock_key(name))  # the lock expired during the block
+
+        error = raised(block_outlives_lease)
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"`with lock:` whose lease expired during the block {described(error)}; expected "
+            "release()'s LockNotOwnedError to surface: the block's work may have overlapped "
+            "another holder's, and the caller must know"
+        )
 
     def test_exit_keeps_block_exception(self, kata: Any, redis_backend: RedisBackend) -> None:
         client = redis_backend.client()
@@ -897,9 +943,16 @@ class TestPart2Extend:
         lock = kata.RedisLock(redis_client, name, ttl=5.0)
         assert lock.acquire(blocking=False)
         redis_client.set(lock_key(name), "someone-else-0123456789abcdef", px=2000)
-        with pytest.raises(kata.LockNotOwnedError):
-            lock.extend(10)
-        assert redis_client.pttl(lock_key(name)) <= 2000
+        error = raised(lambda: lock.extend(10))
+        pttl = redis_client.pttl(lock_key(name))
+        assert pttl <= 2000, (
+            f"extend(10) by a holder whose lock was taken over prolonged the new holder's "
+            f"lease (2000 -> {pttl} ms): compare the token before extending, in the script"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"extend() of a lock taken over by someone else {described(error)}; expected "
+            "LockNotOwnedError"
+        )
         redis_client.delete(lock_key(name))
         with pytest.raises(kata.LockNotOwnedError):
             lock.extend(10)  # expired: extend must not bring it back
@@ -951,7 +1004,9 @@ class TestPart2Fencing:
             assert lock.acquire(blocking=False)
             if log is not None:
                 incrs = [n for n in log.names() if n in FENCE_INCR]
-                assert len(incrs) == 1, f"acquire() sent {log}: expected one INCR on the fence"
+                assert len(incrs) == 1, (
+                    f"acquire() sent {log}: expected one INCR on lock:<name>:fence, the one "
+                    "counter every instance draws its fencing tokens from")
             token = lock.fencing_token
             assert isinstance(token, int) and not isinstance(token, bool), (
                 f"fencing_token after acquire() is {token!r}, expected an int"
@@ -1151,7 +1206,11 @@ class TestPart3Redlock:
                                       clients: list[redis.Redis], name: str) -> None:
         servers[2].stop()
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        try:
+            got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        except redis.RedisError as exc:
+            pytest.fail(f"acquire() with server 3 of 3 down raised {type(exc).__name__}: "
+                        f"{exc}; a server that is down counts as a no")
         assert got is True, "2 of 3 servers up and free: acquire() must succeed"
         assert elapsed < 2.0
         assert rl.validity is not None and rl.validity > 0
