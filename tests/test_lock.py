@@ -143,9 +143,9 @@ class FakeTime:
     as a real sleep does on a busy machine: code that adds up its pauses instead of
     reading the clock runs late here exactly as it would for real.
 
-    ``watch(client)`` records every SET the client sends (an attempt) with the clock's
-    time; ``on_pause(n)`` runs after the n-th pause (to release a holder, say). A wait
-    that never ends fails after ``MAX_PAUSES`` pauses or ``MAX_ATTEMPTS`` attempts.
+    ``watch(client)`` records every SET (or SETNX) the client sends, an attempt, with the
+    clock's time; ``on_pause(n)`` runs after the n-th pause (to release a holder, say). A
+    wait that never ends fails after ``MAX_PAUSES`` pauses or ``MAX_ATTEMPTS`` attempts.
     """
 
     OVERRUN = 0.001
@@ -193,7 +193,7 @@ class FakeTime:
         send: Any = client.execute_command
 
         def execute_command(*args: Any, **options: Any) -> Any:
-            if words(args)[0].upper() == "SET":
+            if words(args)[0].upper() in ("SET", "SETNX"):
                 self.attempts.append(self.clock.now)
                 assert len(self.attempts) <= self.MAX_ATTEMPTS, (
                     f"{self.what} sent {self.MAX_ATTEMPTS} SETs with "
@@ -410,7 +410,12 @@ class TestPart1Acquire:
         b = kata.RedisLock(redis_backend.client(decode_responses=True), name)
         assert (a.locked(), a.owned(), b.locked(), b.owned()) == (False, False, False, False)
         assert a.acquire(blocking=False) is True
-        assert (a.locked(), a.owned()) == (True, True), "a holds the lock: locked and owned"
+        decoded = redis_client.connection_pool.connection_kwargs.get("decode_responses")
+        assert (a.locked(), a.owned()) == (True, True), (
+            f"a just acquired, yet (a.locked(), a.owned()) is {(a.locked(), a.owned())}; "
+            f"expected (True, True). a's client has decode_responses={bool(decoded)}: its GET "
+            f"returns {'str' if decoded else 'bytes'}"
+        )
         assert (b.locked(), b.owned()) == (True, False), "a holds the lock: b sees locked only"
         assert b.acquire(blocking=False) is False, "b acquired a lock that a holds"
         assert a.owned(), "b's failed acquire() changed a's lock"
@@ -626,7 +631,7 @@ class TestPart1BadInput:
         with pytest.raises(ValueError, match="ttl"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
 
-    @pytest.mark.parametrize("ttl", ["10", None])
+    @pytest.mark.parametrize("ttl", ["10", None, True])
     def test_ttl_wrong_type(self, kata: Any, redis_backend: RedisBackend, ttl: object) -> None:
         with pytest.raises(TypeError, match="ttl"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
@@ -639,6 +644,11 @@ class TestPart1BadInput:
     def test_name_not_str(self, kata: Any, redis_backend: RedisBackend, name: object) -> None:
         with pytest.raises(TypeError, match="name"):
             kata.RedisLock(redis_backend.client(), name)
+
+    @pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf])
+    def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
+        with pytest.raises(ValueError, match="retry_interval"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
 
 
 # ---------------------------------------------------------------------------- model-based
@@ -1069,11 +1079,6 @@ class TestPart2ContextManager:
 
 @pytest.mark.part(2)
 class TestPart2BadInput:
-    @pytest.mark.parametrize("value", [-0.1, math.nan, math.inf])
-    def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
-        with pytest.raises(ValueError, match="retry_interval"):
-            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
-
     @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf])
     def test_blocking_timeout(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
         with pytest.raises(ValueError, match="blocking_timeout"):
