@@ -1,6 +1,6 @@
 """Bug: release() deletes the key without checking the token: it frees another holder's lock.
 
-The seed article's release. If this holder's lease expired and someone else acquired
+The release of many tutorials. If this holder's lease expired and someone else acquired
 the lock, the late release() deletes the new holder's key: now two processes run the
 critical section.
 """

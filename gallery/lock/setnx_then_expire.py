@@ -1,6 +1,6 @@
 """Bug: acquire() is SETNX then PEXPIRE: a crash in between leaves a lock that never expires.
 
-The seed article's lock. Between the two round trips the holder can die (or the
+The lock of many tutorials. Between the two round trips the holder can die (or the
 connection drop), and the key then has no TTL: nobody ever gets the lock again.
 """
 
