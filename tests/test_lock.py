@@ -869,11 +869,11 @@ class TestPart2Blocking:
     def test_blocking_timeout_from_constructor(self, kata: Any, redis_backend: RedisBackend,
                                                fake_time: FakeTime) -> None:
         _, waiter = self.contenders(kata, redis_backend, fake_time, retry_interval=0.05,
-                                    blocking_timeout=0.2)
-        fake_time.begin("acquire() with blocking_timeout=0.2")
+                                    blocking_timeout=0.4)
+        fake_time.begin("acquire() with blocking_timeout=0.4, retry_interval=0.05")
         assert waiter.acquire() is False
-        check_gave_up_at_deadline(fake_time, 0.2, 0.05)
-        fake_time.begin("acquire(timeout=0.3) with blocking_timeout=0.2 (timeout wins)")
+        check_gave_up_at_deadline(fake_time, 0.4, 0.05)
+        fake_time.begin("acquire(timeout=0.3) with blocking_timeout=0.4 (timeout wins)")
         assert waiter.acquire(timeout=0.3) is False
         check_gave_up_at_deadline(fake_time, 0.3, 0.05)
 
@@ -1269,34 +1269,49 @@ class TestPart3Redlock:
         assert rl.validity is None
 
     def test_blocking_makes_three_attempts(self, kata: Any, clients: list[redis.Redis],
-                                           name: str) -> None:
+                                           name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         assert kata.Redlock(clients[1:], name).acquire(blocking=False)
-        logs = [record(c) for c in clients]
+        ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(rl.acquire)
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False
-        assert attempts == 3, f"blocking acquire() without timeout made {attempts} attempts, not 3"
-        assert elapsed < 1.5, f"3 attempts with pauses of at most 0.2 s took {elapsed:.2f} s"
-        for log in logs:
-            log.clear()
-        got, elapsed = timed(lambda: rl.acquire(blocking=False))
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False and attempts == 1 and elapsed < 0.5, (
-            f"acquire(blocking=False) made {attempts} attempts in {elapsed:.2f} s, not 1"
+        ft.watch(clients[0])
+        ft.begin("blocking Redlock.acquire() without timeout")
+        assert rl.acquire() is False, "1 of 3 servers free: no quorum, yet acquire() succeeded"
+        assert len(ft.attempts) == 3, (
+            f"blocking acquire() without timeout made attempts at {ft.attempt_list()}; "
+            "expected 3 in all"
+        )
+        long = [pause for _, pause in ft.pauses if not 0 <= pause <= 0.2]
+        assert len(ft.pauses) == 2 and not long, (
+            f"blocking acquire() paused [{ft.pause_list()}] between its attempts; expected "
+            "two random pauses of at most REDLOCK_MAX_PAUSE (0.2) s"
+        )
+        ft.begin("Redlock.acquire(blocking=False)")
+        assert rl.acquire(blocking=False) is False
+        assert len(ft.attempts) == 1 and not ft.pauses, (
+            f"acquire(blocking=False) made attempts at {ft.attempt_list()} and paused "
+            f"[{ft.pause_list()}]; expected one attempt and no pause"
         )
 
     def test_blocking_timeout_bounds_attempts(self, kata: Any, clients: list[redis.Redis],
-                                              name: str) -> None:
+                                              name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         for c in clients[:2]:
             assert kata.RedisLock(c, name, ttl=3.0).acquire(blocking=False)
-        logs = [record(c) for c in clients]
+        ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(lambda: rl.acquire(timeout=0.5))
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False
-        assert elapsed < 1.5, f"acquire(timeout=0.5) returned after {elapsed:.2f} s"
-        assert attempts >= 2, f"acquire(timeout=0.5) made {attempts} attempt(s): retry until 0.5 s"
+        ft.watch(clients[2])
+        ft.begin("Redlock.acquire(timeout=0.5)")
+        assert rl.acquire(timeout=0.5) is False, "1 of 3 servers free, yet acquire() succeeded"
+        deadline = ft.start + 0.5
+        late = [t for t in ft.attempts if t > deadline + ft.OVERRUN + 1e-9]
+        assert len(ft.attempts) >= 2 and not late, (
+            f"acquire(timeout=0.5) made attempts at {ft.attempt_list()}; expected retries "
+            "until 0.5 s, and none after"
+        )
+        long = [pause for _, pause in ft.pauses if not 0 <= pause <= 0.2]
+        assert not long, (
+            f"acquire(timeout=0.5) paused [{ft.pause_list()}]; expected random pauses of at "
+            "most REDLOCK_MAX_PAUSE (0.2) s"
+        )
 
     def test_blocking_acquires_when_freed(self, kata: Any, clients: list[redis.Redis],
                                           name: str) -> None:
