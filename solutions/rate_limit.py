@@ -29,7 +29,7 @@ methods of their own. The gallery's entries override these and nothing else.
   ``(tokens, as of)`` at time ``at``: refilled at ``rate``, capped at ``capacity``.
   ``retry_after(bucket, now, cost) -> float``: the exact wait until ``cost`` tokens.
 - ``LUA_SCRIPT`` (the Redis limiters): the script each ``hit`` runs, one ``EVALSHA``;
-  ``client`` and ``prefix`` are the constructor's.
+  ``client``, ``clock`` and ``prefix`` are the constructor's.
 
 Public helpers they build on: ``check_request``, ``first_allowed`` and ``ttl_ms``.
 """
@@ -408,13 +408,13 @@ class RedisSlidingWindowLimiter:
         self.client = _client(client)
         self.limit = _count("limit", limit)
         self.window = _duration("window", window)
-        self._clock = _clock(clock)
+        self.clock = _clock(clock)
         self.prefix = _prefix(prefix)
         self._script = client.register_script(self.LUA_SCRIPT)
 
     def hit(self, key: str = "default", cost: int = 1) -> Decision:
         check_request(key, cost, self.limit, "limit")
-        args: list[str | int] = [repr(self._clock()), repr(self.window), self.limit, cost,
+        args: list[str | int] = [repr(self.clock()), repr(self.window), self.limit, cost,
                                  secrets.token_hex(8), ttl_ms(self.window)]
         return _decision(self._script(keys=[f"{self.prefix}:{key}"], args=args))
 
@@ -439,12 +439,12 @@ class RedisTokenBucketLimiter:
         self.client = _client(client)
         self.rate = _duration("rate", rate)
         self.capacity = _count("capacity", capacity)
-        self._clock = _clock(clock)
+        self.clock = _clock(clock)
         self.prefix = _prefix(prefix)
         self._script = client.register_script(self.LUA_SCRIPT)
 
     def hit(self, key: str = "default", cost: int = 1) -> Decision:
         check_request(key, cost, self.capacity, "capacity")
-        args: list[str | int] = [repr(self._clock()), repr(self.rate), self.capacity, cost,
+        args: list[str | int] = [repr(self.clock()), repr(self.rate), self.capacity, cost,
                                  ttl_ms(self.capacity / self.rate)]
         return _decision(self._script(keys=[f"{self.prefix}:{key}"], args=args))
