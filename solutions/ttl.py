@@ -38,7 +38,11 @@ Decisions where the contract is silent:
   wrapper is: one reentrant lock (an argument's ``__eq__`` may call the function again),
   never held while the function runs.
 
-Extension points (the bug gallery overrides these, each one step of the whole):
+Extension points
+----------------
+The public methods are the policy; these are the steps they delegate where a TTL cache
+typically goes wrong, each a method (or class attribute) of its own, in the style of
+redis-py's ``Lock.do_acquire``. The bug gallery overrides these and nothing else.
 
 ``TTLCache``
     - ``is_expired(expires_at, now) -> bool``: the expiry rule every read applies (``get``,
@@ -46,6 +50,9 @@ Extension points (the bug gallery overrides these, each one step of the whole):
       Reclamation pops the expiry records by the same rule.
     - ``reclaim(now)``: the auto-expiry step ``set`` runs before it stores, whenever an
       expiry record is due: drop every expired entry.
+    - ``__getstate__() -> dict`` / ``__setstate__(state)``: what ``pickle`` and
+      ``copy.deepcopy`` copy: ``maxsize``, ``ttl``, ``clock`` and ``entries``, a flat list
+      of ``(key, value, expires_at)`` in use order.
 
     Public helpers they build on: ``peek(key, default)`` (a ``get`` that is not a use),
     ``currsize`` (the entries held, expired ones not yet dropped included), ``maxsize``,

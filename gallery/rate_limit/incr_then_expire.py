@@ -1,8 +1,8 @@
 """Bug: INCR, then EXPIRE only if the count is 1: dying in between leaves an immortal key.
 
-The seed article's limiter, as the Redis sliding window. Two commands are not atomic: if
-the process dies (or the connection drops) after INCR created the key and before EXPIRE,
-the counter has no TTL and the key is rate limited forever. It is also a fixed window
+The usual first Redis limiter, as the sliding window. Two commands are not atomic: if the
+process dies (or the connection drops) after INCR created the key and before EXPIRE, the
+counter has no TTL and the key is rate limited forever. It is also a fixed window
 starting at the first request, and a denied request is counted anyway. Use one Lua script
 that writes and sets the TTL together (or SET with EX/NX, or a MULTI block).
 """

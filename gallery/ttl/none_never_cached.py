@@ -1,4 +1,4 @@
-"""Bug: the decorator treats a cached None as a miss (the tutorial's `if result is not None`).
+"""Bug: the decorator treats a cached None as a miss (`if result is not None`).
 
 A function returning None is recomputed on every call and the miss count climbs.
 """

@@ -1,4 +1,4 @@
-"""Bug: the decorator keys calls by `str(args) + str(kwargs)`, as the tutorial does.
+"""Bug: the decorator keys calls by `str(args) + str(kwargs)`.
 
 f(1) and f("1") print the same way and share an entry; 0.5 and Fraction(1, 2) do not.
 """
