@@ -10,9 +10,10 @@ import redis
 
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart2Coherence::test_set_by_one_instance_is_seen_by_another"
+KILLED_WITH = "AssertionError"
+
 
 class MultiLevelCache(Reference):
-    def _publish(self, pipe: redis.client.Pipeline, key: str) -> None:
-        # BUG: no PUBLISH in set() or delete(), the other instances are never told
-        # (correct: pipe.publish(self._channel, <the {"sender", "key"} message>))
-        pass
+    def announce(self, pipe: redis.client.Pipeline, key: str) -> None:
+        pass  # BUG: no PUBLISH (correct: the {"sender", "key"} message on the channel)

@@ -13,8 +13,12 @@ import redis
 
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart1L1Bounds::test_l1_entry_is_not_served_from_l1_ttl_on"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = "older than l1_ttl"
+
 
 class MultiLevelCache(Reference):
-    def __init__(self, client: redis.Redis, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)
-        self._clock = time.time  # BUG: the clock argument is ignored (correct: clock)
+    def __init__(self, client: redis.Redis, **options: Any) -> None:
+        options.pop("clock", None)  # BUG: the clock argument is ignored (correct: use it)
+        super().__init__(client, clock=time.time, **options)
