@@ -26,11 +26,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 from tests.support.clock import FakeClock
 from tests.support.redis_backends import RedisBackend
 from tests.support.targets import load
+from tests.support.threads import run_bounded
 
 KATA = "stampede"
 
 CALLERS = 16
 BOUND = 5.0  # seconds: the longest any test waits for anything
+# Seconds allowed for what a correct implementation does at once (milliseconds in practice,
+# even on a loaded machine): a caller waking after fn returned, a waiter taking over.
+PROMPT = 1.0
 TINY = math.ulp(0.0)  # the smallest positive float
 
 
@@ -136,25 +140,6 @@ def settle(threads: list[threading.Thread], grace: float = 0.1) -> None:
     time.sleep(grace)
 
 
-def within(seconds: float, fn: Callable[[], Any], what: str) -> Any:
-    """``fn()`` in a daemon thread; fail if it has not returned after ``seconds``."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:
-            box["error"] = exc
-
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    t.join(seconds)
-    assert not t.is_alive(), f"{what}: still blocked after {seconds} s"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 class Counter:
     def __init__(self) -> None:
         self.n = 0
@@ -169,12 +154,73 @@ class Counter:
 # --- Part 1: SingleFlight -------------------------------------------------------------------
 
 
+def call_again(flight: Any, value: Any, after: str) -> Any:
+    """``flight.do("k", fn)`` once more, nothing in flight: fn's value, or the test fails
+    naming a failure that was remembered."""
+    try:
+        return run_bounded(lambda: flight.do("k", lambda: value), f"do() after {after}", PROMPT)
+    except Boom as exc:
+        pytest.fail(f"do('k', fn) after {after} raised {exc!r} again without running fn: a "
+                    "finished call (and its exception) must not be remembered", pytrace=False)
+
+
+class PauseAfterWaking:
+    """An explicit pause point in the leader's thread right after it wakes the waiters.
+
+    ``install()``, called by fn just before it returns, profiles that thread only: each
+    time it returns from ``Event.set`` or leaves a ``Condition`` (the ways threading wakes
+    a waiter; a Future wakes through a Condition too), it waits until ``waiter_back`` is
+    set, 0.3 s at most. A woken waiter can then call do() again before the leader takes
+    one more step.
+    """
+
+    WAKERS = (threading.Event.set.__code__, threading.Condition.__exit__.__code__)
+
+    def __init__(self) -> None:
+        self.waiter_back = threading.Event()
+
+    def install(self) -> None:
+        sys.setprofile(self._profile)
+
+    def _profile(self, frame: Any, event: str, arg: Any) -> None:
+        if event == "return" and frame.f_code in self.WAKERS and not self.waiter_back.is_set():
+            self.waiter_back.wait(0.3)
+
+
+class LockstepKey:
+    """Two caller threads (``caller-0``, ``caller-1``) hashing this key go in lockstep:
+    each hash waits until the other thread has hashed as many times, 0.1 s at most (a lock
+    that keeps one of them out only slows the test down). Every look-up or insertion in a
+    table of calls is then a pause point where the other caller takes its turn."""
+
+    def __init__(self) -> None:
+        self.counts = {"caller-0": 0, "caller-1": 0}
+        self.changed = threading.Condition()
+
+    def __hash__(self) -> int:
+        me = threading.current_thread().name
+        if me in self.counts:
+            with self.changed:
+                self.counts[me] += 1
+                self.changed.notify_all()
+                mine = self.counts[me]
+                self.changed.wait_for(lambda: min(self.counts.values()) >= mine, timeout=0.1)
+        return hash("lockstep key")
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __repr__(self) -> str:
+        return "'k'"
+
+
 @pytest.mark.part(1)
 class TestPart1SingleFlight:
     def _shared_round(
-        self, kata: ModuleType, outcome: Callable[[int], Any]
+        self, kata: ModuleType, outcome: Callable[[int], Any], key: Any = "k",
+        n: int = CALLERS,
     ) -> tuple[Any, Callers, Counter]:
-        """CALLERS threads call do("k", fn) at once; fn blocks until all of them are in."""
+        """``n`` threads call do(key, fn) at once; fn blocks until all of them are in."""
         flight = kata.SingleFlight()
         runs, entered, release = Counter(), threading.Event(), threading.Event()
 
@@ -184,7 +230,7 @@ class TestPart1SingleFlight:
             release.wait(BOUND)
             return outcome(n)
 
-        callers = Callers(CALLERS, lambda i: flight.do("k", fn)).start()
+        callers = Callers(n, lambda i: flight.do(key, fn)).start()
         callers.wait_for(entered, "fn being called by one of the concurrent do() calls")
         settle(callers.threads)
         release.set()
@@ -207,19 +253,32 @@ class TestPart1SingleFlight:
             "(identity, not a copy)"
         )
 
+    def test_two_callers_interleaved_step_by_step_share_one_call(
+        self, kata: ModuleType
+    ) -> None:
+        _, callers, runs = self._shared_round(kata, lambda n: f"run {n}", LockstepKey(), 2)
+        callers.join("do() did not return after fn finished", PROMPT)
+        callers.raise_first_error()
+        assert runs.n == 1, (
+            f"fn ran {runs.n} times for 2 callers of one key whose steps were interleaved "
+            "(each took its turn at every use of the key): finding the call in flight and "
+            "registering a new one must be one step under a lock, or both callers find "
+            "nothing and both run fn"
+        )
+
     def test_exception_reaches_every_waiter_and_is_not_remembered(self, kata: ModuleType) -> None:
         def fail(n: int) -> Any:
             raise Boom(f"boom {n}")
 
         flight, callers, runs = self._shared_round(kata, fail)
-        callers.join("waiters hang when the call they wait for raises")
+        callers.join("waiters hang when the call they wait for raises", PROMPT)
         assert runs.n == 1, f"fn ran {runs.n} times for {CALLERS} concurrent callers, want 1"
         for i, (result, exc) in enumerate(zip(callers.results, callers.errors, strict=True)):
             assert isinstance(exc, Boom) and str(exc) == "boom 1", (
                 f"caller {i} got {result!r} / {exc!r}; every caller must raise fn's "
                 "exception Boom('boom 1')"
             )
-        got = within(BOUND, lambda: flight.do("k", lambda: "again"), "do() after a failure")
+        got = call_again(flight, "again", after="the failed round")
         assert got == "again", f"do() after the failed round returned {got!r}, want fn's 'again'"
 
     def test_a_failed_call_is_not_remembered(self, kata: ModuleType) -> None:
@@ -229,8 +288,8 @@ class TestPart1SingleFlight:
             raise Boom("first")
 
         with pytest.raises(Boom, match="first"):
-            within(BOUND, lambda: flight.do("k", fail), "do() with a failing fn")
-        got = within(BOUND, lambda: flight.do("k", lambda: 42), "do() after a failure")
+            run_bounded(lambda: flight.do("k", fail), "do() with a failing fn", PROMPT)
+        got = call_again(flight, 42, after="a failed call")
         assert got == 42, f"the next do() after a failure must run fn, got {got!r}"
 
     def test_next_call_after_a_shared_round_runs_again(self, kata: ModuleType) -> None:
@@ -249,10 +308,45 @@ class TestPart1SingleFlight:
         release.set()
         callers.join("do() did not return after fn finished")
         callers.raise_first_error()
-        got = within(BOUND, lambda: flight.do("k", lambda: "second round"), "the next do()")
+        got = run_bounded(lambda: flight.do("k", lambda: "second round"), "the next do()", PROMPT)
         assert got == "second round", (
             f"do('k', fn) after the shared call finished returned {got!r}: results must "
             "not be cached, only shared while in flight"
+        )
+
+    def test_a_woken_waiter_that_calls_again_runs_its_own_fn(self, kata: ModuleType) -> None:
+        flight, pause = kata.SingleFlight(), PauseAfterWaking()
+        entered, release = threading.Event(), threading.Event()
+
+        def first() -> str:
+            entered.set()
+            release.wait(BOUND)
+            pause.install()  # the leader pauses right after waking the waiter
+            return "first round"
+
+        leader = Callers(1, lambda i: flight.do("k", first)).start()
+        leader.wait_for(entered, "fn being called")
+
+        def wait_then_call_again(i: int) -> tuple[Any, Any]:
+            try:
+                shared = flight.do("k", lambda: "the waiter's fn, though a call was in flight")
+                return shared, flight.do("k", lambda: "second round")
+            finally:
+                pause.waiter_back.set()
+
+        waiter = Callers(1, wait_then_call_again).start()
+        settle(waiter.threads)
+        release.set()
+        waiter.join("the waiter did not return after fn finished", PROMPT)
+        leader.join("the leader did not return after fn finished", PROMPT)
+        waiter.raise_first_error()
+        leader.raise_first_error()
+        shared, again = waiter.results[0]
+        assert shared == "first round", f"the waiter got {shared!r}, want the shared result"
+        assert again == "second round", (
+            f"a waiter woken by the finished call called do('k', fn) again at once and got "
+            f"{again!r}, without its fn running: the finished call was still in flight when "
+            "its waiters woke. Forget the call first, then wake the waiters"
         )
 
     @given(
@@ -281,9 +375,9 @@ class TestPart1SingleFlight:
             call = lambda key=key, fn=fn: flight.do(key, fn)  # noqa: E731
             if outcome is Boom:
                 with pytest.raises(Boom, match=f"step {step}"):
-                    within(2.0, call, f"do({key!r}, fn)")
+                    run_bounded(call, f"do({key!r}, fn)", 2.0)
             else:
-                got = within(2.0, call, f"do({key!r}, fn)")
+                got = run_bounded(call, f"do({key!r}, fn)", 2.0)
                 assert got == outcome, f"do({key!r}, fn) returned {got!r}, fn returned {outcome!r}"
             assert ran == [step], f"do({key!r}, fn) with nothing in flight must run fn once"
 
@@ -294,7 +388,7 @@ class TestPart1SingleFlight:
         def fn_for(key: str, other: str) -> Callable[[], str]:
             def fn() -> str:
                 started[key].set()
-                if not started[other].wait(BOUND):
+                if not started[other].wait(PROMPT):
                     return f"{key}: fn for {other!r} never started while mine ran"
                 return key
 
@@ -541,7 +635,7 @@ class TestPart3StampedeCache:
         def new() -> str:
             computes()
             with callers.changed:  # the others must return (stale) while this runs
-                callers.changed.wait_for(lambda: callers.returned >= others, timeout=3.0)
+                callers.changed.wait_for(lambda: callers.returned >= others, timeout=PROMPT)
                 seen_returned.append(callers.returned)
             return "new"
 
@@ -581,7 +675,7 @@ class TestPart3StampedeCache:
         release.set()
         callers.join(
             "after the compute failed, the waiters must take over at once (not wait for "
-            "wait_timeout or lock_ttl)", bound=3.0,
+            "wait_timeout or lock_ttl)", bound=PROMPT,
         )
         failed = [i for i, e in enumerate(callers.errors) if isinstance(e, Boom)]
         assert len(failed) == 1, f"{len(failed)} callers raised Boom; only the failing one must"
@@ -602,14 +696,15 @@ class TestPart3StampedeCache:
 
         with pytest.raises(Boom, match="no value"):
             first.get_or_compute("k", fail)
-        got = within(
-            3.0, lambda: second.get_or_compute("k", lambda: "fresh"),
-            "the next caller after a failed compute (is the lock still held?)",
+        got = run_bounded(
+            lambda: second.get_or_compute("k", lambda: "fresh"),
+            "the next caller after a failed compute (is the lock still held?)", PROMPT,
         )
         assert got == "fresh", f"after a failed compute the next caller got {got!r}"
         with pytest.raises(TypeError):
             first.get_or_compute("j", lambda: object())  # not JSON: nothing can be stored
-        got = within(3.0, lambda: second.get_or_compute("j", lambda: 7), "after a TypeError")
+        got = run_bounded(lambda: second.get_or_compute("j", lambda: 7), "after a TypeError",
+                          PROMPT)
         assert got == 7
 
     def test_no_waiter_waits_past_wait_timeout(
@@ -634,7 +729,8 @@ class TestPart3StampedeCache:
 
             waiters = Callers(3, lambda i: pair[i % 2].get_or_compute("k", mine)).start()
             waiters.join(
-                "waiters must give up after wait_timeout=0.3 s and compute themselves", 3.0
+                "waiters must give up after wait_timeout=0.3 s and compute themselves",
+                0.3 + 2 * PROMPT,
             )
             waiters.raise_first_error()
             assert waiters.results == ["mine"] * 3, waiters.results
