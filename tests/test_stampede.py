@@ -613,6 +613,53 @@ class TestPart3StampedeCache:
         assert not wrong, f"callers (index, value) did not get {want!r}: {wrong!r}"
         assert pair[1].get_or_compute("k", must_not_compute) == want
 
+    def test_an_expired_entry_is_recomputed(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        cache = kata.StampedeCache(redis_backend.client(), ttl=100, clock=clock,
+                                   rand=Rand(1.0), prefix=redis_backend.key("sc"))
+        assert cache.get_or_compute("k", lambda: "old") == "old"
+        clock.advance(99.0)
+        assert cache.get_or_compute("k", must_not_compute) == "old", (
+            "rand() == 1.0 and 1 s before expiry: a plain hit"
+        )
+        clock.advance(1.5)  # past expiry on the injected clock; Redis still holds the entry
+        got = cache.get_or_compute("k", lambda: "new")
+        assert got == "new", (
+            f"got {got!r}: an entry read after its expiry (stored at t with ttl=100, read at "
+            "t + 100.5 on the injected clock) must be recomputed, even while Redis still "
+            "holds it: ask should_recompute_early on every read"
+        )
+
+    def test_delta_is_measured_with_the_injected_clock(
+        self, kata: ModuleType, redis_client: Any, redis_backend: RedisBackend,
+        clock: FakeClock,
+    ) -> None:
+        rand = Rand(1.0)
+        cache = kata.StampedeCache(
+            redis_client, ttl=1000, beta=1.0, clock=clock, rand=rand,
+            prefix=redis_backend.key("sc"),
+        )
+
+        def slow() -> str:
+            clock.advance(5.0)  # the compute takes 5 s on the injected clock
+            return "v1"
+
+        assert cache.get_or_compute("k", slow) == "v1"  # expiry about 1000 s from now
+        rand.value = math.exp(-10)  # -log(rand) ~ 10: early window = 5 * 1 * 10 = 50 s
+        clock.set(1940.0)  # 60 s or more before expiry: not yet
+        assert cache.get_or_compute("k", must_not_compute) == "v1", (
+            "60 s before expiry with delta=5, beta=1, -log(rand)=10 (a 50 s window): "
+            "not recomputed yet"
+        )
+        clock.set(1960.0)  # 40 to 45 s before expiry: inside the window
+        got = cache.get_or_compute("k", lambda: "v2")
+        assert got == "v2", (
+            f"got {got!r}: 40-45 s before expiry with a 50 s window the caller must recompute "
+            "early; delta must be measured with the injected clock (the compute advanced it "
+            "by 5 s)"
+        )
+
     def test_near_expiry_one_caller_recomputes_and_the_others_get_stale_at_once(
         self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
     ) -> None:
@@ -744,35 +791,6 @@ class TestPart3StampedeCache:
         leader.join("the stuck compute")
         leader.raise_first_error()
 
-    def test_delta_is_measured_with_the_injected_clock(
-        self, kata: ModuleType, redis_client: Any, redis_backend: RedisBackend,
-        clock: FakeClock,
-    ) -> None:
-        rand = Rand(1.0)
-        cache = kata.StampedeCache(
-            redis_client, ttl=1000, beta=1.0, clock=clock, rand=rand,
-            prefix=redis_backend.key("sc"),
-        )
-
-        def slow() -> str:
-            clock.advance(5.0)  # the compute takes 5 s on the injected clock
-            return "v1"
-
-        assert cache.get_or_compute("k", slow) == "v1"  # expiry about 1000 s from now
-        rand.value = math.exp(-10)  # -log(rand) ~ 10: early window = 5 * 1 * 10 = 50 s
-        clock.set(1940.0)  # 60 s or more before expiry: not yet
-        assert cache.get_or_compute("k", must_not_compute) == "v1", (
-            "60 s before expiry with delta=5, beta=1, -log(rand)=10 (a 50 s window): "
-            "not recomputed yet"
-        )
-        clock.set(1960.0)  # 40 to 45 s before expiry: inside the window
-        got = cache.get_or_compute("k", lambda: "v2")
-        assert got == "v2", (
-            f"got {got!r}: 40-45 s before expiry with a 50 s window the caller must recompute "
-            "early; delta must be measured with the injected clock (the compute advanced it "
-            "by 5 s)"
-        )
-
     def test_beta_scales_the_early_window(
         self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
     ) -> None:
@@ -834,13 +852,17 @@ class TestPart3StampedeCache:
 
         cache.get_or_compute("k", compute)
         assert during, "no key held the lock in Redis while compute ran"
-        assert all(ttl > 0 for ttl in during.values()), f"keys without a TTL: {during!r}"
+        assert all(ttl > 0 for ttl in during.values()), (
+            f"keys without a TTL while compute ran (the lock?): {during!r}"
+        )
         assert any(ttl <= 7_000 for ttl in during.values()), (
             f"no key with a TTL of lock_ttl=7 s while compute ran (the lock): {during!r}"
         )
         after = ttls(admin, redis_backend)
         assert after, "nothing was stored"
-        assert all(ttl > 0 for ttl in after.values()), f"keys without a TTL: {after!r}"
+        assert all(ttl > 0 for ttl in after.values()), (
+            f"keys without a TTL once the value was stored (the entry?): {after!r}"
+        )
         assert any(ttl > 7_000 for ttl in after.values()), f"no entry with ttl=1000 s: {after}"
 
     @settings(max_examples=max(10, settings().max_examples // 3))

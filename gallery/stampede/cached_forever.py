@@ -12,8 +12,9 @@ from typing import Any
 from solutions.stampede import Call
 from solutions.stampede import SingleFlight as Reference
 
-KILLED_BY = "TestPart1SingleFlight::test_a_failed_call_is_not_remembered"
-KILLED_WITH = "Boom"
+KILLED_BY = "TestPart1SingleFlight::test_exception_reaches_every_waiter_and_is_not_remembered"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"must not be remembered"
 
 
 class SingleFlight(Reference):

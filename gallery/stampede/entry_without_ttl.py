@@ -9,6 +9,7 @@ from solutions.stampede import StampedeCache as Reference
 
 KILLED_BY = "TestPart3StampedeCache::test_entry_and_lock_keys_carry_ttls"
 KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"once the value was stored"
 
 
 class StampedeCache(Reference):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from solutions.stampede import Entry
 from solutions.stampede import StampedeCache as Reference
 
-KILLED_BY = "TestPart3StampedeCache::test_a_failing_compute_raises_caches_nothing_and_frees_the_key"
+KILLED_BY = "TestPart3StampedeCache::test_a_waiter_takes_over_when_the_compute_fails"
 KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"waiters got \[None"
 
 
 class StampedeCache(Reference):

@@ -10,6 +10,7 @@ from solutions.stampede import StampedeCache as Reference
 
 KILLED_BY = "TestPart3StampedeCache::test_a_waiter_takes_over_when_the_compute_fails"
 KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"still blocked"
 
 
 class StampedeCache(Reference):
