@@ -441,6 +441,21 @@ class TestPart1L1Bounds:
         assert_stats(cache, "two L2 hits, an L1 hit, an expired L1 entry read again from L2, "
                      "an L1 hit", l1_hits=2, l2_hits=3, misses=0)
 
+    def test_l1_entry_expires_exactly_at_l1_ttl(
+        self, mk: Caches, redis_client: redis.Redis, clock: FakeClock
+    ) -> None:
+        cache = mk(redis_client, l1_ttl=5, clock=clock)
+        stored_at = clock()
+        mk.write_behind(redis_client, "k", "v1")
+        assert cache.get("k") == "v1"  # promoted at t
+        mk.write_behind(redis_client, "k", "v2")
+        clock.set(stored_at + 5)
+        got = cache.get("k")
+        assert got == "v2", (
+            f"get('k') at exactly t + l1_ttl returned {got!r} from L1: an entry stored at t "
+            "is served while clock() < t + l1_ttl, and never from t + l1_ttl on"
+        )
+
     def test_l1_hit_does_not_extend_the_entry_life(
         self, mk: Caches, redis_client: redis.Redis, clock: FakeClock
     ) -> None:
