@@ -189,12 +189,13 @@ class TestPart1ReadThrough:
         writer.set("k", value)
         got = writer.get("k", MISSING)
         assert got == value and type(got) is type(value), (
-            f"set('k', {value!r}) then get('k') on the same instance returned {got!r}"
+            f"set('k', {value!r}) then get('k') on the same instance returned {got!r}, "
+            f"expected {value!r}"
         )
         reader = mk(redis_client)  # a fresh instance: its L1 is empty, the value is in L2
         got = reader.get("k", MISSING)
         assert got == value and type(got) is type(value), (
-            f"a second instance read {got!r} from L2, expected {value!r}"
+            f"a second instance's get('k') returned {got!r} (from L2), expected {value!r}"
         )
 
     def test_l1_hit_sends_no_redis_command(self, mk: Caches, redis_client: redis.Redis) -> None:
@@ -238,7 +239,10 @@ class TestPart1ReadThrough:
         assert stored is not None, f"get_or_load did not fill L2 key {mk.l2_key('k')!r}"
         assert json.loads(stored) == {"n": 1}
         pttl = redis_client.pttl(mk.l2_key("k"))
-        assert 0 < pttl <= 2500, f"L2 entry PTTL {pttl} ms, expected in (0, 2500]"
+        assert 0 < pttl <= 2500, (
+            f"the L2 entry get_or_load stored has PTTL {pttl} ms, expected in (0, 2500] "
+            "(-1: no TTL at all, it never expires)"
+        )
         log = record(redis_client)
         assert cache.get_or_load("k", loader) == {"n": 1}
         assert len(calls) == 1, "loader called again on an L1 hit"

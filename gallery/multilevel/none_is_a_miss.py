@@ -13,7 +13,7 @@ from solutions.multilevel import MultiLevelCache as Reference
 
 KILLED_BY = "TestPart1ReadThrough::test_values_round_trip_through_both_levels"
 KILLED_WITH = "AssertionError"
-KILLED_MATCHING = r"MISSING.*expected None"
+KILLED_MATCHING = r"returned MISSING\b.*expected None"
 
 
 class MultiLevelCache(Reference):
