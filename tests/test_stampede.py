@@ -143,6 +143,7 @@ def settle(threads: list[threading.Thread], grace: float = 0.1) -> None:
 class Counter:
     def __init__(self) -> None:
         self.n = 0
+        self.in_flight = 0
         self._lock = threading.Lock()
 
     def __call__(self) -> int:
@@ -233,6 +234,7 @@ class TestPart1SingleFlight:
         callers = Callers(n, lambda i: flight.do(key, fn)).start()
         callers.wait_for(entered, "fn being called by one of the concurrent do() calls")
         settle(callers.threads)
+        runs.in_flight = runs.n  # how many ran fn while the first call was in flight
         release.set()
         return flight, callers, runs
 
@@ -242,6 +244,12 @@ class TestPart1SingleFlight:
         _, callers, runs = self._shared_round(kata, lambda n: object())
         callers.join("do() did not return after fn finished")
         callers.raise_first_error()
+        if runs.n > 1 and runs.in_flight == 1:
+            pytest.fail(
+                f"fn ran {runs.n} times for {CALLERS} concurrent do('k', fn) calls: while the "
+                f"first ran, the others were kept out (a lock held while fn runs?), then ran "
+                "fn themselves once it had finished. They must wait for that call's outcome, "
+                "not for a lock", pytrace=False)
         assert runs.n == 1, (
             f"fn ran {runs.n} times for {CALLERS} concurrent do('k', fn) calls; "
             "callers arriving while it runs must wait for that one execution"
@@ -873,7 +881,13 @@ class TestPart3StampedeCache:
         writer, reader = caches(kata, redis_backend, ttl=60)
         key = f"v{threading.get_ident()}-{time.monotonic_ns()}"
         assert writer.get_or_compute(key, lambda: value) == value
-        got = reader.get_or_compute(key, must_not_compute)
+
+        def computed_again() -> Any:
+            pytest.fail(f"get_or_compute() computed again though {value!r} was just stored: "
+                        f"a cached {value!r} must be a hit (None and falsy values too)",
+                        pytrace=False)
+
+        got = reader.get_or_compute(key, computed_again)
         assert got == value, f"stored {value!r}, another client read back {got!r}"
         assert writer.get_or_compute(key, must_not_compute) == value
 
