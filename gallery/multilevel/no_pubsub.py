@@ -1,6 +1,6 @@
 """Bug: writes are never announced over pub/sub, so other instances serve their old L1 copy.
 
-This is the article's MultiLevelCache: two levels and no coherence at all. Another
+This is the two-level cache of most tutorials: two levels and no coherence at all. Another
 process keeps its stale copy until l1_ttl, however long that is.
 """
 

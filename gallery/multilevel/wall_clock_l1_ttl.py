@@ -1,4 +1,4 @@
-"""Bug: L1 ages are measured with time.time(), as in the article, not with the clock given.
+"""Bug: L1 ages are measured with time.time(), not with the clock given.
 
 The injected clock is how tests (and callers) control time; with the wall clock the
 fake clock's hours pass in milliseconds and L1 entries seem never to expire.

@@ -1,7 +1,7 @@
-"""A first attempt that follows the design of a popular blog post on two-level caching.
+"""A first attempt in the design most tutorials show for a two-level cache.
 
 Written from the stub in one sitting; the shape (a dict of ``(value, expires_at)``, a
-background-free pub/sub drain, SET then EXPIRE) is the post's. Its mistakes, in the
+background-free pub/sub drain, SET then EXPIRE) is the tutorials'. Its mistakes, in the
 order a learner meets them:
 
 1. ``None`` doubles as "not found": a cached None reads as a miss in both levels, so
