@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -42,7 +41,6 @@ from tests.support.recording import record
 from tests.support.redis_backends import (
     RedisBackend,
     no_retry,
-    redis_server_binary,
     start_servers,
 )
 from tests.support.sentinels import MISSING
@@ -858,27 +856,6 @@ class Outage:
                 close()
 
 
-def _restart_on(port: int) -> subprocess.Popen[bytes]:
-    """redis-server again on ``port`` (a thin stand-in: RedisProcess cannot restart yet)."""
-    binary = redis_server_binary()
-    assert binary is not None
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--protected-mode", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-
-    def answers() -> bool:
-        with suppress(redis.exceptions.ConnectionError):
-            return bool(redis.Redis(port=port, socket_connect_timeout=0.2).ping())
-        return False
-
-    if not eventually(answers, timeout=5, interval=0.02):
-        proc.kill()
-        raise RuntimeError(f"redis-server did not come back on port {port}")
-    return proc
-
-
 @pytest.fixture(params=["fakeredis", "redis-server"])
 def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
     if request.param == "fakeredis":
@@ -894,7 +871,6 @@ def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
     servers = start_servers(1)
     server = next(servers)[0]
     clients: list[redis.Redis] = []
-    restarted: list[subprocess.Popen[bytes]] = []
 
     def make_client(**kwargs: Any) -> redis.Redis:
         # No retries: a dead server fails at once instead of after redis-py's backoff.
@@ -902,8 +878,7 @@ def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
         clients.append(client)
         return client
 
-    real = Outage("redis-server", make_client, "kt:mlc", server.stop,
-                  lambda: restarted.append(_restart_on(server.port)))
+    real = Outage("redis-server", make_client, "kt:mlc", server.stop, server.restart)
     try:
         yield real
     finally:
@@ -911,9 +886,6 @@ def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
         for client in clients:
             with suppress(Exception):
                 client.close()
-        for proc in restarted:
-            proc.kill()
-            proc.wait(timeout=5)
         servers.close()
 
 
