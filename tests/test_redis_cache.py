@@ -110,11 +110,13 @@ def fails_open(call: Callable[[], Any], what: str) -> Any:
     try:
         return call()
     except REDIS_DOWN as exc:
-        pytest.fail(
-            f"{what} raised {type(exc).__name__} while Redis was unavailable: a cache call "
-            f"must fail open (run the function, return its result, log a warning): {exc}",
-            pytrace=False,
-        )
+        error = exc
+    # Failed outside the except block, so the outage is not printed before the diagnosis.
+    pytest.fail(
+        f"{what} raised {type(error).__name__} while Redis was unavailable: a cache call "
+        f"must fail open (run the function, return its result, log a warning): {error}",
+        pytrace=False,
+    )
 
 
 def must_raise(call: Callable[[], Any], what: str) -> None:
@@ -208,7 +210,8 @@ class TestPart1Keys:
         results = [f(*a, **k) for a, k in calls]
         assert fn.calls == 1, (
             "f(1), f(x=1), f(), f(1, 'd'), f(y='d') ... are the same call of f(x=1, y='d') "
-            f"and must share one entry, but the function ran {fn.calls} times"
+            f"and must share one entry, but the function ran {fn.calls} times (bind each call "
+            "to the signature, defaults applied)"
         )
         assert all(r == [1, "d"] for r in results), results
         keys = {f.cache_key(*a, **k) for a, k in calls}
@@ -228,7 +231,9 @@ class TestPart1Keys:
         keys = [f.cache_key(v) for v in values]
         for i, a in enumerate(values):
             for b, kb in zip(values[i + 1 :], keys[i + 1 :], strict=True):
-                assert keys[i] != kb, f"f({a!r}) and f({b!r}) got the same key {kb}"
+                assert keys[i] != kb, (
+                    f"f({a!r}) and f({b!r}) got the same key {kb}: arguments of different "
+                    "types (or values) must never share an entry")
         for v in values:
             assert f(v) == describe(v, None), f"f({v!r}) returned another argument's result"
         assert fn.calls == len(values), "distinct arguments must each run the function once"
@@ -448,7 +453,9 @@ class TestPart1Caching:
         f, fn = counted(kata, redis_client, redis_backend.key("f"), result=lambda x, y: value)
         assert f(1) == value
         got = f(1)
-        assert fn.calls == 1, f"a cached {value!r} was treated as a miss and recomputed"
+        assert fn.calls == 1, (
+            f"a cached {value!r} was treated as a miss and recomputed: a miss is \"no entry\", "
+            "whatever the value")
         assert type(got) is type(value) and got == value, f"hit returned {got!r}"
         assert f.cache_info() == (1, 1)
 
@@ -583,10 +590,11 @@ def call_on_corrupt(f: Any, garbage: bytes) -> Any:
     try:
         return f(1)
     except Exception as exc:
-        pytest.fail(
-            f"f(1) raised {type(exc).__name__} on an entry that loads() cannot decode "
-            f"({garbage[:20]!r}): a corrupt entry is a miss (run the function, overwrite the "
-            f"entry, log a warning): {exc}", pytrace=False)
+        error = exc
+    pytest.fail(
+        f"f(1) raised {type(error).__name__} on an entry that loads() cannot decode "
+        f"({garbage[:20]!r}): a corrupt entry is a miss (run the function, overwrite the "
+        f"entry, log a warning): {error}", pytrace=False)
 
 
 @pytest.mark.part(2)
