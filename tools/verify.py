@@ -14,6 +14,7 @@ imported once) and run two at a time. The last line is ``verify: N passed, N fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -220,9 +221,16 @@ def summarise(jobs: list[Job], results: list[tuple[str, bool, str, float]]) -> N
               f" {seconds:6.1f}s{extra}")
 
 
-def killing_job(kata: str, entry: Path, select: list[str], what: str) -> Job:
+def killing_job(kata: str, entry: Path, select: list[str], what: str, order: str) -> Job:
+    """Run ``entry`` until its first failure. In ``declared`` order its declared tests run
+    first (fast: a Part 3 bug need not wait for Parts 1 and 2); in ``suite`` order the
+    tests run as a learner's do, so the declared failure must also come first there."""
+    first: list[str] = []
+    if order == "declared":
+        with contextlib.suppress(gallery.DeclarationError, SyntaxError):  # the verdict says
+            first = [f"--first={p}" for p in gallery.read(entry).killed_by]
     return Job(f"{kata}: {what} {entry.stem}",
-               [*select, "--target", str(entry.relative_to(ROOT)), "-x"],
+               [*select, "--target", str(entry.relative_to(ROOT)), "-x", *first],
                profile="gallery", expect="killed", real_redis=False, entry=entry)
 
 
@@ -238,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
                         help="only check these gallery entries or first attempts")
     parser.add_argument("--verbose", "-v", action="store_true", help="a line for every job")
+    parser.add_argument("--order", choices=("declared", "suite"), default="declared",
+                        help="gallery and first attempts: run the declared tests first "
+                             "(default), or only check them in the suite's own order")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     began = time.monotonic()
@@ -247,8 +258,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.only:
             entry = path.resolve()
             kata = entry.parent.name
-            jobs.append(killing_job(kata, entry, suite_args(kata), "checked"))
+            jobs.append(killing_job(kata, entry, suite_args(kata), "checked", args.order))
         return report(jobs, results, began, katas=[], verbose=True)
+
+    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
+    if args.order == "suite":  # the learner's order: only the gallery and first attempts
+        for kata in katas:
+            for entry in [*gallery.gallery_paths(kata), *gallery.first_attempt_paths(kata)]:
+                what = "gallery" if entry.is_relative_to(gallery.GALLERY) else "first attempt"
+                jobs.append(killing_job(kata, entry, suite_args(kata), what, "suite"))
+        return report(jobs, results, began, katas, args.verbose)
 
     venv_bin = Path(sys.executable).parent
     for label, cmd in [
@@ -262,7 +281,6 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             print(output)
 
-    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
     for kata in katas:
         select = suite_args(kata)
         jobs.append(Job(f"{kata}: reference passes (thorough)",
@@ -277,9 +295,9 @@ def main(argv: list[str] | None = None) -> int:
                                 [*select, "--target", "solutions", f"--stub-parts-from={part}",
                                  "-x"], profile="quick", real_redis=False))
         for entry in gallery.gallery_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "gallery"))
+            jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "first attempt"))
+            jobs.append(killing_job(kata, entry, select, "first attempt", args.order))
     return report(jobs, results, began, katas, args.verbose)
 
 
