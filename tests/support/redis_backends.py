@@ -195,21 +195,33 @@ class RedisProcess:
     """A throwaway redis-server on a free loopback port, stopped by its owner."""
 
     def __init__(self, binary: str) -> None:
+        self.binary = binary
         last_error = ""
         for _ in range(5):
             self.port = free_port()
-            self.proc = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no", "--protected-mode", "no"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            self.proc = self._spawn()
             if self._wait_ready():
                 return
             self.stop()
             if self.proc.stderr:
                 last_error = self.proc.stderr.read().decode(errors="replace")
         raise RuntimeError(f"could not start redis-server: {last_error}")
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def restart(self) -> None:
+        """Start redis-server again on the same port after ``stop()`` (its data is lost)."""
+        self.stop()
+        self.proc = self._spawn()
+        if not self._wait_ready():
+            self.stop()
+            raise RuntimeError(f"redis-server did not come back on port {self.port}")
 
     @property
     def url(self) -> str:
