@@ -6,6 +6,11 @@ number is exact in binary floating point. Only the sliding counter's and the tok
 bucket's ``retry_after`` can be a non-binary fraction (a division); those are compared
 within 1e-9 and, like all the others, must satisfy the exact promise: a hit at
 ``clock() + retry_after`` is allowed.
+
+In each part, examples come first, each naming one rule (so that a learner's first failure
+names the rule broken); then bad input; then the models, which catch what the examples do
+not. In Part 2 the Redis-specific rules (one script call per decision, members unique per
+hit, a TTL on every key, atomicity under threads) come before the model.
 """
 
 from __future__ import annotations
