@@ -23,7 +23,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import pybloom_live
+import pybloom_live  # type: ignore[import-untyped]
 import rbloom
 
 from bench.common import Row, ops_per_second, redis_backend_name, redis_clients
@@ -73,8 +73,10 @@ def _speed(contenders: dict[str, Callable[[], Any]], members: list[str],
     checks = dict.fromkeys(contenders, 0.0)
     for _ in range(rounds):
         for name, make in contenders.items():
-            adds[name] = max(adds[name], ops_per_second(lambda m=make: _filled(m, members),
-                                                        len(members), repeat=1))
+            def fill(make: Callable[[], Any] = make) -> object:
+                return _filled(make, members)
+
+            adds[name] = max(adds[name], ops_per_second(fill, len(members), repeat=1))
             f = _filled(make, members)
 
             def check(f: Any = f) -> None:
