@@ -906,9 +906,11 @@ def redis_maker(backend: Any, client: redis.Redis, **kwargs: Any) -> Make:
     return make
 
 
-def redis_settings(divisor: int = 4) -> settings:
+def redis_settings(divisor: int = 6) -> settings:
+    """Fewer, shorter runs on Redis: each step there is a round trip (or a Lua call)."""
     current = settings()
-    return settings(current, max_examples=max(5, current.max_examples // divisor))
+    return settings(current, max_examples=max(5, current.max_examples // divisor),
+                    stateful_step_count=min(30, current.stateful_step_count))
 
 
 def keys_of(name: str) -> tuple[str, str]:
