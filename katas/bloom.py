@@ -1,4 +1,4 @@
-"""Kata ``bloom``: a Bloom filter, cache penetration protection with it, then the filter
+"""Kata 10, ``bloom``: a Bloom filter, cache penetration protection with it, then the filter
 in Redis.
 
 Run the tests with ``make test KATA=bloom`` (one part: ``make test KATA=bloom PART=1``).
