@@ -28,7 +28,8 @@ from tests.support.targets import load
 KATA = "lfu"
 
 # 1 and 1.0 are one key (equal and same hash), as in a dict.
-KEYS = st.sampled_from([0, 1, 2, 3, 4, 5, 1.0, "a", "b", (1, 2), None])
+ALL_KEYS = [0, 1, 2, 3, 4, 1.0, "a", (1, 2), None]
+KEYS = st.sampled_from(ALL_KEYS)
 VALUES = st.one_of(st.none(), st.integers(0, 99))
 UNHASHABLE = st.sampled_from([[1], {"a": 1}, {2}])
 OPERATIONS_SHOWN = 6  # how many recent operations a failure message lists
@@ -147,6 +148,12 @@ class LFUMachineBase(RuleBasedStateMachine):
         raise AssertionError(f"{reason}: frequency({key!r}) should be {want}, it is "
                              f"{got}{self.model.context()}")
 
+    @rule(pick=st.integers(0, 20), value=VALUES)
+    def put_new(self, pick: int, value: Any) -> None:
+        """A key not cached: into a full cache, an eviction."""
+        absent = [k for k in ALL_KEYS if k not in self.model.entries]
+        self.put(absent[pick % len(absent)], value)
+
     @rule(key=KEYS, value=VALUES)
     def put(self, key: Hashable, value: Any) -> None:
         before = self.model.order()
@@ -192,24 +199,39 @@ class LFUMachineBase(RuleBasedStateMachine):
         return f"{shown} into a full cache evicted {wrong!r} instead of {evicted!r}: {why}" + (
             f"{self.model.context()}")
 
-    @rule(key=KEYS)
-    def get(self, key: Hashable) -> None:
+    @precondition(lambda self: len(self.model.entries) > 0)
+    @rule(pick=st.integers(0, 20), value=VALUES)
+    def use_all_then_put_new(self, pick: int, value: Any) -> None:
+        """Read every cached key once, the next victim last, then put a new key: now the
+        least recently used key is the most frequent one, and the new key the least."""
+        for key in reversed(self.model.order()):
+            self.get(key, default=True)
+        self.put_new(pick, value)
+
+    @precondition(lambda self: len(self.model.entries) > 0)
+    @rule(pick=st.integers(0, 20), default=st.booleans())
+    def get_cached(self, pick: int, default: bool) -> None:
+        """A hit: one more use."""
+        cached = list(self.model.entries)
+        self.get(cached[pick % len(cached)], default)
+
+    @rule(key=KEYS, default=st.booleans())
+    def get(self, key: Hashable, default: bool) -> None:
         hit = key in self.model.entries
-        want = self.model.get(key, MISSING)
-        got = self.cache.get(key, MISSING)
-        assert got == want, (
-            f"get({key!r}, default) returned {got!r}, expected {want!r} (model: {self.model})")
+        if default:
+            want, got = self.model.get(key, MISSING), self.cache.get(key, MISSING)
+            shown = f"get({key!r}, default)"
+        else:
+            want, got = self.model.get(key, None), self.cache.get(key)
+            shown = f"get({key!r})"
+        assert got == want, f"{shown} returned {got!r}, expected {want!r} (model: {self.model})"
         if hit:
             self.check_frequency(key, f"get({key!r}) was a hit, which counts as a use")
 
-    @rule(key=KEYS)
-    def get_without_default(self, key: Hashable) -> None:
-        want = self.model.get(key, None)
-        got = self.cache.get(key)
-        assert got == want, f"get({key!r}) returned {got!r}, expected {want!r} ({self.model})"
-
-    @rule(key=KEYS)
-    def contains(self, key: Hashable) -> None:
+    @rule(key=KEYS, pick=st.integers(0, 20), cached=st.booleans())
+    def contains(self, key: Hashable, pick: int, cached: bool) -> None:
+        if cached and self.model.entries:
+            key = list(self.model.entries)[pick % len(self.model.entries)]
         want = key in self.model.entries
         got = key in self.cache
         assert got is want, f"{key!r} in cache is {got!r}, expected {want!r} ({self.model})"
@@ -268,7 +290,7 @@ class LFUMachineBase(RuleBasedStateMachine):
 
 
 class LFUMachine(LFUMachineBase):
-    @initialize(capacity=st.integers(1, 5))
+    @initialize(capacity=st.sampled_from([1, 2, 3, 1, 2, 3, 4, 5]))
     def create(self, capacity: int) -> None:
         self.cache = self.module.LFUCache(capacity)
         self.model = LFUModel(capacity)
