@@ -148,6 +148,12 @@ class LFUMachineBase(RuleBasedStateMachine):
         raise AssertionError(f"{reason}: frequency({key!r}) should be {want}, it is "
                              f"{got}{self.model.context()}")
 
+    def check_decay(self) -> None:
+        """Right after a decay, every frequency (the decay is the cause to name first)."""
+        if self.model.decayed:
+            for key in self.model.order():
+                self.check_frequency(key, "")
+
     @rule(pick=st.integers(0, 20), value=VALUES)
     def put_new(self, pick: int, value: Any) -> None:
         """A key not cached: into a full cache, an eviction."""
@@ -177,6 +183,7 @@ class LFUMachineBase(RuleBasedStateMachine):
             what = "replacing a cached key" if present else "inserting into a cache with room"
             raise AssertionError(f"{shown} removed {gone!r}, but {what} evicts nothing "
                                  f"(model: {self.model})")
+        self.check_decay()
         if present:
             self.check_frequency(key, f"{shown} replaced the value of a cached key, which "
                                       "counts as a use")
@@ -225,6 +232,7 @@ class LFUMachineBase(RuleBasedStateMachine):
             want, got = self.model.get(key, None), self.cache.get(key)
             shown = f"get({key!r})"
         assert got == want, f"{shown} returned {got!r}, expected {want!r} (model: {self.model})"
+        self.check_decay()
         if hit:
             self.check_frequency(key, f"get({key!r}) was a hit, which counts as a use")
 
@@ -343,7 +351,7 @@ class TestPart1LFUCache:
             cache.get(key)
         assert cache.keys() == ["c", "a", "b"], "all used twice: least recently used first"
         cache.put("d", "vd")
-        assert "c" not in cache and cache.keys() == ["d", "a", "b"]
+        assert cache.keys() == ["d", "a", "b"], "'c' was the least recently used of the three"
 
     def test_put_of_a_present_key_counts_a_use(self, kata: ModuleType) -> None:
         cache = filled(kata, 2, ["a", "b"])
@@ -372,7 +380,7 @@ class TestPart1LFUCache:
         assert cache.frequency("zz") == 0
         assert cache.keys() == ["a", "b"], "'in' and frequency() change nothing"
         cache.put("c", "vc")
-        assert cache.keys() == ["b", "c"]
+        assert cache.keys() == ["b", "c"], "'a' and 'b' used once each: 'a' is older, it goes"
 
     def test_get_default_and_falsy_values(self, kata: ModuleType) -> None:
         cache = kata.LFUCache(2)
@@ -435,7 +443,7 @@ class TestPart1LFUCache:
         assert cache.keys() == ["b"], "with room for one, every new key evicts the old one"
         cache.put("b", "again")
         assert cache.get("b") == "again"
-        assert cache.frequency("b") == 3
+        assert cache.frequency("b") == 3, "put, put (a use), get (a use)"
         assert len(cache) == 1
 
     def test_equal_keys_are_one_key(self, kata: ModuleType) -> None:
@@ -444,7 +452,7 @@ class TestPart1LFUCache:
         cache.put(1.0, "float")
         assert len(cache) == 1
         assert cache.get(True) == "float"
-        assert cache.frequency(1) == 3
+        assert cache.frequency(1) == 3, "1, 1.0 and True are one key: put, put, get"
         assert type(cache.keys()[0]) is int, "replacing keeps the key object stored first"
 
     def test_capacity_is_a_read_only_property(self, kata: ModuleType) -> None:
@@ -480,11 +488,10 @@ class TestPart1LFUCache:
             assert all(cache.frequency(k) == 1 for k in before)
 
 
-def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> float:
-    """Seconds per operation over a get / replace / insert (evicting) / delete mix.
-
-    Stops early once ``budget`` seconds are spent (a slow cache has shown it is slow).
-    """
+def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> tuple[float, bool]:
+    """Seconds per operation over a get / replace / insert (evicting) / delete mix, and
+    whether it ran out of time: it stops once ``budget`` seconds are spent (a slow cache
+    has shown it is slow)."""
     get, put, delete = cache.get, cache.put, cache.delete
     done = 0
     start = time.perf_counter()
@@ -496,15 +503,20 @@ def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> float:
         if i % 2:
             delete(new_key)
         done += 4
-        if i % 16 == 0 and time.perf_counter() - start > budget:
-            break
-    return (time.perf_counter() - start) / done
+        if i % 4 == 0 and time.perf_counter() - start > budget:
+            return (time.perf_counter() - start) / done, True
+    return (time.perf_counter() - start) / done, False
 
 
-def constant_time_ratio(make: Callable[[int], Any], small_n: int = 1_000,
-                        large_n: int = 100_000, limit: float = 20.0) -> tuple[float, str]:
-    """How much slower an operation is on a cache of ``large_n`` keys than of ``small_n``,
-    and a description of the two timings."""
+def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int = 1_000,
+                        large_n: int = 100_000) -> tuple[float, str]:
+    """How much slower an operation is on a cache of ``large_n`` keys than of ``small_n``
+    (best of five rounds each), and a description of the two timings.
+
+    An O(1) cache is 1.5x to 3x slower on the large one (memory caches), more on a loaded
+    machine; one that scans its keys is thousands of times slower: ``limit`` sits between,
+    and a large round that runs past ``limit`` times the small one ends the measurement.
+    """
     steps, rounds = 1_000, 5
     rng = random.Random(5)
     gc_was_enabled = gc.isenabled()
@@ -521,9 +533,12 @@ def constant_time_ratio(make: Callable[[int], Any], small_n: int = 1_000,
             fresh = -1 - r * steps  # new keys: negative, never used before
             small_keys = [rng.randrange(small_n) for _ in range(steps)]
             large_keys = [rng.randrange(large_n) for _ in range(steps)]
-            best_small = min(best_small, _time_mix(small, small_keys, fresh, 1.0))
+            best_small = min(best_small, _time_mix(small, small_keys, fresh, 0.5)[0])
             budget = limit * 2 * best_small * 4 * steps
-            best_large = min(best_large, _time_mix(large, large_keys, fresh, budget))
+            per_op, ran_out = _time_mix(large, large_keys, fresh, budget)
+            best_large = min(best_large, per_op)
+            if ran_out:
+                break
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -534,8 +549,8 @@ def constant_time_ratio(make: Callable[[int], Any], small_n: int = 1_000,
 
 @pytest.mark.part(1)
 def test_operations_stay_constant_time_as_the_cache_grows(kata: ModuleType) -> None:
-    limit = 20.0
-    ratio, shown = constant_time_ratio(kata.LFUCache, limit=limit)
+    limit = 100.0
+    ratio, shown = constant_time_ratio(kata.LFUCache, limit)
     assert ratio < limit, (
         f"an operation takes {ratio:.0f}x longer on the larger cache ({shown}): every "
         f"operation must be O(1), but something scans the keys or the frequencies "
@@ -586,7 +601,7 @@ class TestPart2Aging:
         cache.get("a")
         assert cache.frequency("a") == 3
         cache.get("nope")  # operation 4, a miss: the decay happens all the same
-        assert cache.frequency("a") == 1
+        assert cache.frequency("a") == 1, "the 4th operation was a miss: it counts, 3 -> 1"
 
     def test_other_methods_are_not_operations(self, kata: ModuleType) -> None:
         cache = kata.LFUCache(2, decay_every=3)
@@ -600,7 +615,7 @@ class TestPart2Aging:
             cache.delete("zz")
         assert cache.frequency("a") == 2, "only get and put are operations"
         cache.get("a")  # operation 3
-        assert cache.frequency("a") == 1
+        assert cache.frequency("a") == 1, "put, get, get: the 3rd operation decays, 3 -> 1"
 
     def test_clear_restarts_the_count(self, kata: ModuleType) -> None:
         cache = kata.LFUCache(2, decay_every=3)
@@ -611,7 +626,7 @@ class TestPart2Aging:
         cache.get("b")
         assert cache.frequency("b") == 2, "operations before clear() do not count"
         cache.get("b")
-        assert cache.frequency("b") == 1
+        assert cache.frequency("b") == 1, "put, get, get since clear(): a decay, 3 -> 1"
 
     def test_ties_after_a_decay_follow_recency(self, kata: ModuleType) -> None:
         cache = kata.LFUCache(3, decay_every=10)
@@ -630,7 +645,7 @@ class TestPart2Aging:
         assert cache.keys() == ["b", "a", "c"], (
             "all three became 1: least recently used first (b last used at 5, a at 8, c at 9)")
         cache.put("d", 1)
-        assert "b" not in cache
+        assert cache.keys() == ["a", "c", "d"], "the eviction takes 'b', first in that order"
 
     def test_a_once_hot_key_gives_way(self, kata: ModuleType) -> None:
         """Without aging, a key used 100 times long ago is never evicted again."""
@@ -680,6 +695,7 @@ class LoneKeyModel:
         self.doorkeeper = 0
         self.counter = 0
         self.records = 0
+        self.halved_from = 0
 
     def record(self) -> bool:
         """Record the key; True if that record made the sketch reset."""
@@ -693,6 +709,7 @@ class LoneKeyModel:
         return False
 
     def reset(self) -> None:
+        self.halved_from = self.counter
         self.counter //= 2
         self.doorkeeper = 0
         self.records = 0
@@ -711,7 +728,6 @@ class TestPart3Sketch:
         history: list[str] = []
         assert sketch.estimate(LONE_KEY) == 0, "a new sketch has seen nothing"
         for op in ops:
-            before = model.estimate()
             if op == "record":
                 sketch.record(LONE_KEY)
                 automatic = model.record()
@@ -728,8 +744,7 @@ class TestPart3Sketch:
             if automatic:
                 how = "too high" if got > want else "too low"
                 rule = ("reset() halves every counter, rounding down, and empties the "
-                        "doorkeeper: the estimate was "
-                        f"{before} (doorkeeper 1 + counter {before - 1 if before else 0})")
+                        f"doorkeeper: the key's counter stood at {model.halved_from}")
                 raise AssertionError(
                     f"estimate is {got}, {how} after a reset: expected {want}. {rule}; "
                     f"sample_size {model.sample_size}; recent: {shown}")
@@ -845,6 +860,17 @@ class TinyLFUMachine(RuleBasedStateMachine):
             note(f"{shown} evicted {gone[0]!r}")
             del self.live[gone[0]]
         self.live[key] = value
+
+    @rule(pick=st.integers(0, 20), value=VALUES)
+    def put_new(self, pick: int, value: Any) -> None:
+        absent = [k for k in ALL_KEYS if k not in self.live]
+        self.put(absent[pick % len(absent)], value)
+
+    @precondition(lambda self: len(self.live) > 0)
+    @rule(pick=st.integers(0, 20))
+    def get_cached(self, pick: int) -> None:
+        cached = list(self.live)
+        self.get(cached[pick % len(cached)])
 
     @rule(key=KEYS)
     def get(self, key: Hashable) -> None:
@@ -1005,8 +1031,8 @@ class TestPart3TinyLFU:
 
 @pytest.mark.part(3)
 def test_tinylfu_operations_stay_constant_time(kata: ModuleType) -> None:
-    limit = 20.0
-    ratio, shown = constant_time_ratio(kata.TinyLFUCache, limit=limit)
+    limit = 100.0
+    ratio, shown = constant_time_ratio(kata.TinyLFUCache, limit)
     assert ratio < limit, (
         f"an operation takes {ratio:.0f}x longer on the larger cache ({shown}): every "
         f"operation must be O(1) (limit {limit:.0f}x)")
