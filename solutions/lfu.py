@@ -57,7 +57,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from operator import attrgetter
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Generic, TypeVar, overload
 
 __all__ = ["FrequencySketch", "LFUCache", "TinyLFUCache"]
 
@@ -82,9 +82,8 @@ class _Node:
 
     __slots__ = ("next", "prev")
 
-    def __init__(self) -> None:
-        self.prev: _Node = self
-        self.next: _Node = self
+    prev: _Node
+    next: _Node
 
 
 class Entry(_Node):
@@ -93,11 +92,15 @@ class Entry(_Node):
     __slots__ = ("bucket", "key", "tick", "value")
 
     def __init__(self, key: Any, value: Any, bucket: _Bucket, tick: int) -> None:
-        super().__init__()
         self.key = key
         self.value = value
         self.bucket = bucket
         self.tick = tick
+        # Linked at the most recently used end of its bucket.
+        last = bucket.prev
+        self.prev = last
+        self.next = bucket
+        last.next = bucket.prev = self
 
 
 class _Bucket(_Node):
@@ -106,35 +109,22 @@ class _Bucket(_Node):
 
     __slots__ = ("frequency", "higher", "lower")
 
-    def __init__(self, frequency: int) -> None:
-        super().__init__()
+    def __init__(self, frequency: int, lower: _Bucket | None = None) -> None:
+        """An empty bucket, linked just above ``lower`` (None: a root, alone)."""
         self.frequency = frequency
-        self.lower: _Bucket = self
-        self.higher: _Bucket = self
-
-    def link_after(self, lower: _Bucket) -> _Bucket:
-        higher = lower.higher
-        self.lower = lower
-        self.higher = higher
-        lower.higher = higher.lower = self
-        return self
-
-    def unlink(self) -> None:
-        self.lower.higher = self.higher
-        self.higher.lower = self.lower
-
-    def append(self, entry: Entry) -> None:
-        """Link ``entry`` at the most recently used end."""
-        last = self.prev
-        entry.prev = last
-        entry.next = self
-        last.next = self.prev = entry
-        entry.bucket = self
+        self.prev = self.next = self
+        if lower is None:
+            self.lower = self.higher = self
+        else:
+            higher = lower.higher
+            self.lower = lower
+            self.higher = higher
+            lower.higher = higher.lower = self
 
     def entries(self) -> Iterator[Entry]:
         node = self.next
         while node is not self:
-            yield cast(Entry, node)
+            yield node  # type: ignore[misc]  # every link but the bucket is an Entry
             node = node.next
 
 
@@ -180,14 +170,14 @@ class LFUCache(Generic[K, V]):
 
     def get(self, key: K, default: object = None) -> object:
         entry = self._entries.get(key)
-        if entry is not None:
-            self.touch(entry)
-            value: object = entry.value
-        else:
-            value = default
+        if entry is None:
+            if self._decay_every is not None:
+                self.count_operation()
+            return default
+        self.touch(entry)
         if self._decay_every is not None:
             self.count_operation()
-        return value
+        return entry.value
 
     def put(self, key: K, value: V) -> None:
         entry = self._entries.get(key)  # hashes first: an unhashable key changes nothing
@@ -241,40 +231,48 @@ class LFUCache(Generic[K, V]):
 
     def touch(self, entry: Entry) -> None:
         bucket = entry.bucket
-        before, after = entry.prev, entry.next
-        before.next = after
-        after.prev = before
-        alone = before is after  # both are the bucket: it is empty now
         frequency = bucket.frequency + 1
         higher = bucket.higher
-        if higher.frequency == frequency:
-            if alone:
-                bucket.unlink()
-            target = higher
-        elif alone:
-            bucket.frequency = frequency  # the emptied bucket becomes the next frequency's
-            target = bucket
-        else:
-            target = _Bucket(frequency).link_after(bucket)
-        target.append(entry)
         self._tick += 1
         entry.tick = self._tick
+        before, after = entry.prev, entry.next
+        if before is after and higher.frequency != frequency:
+            bucket.frequency = frequency  # alone in its bucket: the bucket moves up with it
+            return
+        before.next = after
+        after.prev = before
+        if higher.frequency != frequency:
+            higher = _Bucket(frequency, bucket)
+        elif before is after:  # its bucket is empty now: unlink it
+            lower = bucket.lower
+            lower.higher = higher
+            higher.lower = lower
+        last = higher.prev
+        entry.prev = last
+        entry.next = higher
+        last.next = higher.prev = entry
+        entry.bucket = higher
 
     def insert(self, key: K, value: V) -> Entry:
         root = self._root
         first = root.higher
         if first.frequency != 1:
-            first = _Bucket(1).link_after(root)
+            first = _Bucket(1, root)
         self._tick += 1
-        entry = Entry(key, value, first, self._tick)
-        first.append(entry)
-        self._entries[key] = entry
+        entry = self._entries[key] = Entry(key, value, first, self._tick)
         return entry
 
     def evict(self) -> Entry:
-        entry = cast(Entry, self._root.higher.next)
+        bucket = self._root.higher
+        entry: Entry = bucket.next  # type: ignore[assignment]  # the bucket is not empty
         del self._entries[entry.key]
-        self._unlink(entry)
+        after = entry.next
+        bucket.next = after
+        after.prev = bucket
+        if after is bucket:  # the bucket is empty now: unlink it
+            higher = bucket.higher
+            self._root.higher = higher
+            higher.lower = self._root
         return entry
 
     def count_operation(self) -> None:
@@ -304,9 +302,9 @@ class LFUCache(Generic[K, V]):
             entries = [entry for bucket in run for entry in bucket.entries()]
             if len(run) > 1:
                 entries.sort(key=_by_tick)  # a merge of sorted runs: O(n) for timsort
-            last = _Bucket(frequency).link_after(last)
+            last = _Bucket(frequency, last)
             for entry in entries:
-                last.append(entry)
+                _append(last, entry)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -314,8 +312,10 @@ class LFUCache(Generic[K, V]):
         before, after = entry.prev, entry.next
         before.next = after
         after.prev = before
-        if before is after:
-            entry.bucket.unlink()
+        if before is after:  # the bucket is empty now: unlink it
+            bucket = entry.bucket
+            bucket.lower.higher = bucket.higher
+            bucket.higher.lower = bucket.lower
 
     def _buckets(self) -> Iterator[_Bucket]:
         root = self._root
@@ -323,6 +323,15 @@ class LFUCache(Generic[K, V]):
         while bucket is not root:
             yield bucket
             bucket = bucket.higher
+
+
+def _append(bucket: _Bucket, entry: Entry) -> None:
+    """Link ``entry`` at the most recently used end of ``bucket``."""
+    last = bucket.prev
+    entry.prev = last
+    entry.next = bucket
+    last.next = bucket.prev = entry
+    entry.bucket = bucket
 
 
 # --- Part 3: the sketch ---------------------------------------------------------------------
@@ -428,11 +437,14 @@ class TinyLFUCache(Generic[K, V]):
         self._window_capacity = max(1, capacity // 100)
         self._main_capacity = capacity - self._window_capacity
         self._protected_capacity = self._main_capacity * 8 // 10
-        self._window: OrderedDict[K, V] = OrderedDict()
-        self._probation: OrderedDict[K, V] = OrderedDict()
-        self._protected: OrderedDict[K, V] = OrderedDict()
+        # Each region maps a key to its [key, value] item: the item keeps the key object
+        # first stored, which a move between regions must carry (a caller's equal key,
+        # 1.0 for 1, must not replace it).
+        self._window: OrderedDict[K, list[Any]] = OrderedDict()
+        self._probation: OrderedDict[K, list[Any]] = OrderedDict()
+        self._protected: OrderedDict[K, list[Any]] = OrderedDict()
         # Which of the three holds each key: one lookup finds the key and its region.
-        self._region: dict[K, OrderedDict[K, V]] = {}
+        self._region: dict[K, OrderedDict[K, list[Any]]] = {}
         self.sketch = FrequencySketch(capacity)
 
     @property
@@ -451,22 +463,23 @@ class TinyLFUCache(Generic[K, V]):
         region = self._region.get(key)
         if region is None:
             return default
-        value = region[key]
-        self._hit(key, region)
-        return value
+        item = region[key]
+        self._hit(item, region)
+        return item[1]
 
     def put(self, key: K, value: V) -> None:
         self.sketch.record(key)  # hashes first: an unhashable key changes nothing
         region = self._region.get(key)
         if region is not None:
-            region[key] = value
-            self._hit(key, region)
+            item = region[key]
+            item[1] = value
+            self._hit(item, region)
             return
         window = self._window
-        window[key] = value
+        window[key] = [key, value]
         self._region[key] = window
         if len(window) > self._window_capacity:
-            self._offer(*window.popitem(last=False))
+            self._offer(window.popitem(last=False)[1])
 
     def delete(self, key: K) -> bool:
         region = self._region.pop(key, None)
@@ -477,8 +490,9 @@ class TinyLFUCache(Generic[K, V]):
         return True
 
     def clear(self) -> None:
-        for region in (self._window, self._probation, self._protected, self._region):
+        for region in (self._window, self._probation, self._protected):
             region.clear()
+        self._region.clear()
         self.sketch = FrequencySketch(self._capacity)
 
     def keys(self) -> list[K]:
@@ -507,29 +521,32 @@ class TinyLFUCache(Generic[K, V]):
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _hit(self, key: K, region: OrderedDict[K, V]) -> None:
+    def _hit(self, item: list[Any], region: OrderedDict[K, list[Any]]) -> None:
+        key = item[0]
         if region is not self._probation:
             region.move_to_end(key)
             return
         protected = self._protected
-        protected[key] = region.pop(key)
+        del region[key]
+        protected[key] = item
         self._region[key] = protected
         if len(protected) > self._protected_capacity:
-            demoted, value = protected.popitem(last=False)
-            self._probation[demoted] = value
-            self._region[demoted] = self._probation
+            demoted = protected.popitem(last=False)[1]
+            self._probation[demoted[0]] = demoted
+            self._region[demoted[0]] = self._probation
 
-    def _offer(self, candidate: K, value: V) -> None:
-        """The window's least recently used key asks for a place in the main region."""
+    def _offer(self, item: list[Any]) -> None:
+        """The window's least recently used item asks for a place in the main region."""
+        candidate = item[0]
         probation = self._probation
         if len(probation) + len(self._protected) < self._main_capacity:
-            probation[candidate] = value
+            probation[candidate] = item
             self._region[candidate] = probation
             return
         victim = self.victim()
         if victim is not None and self.admit(candidate, victim):
             del self._region.pop(victim)[victim]
-            probation[candidate] = value
+            probation[candidate] = item
             self._region[candidate] = probation
         else:
             del self._region[candidate]

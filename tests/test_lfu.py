@@ -494,7 +494,8 @@ def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> tuple[f
     has shown it is slow)."""
     get, put, delete = cache.get, cache.put, cache.delete
     done = 0
-    start = time.perf_counter()
+    # CPU time: on a shared machine, a test preempted by others would look slow.
+    start = time.process_time()
     for i, key in enumerate(keys):
         get(key)
         put(key, i)
@@ -503,19 +504,20 @@ def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> tuple[f
         if i % 2:
             delete(new_key)
         done += 4
-        if i % 4 == 0 and time.perf_counter() - start > budget:
-            return (time.perf_counter() - start) / done, True
-    return (time.perf_counter() - start) / done, False
+        if i % 4 == 0 and time.process_time() - start > budget:
+            return (time.process_time() - start) / done, True
+    return (time.process_time() - start) / done, False
 
 
 def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int = 1_000,
-                        large_n: int = 100_000) -> tuple[float, str]:
+                        large_n: int = 200_000) -> tuple[float, str]:
     """How much slower an operation is on a cache of ``large_n`` keys than of ``small_n``
     (best of five rounds each), and a description of the two timings.
 
     An O(1) cache is 1.5x to 3x slower on the large one (memory caches), more on a loaded
-    machine; one that scans its keys is thousands of times slower: ``limit`` sits between,
-    and a large round that runs past ``limit`` times the small one ends the measurement.
+    machine; one that scans its keys is about 200x slower (the sizes' ratio): ``limit``
+    sits between, and a large round that runs past ``limit`` times the small one ends the
+    measurement.
     """
     steps, rounds = 1_000, 5
     rng = random.Random(5)
@@ -534,7 +536,9 @@ def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int =
             small_keys = [rng.randrange(small_n) for _ in range(steps)]
             large_keys = [rng.randrange(large_n) for _ in range(steps)]
             best_small = min(best_small, _time_mix(small, small_keys, fresh, 0.5)[0])
-            budget = limit * 2 * best_small * 4 * steps
+            # Enough time for an O(1) cache on a loaded machine, capped: a cache whose
+            # small round was already slow must not make the test slow too.
+            budget = min(limit * 2 * best_small * 4 * steps, 2.0)
             per_op, ran_out = _time_mix(large, large_keys, fresh, budget)
             best_large = min(best_large, per_op)
             if ran_out:
@@ -549,7 +553,7 @@ def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int =
 
 @pytest.mark.part(1)
 def test_operations_stay_constant_time_as_the_cache_grows(kata: ModuleType) -> None:
-    limit = 100.0
+    limit = 40.0
     ratio, shown = constant_time_ratio(kata.LFUCache, limit)
     assert ratio < limit, (
         f"an operation takes {ratio:.0f}x longer on the larger cache ({shown}): every "
@@ -826,7 +830,7 @@ class TinyLFUMachine(RuleBasedStateMachine):
         self.capacity = 1
         self.live: dict[Hashable, Any] = {}
 
-    @initialize(capacity=st.sampled_from([1, 2, 3, 4, 6, 10]))
+    @initialize(capacity=st.sampled_from([1, 2, 3, 4, 6]))
     def create(self, capacity: int) -> None:
         self.cache = self.module.TinyLFUCache(capacity)
         self.capacity = capacity
@@ -861,6 +865,7 @@ class TinyLFUMachine(RuleBasedStateMachine):
             del self.live[gone[0]]
         self.live[key] = value
 
+    @precondition(lambda self: any(k not in self.live for k in ALL_KEYS))
     @rule(pick=st.integers(0, 20), value=VALUES)
     def put_new(self, pick: int, value: Any) -> None:
         absent = [k for k in ALL_KEYS if k not in self.live]
@@ -880,9 +885,20 @@ class TinyLFUMachine(RuleBasedStateMachine):
             f"get({key!r}, default) returned {got!r}, expected {want!r}: "
             + ("the value last put" if want is not MISSING else "the default, for a key that "
                "is not cached"))
-        assert sorted(map(repr, self.cached())) == sorted(map(repr, self.live)), (
-            f"get({key!r}) changed which keys are cached: only put and delete may do that "
-            f"(keys() is {self.cached()!r}, expected the keys {list(self.live)!r})")
+        self.check_keys(f"get({key!r})", "only put and delete may change which keys are "
+                                          "cached")
+
+    def check_keys(self, after_what: str, rule: str) -> None:
+        after = self.cached()
+        missing = [k for k in self.live if k not in after]
+        extra = [k for k in after if k not in self.live]
+        assert not missing and not extra and len(after) == len(self.live), (
+            f"after {after_what}, keys() is {after!r}, expected the keys {list(self.live)!r}: "
+            f"{rule}")
+        assert sorted(map(repr, after)) == sorted(map(repr, self.live)), (
+            f"after {after_what}, keys() is {after!r}, but the key objects first stored are "
+            f"{list(self.live)!r}: an equal key (1.0 for 1) does not replace the key object "
+            "stored first, as in a dict")
 
     @rule(key=KEYS)
     def contains(self, key: Hashable) -> None:
@@ -917,9 +933,8 @@ class TinyLFUMachine(RuleBasedStateMachine):
     def same_keys(self) -> None:
         after = self.cached()
         assert len(after) == len(set(map(repr, after))), f"keys() repeats a key: {after!r}"
-        assert sorted(map(repr, after)) == sorted(map(repr, self.live)), (
-            f"keys() is {after!r}, expected the keys {list(self.live)!r} (keys leave only "
-            "by a put into a full cache, delete or clear)")
+        self.check_keys("the last step", "keys leave only by a put into a full cache, "
+                                         "delete or clear")
         assert len(self.cache) == len(self.live) <= self.capacity, (
             f"len() is {len(self.cache)}, expected {len(self.live)} (capacity {self.capacity})")
         assert self.cache.capacity == self.capacity
@@ -1031,7 +1046,7 @@ class TestPart3TinyLFU:
 
 @pytest.mark.part(3)
 def test_tinylfu_operations_stay_constant_time(kata: ModuleType) -> None:
-    limit = 100.0
+    limit = 40.0
     ratio, shown = constant_time_ratio(kata.TinyLFUCache, limit)
     assert ratio < limit, (
         f"an operation takes {ratio:.0f}x longer on the larger cache ({shown}): every "

@@ -9,6 +9,8 @@ mistakes, in the order a learner meets them:
    not counted, so decays come late whenever there are misses.
 3. The sketch's counters are incremented with ``(c + 1) & 0xF``, the way 4-bit counters
    packed into a word are: at 16 a counter wraps around to 0 instead of staying at 15.
+4. A hit in probation moves the key to protected under the caller's key object: after
+   ``get(1.0)`` the cache lists ``1.0``, though ``1`` was the key first stored.
 """
 
 from collections import OrderedDict

@@ -7,8 +7,9 @@ Its mistakes, in the order a learner meets them:
    evicted, not the least recently used.
 2. Moving a key up a frequency calls ``list.remove()``: O(size of its bucket), and in a big
    cache most keys sit in bucket 1, so a hit costs O(n).
-3. Replacing ``1`` with ``put(1.0, ...)`` moves the new key object ``1.0`` into the next
-   bucket's list, while the dict keeps ``1``: ``keys()`` then lists ``1.0``, not the key
+3. A use through an equal key (``put(1.0, ...)`` or ``get(1.0)`` when ``1`` is cached)
+   moves the caller's key object ``1.0`` into the next bucket, and in TinyLFU into the
+   protected region, while the dict keeps ``1``: ``keys()`` then lists ``1.0``, not the key
    object stored first.
 4. The decay halves with ``f // 2`` and forgets the floor: keys used once drop to 0.
 """
