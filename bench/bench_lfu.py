@@ -160,7 +160,8 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     for trace, requests in traces().items():
         rates = {name: hit_rate(make, requests) for name, make in policies.items()}
         ours = rates["W-TinyLFU (TinyLFUCache)"]
-        shown = ", ".join(f"{name.split(' ')[0]} {rate:.1f}%" for name, rate in rates.items())
+        shown = ", ".join(f"{short} {rate:.1f}%" for short, rate in zip(
+            ("LRU", "LFU", "LFU+aging", "W-TinyLFU", "theine"), rates.values(), strict=True))
         for baseline, target in targets[trace].items():
             margin = ours - rates[baseline]
             result.append(Row(
