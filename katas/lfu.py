@@ -229,8 +229,9 @@ class TinyLFUCache(Generic[K, V]):
 
     What follows, and the tests check: never more than ``capacity`` keys; the key just
     put is always cached afterwards; a ``put`` of a new key removes exactly one other key
-    when the cache was full, and none otherwise; nothing but ``put`` and ``delete`` ever
-    removes a key; ``get`` returns the value last put for a cached key. And the point of
+    when the cache was full, and none otherwise; nothing but ``put``, ``delete`` and
+    ``clear`` ever removes a key; ``get`` returns the value last put for a cached key, and
+    keeps the key object stored first (dict rules, as ``LFUCache``). And the point of
     it all: a key requested often gets in and stays, while a scan of keys requested once
     does not push it out.
 
