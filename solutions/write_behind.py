@@ -22,7 +22,8 @@ Each step a broken variant (or a subclass of yours) may override is a public met
 one-line contract; the rest is mechanics.
 
 ``WriteThroughCache`` / ``WriteAroundCache``: ``get`` and ``put`` (the policy itself) and
-``load(key)``, the read-through of a miss.
+``load(key)``, the read-through of a miss. Public attributes: ``store``, and ``cached``, the
+dict of cached values.
 
 ``WriteBehindCache``: ``mark_pending(key, now)`` (under ``lock``: make a written key
 pending), ``remember_loaded(key, value)`` (under ``lock``: cache a value read from the
@@ -32,6 +33,12 @@ and the flush itself, run under ``flush_lock``: ``take_batch()`` (under ``lock``
 batch, now in flight), ``write_batch(batch)`` (the store call), then ``batch_done(batch)``
 or ``batch_failed(batch, now)`` (under ``lock``). ``lock`` guards the cache and the buffer
 and is never held during a store call; ``flush_lock`` lets one flush run at a time.
+Public attributes, guarded by ``lock``: ``values`` (the cache: the latest value of every
+key), ``waiting`` (pending keys not in a batch being written: key -> the time of its first
+unflushed write, oldest first), ``in_flight`` (the same for the batch being written),
+``failures`` (consecutive failed flushes) and ``retry_at`` (no write before this while
+``failures`` > 0); and the options, ``store``, ``clock``, ``sleep``, ``max_batch``,
+``flush_interval``, ``retry_base``, ``retry_max``, ``close_retries``.
 
 ``StreamWriteBehind``: ``encode(value)`` and ``decode(text)`` (JSON), ``append(key, text)``
 (the one ``XADD``), ``read_batch()`` (claim, else own pending, else new), ``latest_per_key
@@ -119,18 +126,18 @@ class WriteThroughCache:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._values: dict[str, Any] = {}
+        self.cached: dict[str, Any] = {}
 
     def get(self, key: str) -> Any:
         check_key(key)
-        if key in self._values:  # `in`, not truthiness: None and 0 are values
-            return self._values[key]
+        if key in self.cached:  # `in`, not truthiness: None and 0 are values
+            return self.cached[key]
         return self.load(key)
 
     def load(self, key: str) -> Any:
         """Read a miss from the store and cache it; a failed read caches nothing."""
         value = self.store.read(key)
-        self._values[key] = value
+        self.cached[key] = value
         return value
 
     def put(self, key: str, value: Any) -> None:
@@ -140,9 +147,9 @@ class WriteThroughCache:
         except BaseException:
             # The write may or may not have landed: neither the old value nor the new one
             # is known to be the store's. Only the store can answer the next read.
-            self._values.pop(key, None)
+            self.cached.pop(key, None)
             raise
-        self._values[key] = value
+        self.cached[key] = value
 
 
 class WriteAroundCache(WriteThroughCache):
@@ -153,7 +160,7 @@ class WriteAroundCache(WriteThroughCache):
         try:
             self.store.write(key, value)
         finally:
-            self._values.pop(key, None)
+            self.cached.pop(key, None)
 
 
 # --- Part 2 -------------------------------------------------------------------------------
@@ -214,11 +221,11 @@ class WriteBehindCache:
         self.store, self.clock, self.sleep = store, clock, sleep
         self.lock = threading.Lock()  # the cache and the buffer; never held for the store
         self.flush_lock = threading.Lock()  # one flush at a time: batches stay in order
-        self._values: dict[str, Any] = {}
-        self._waiting: dict[str, float] = {}  # key -> first unflushed write, oldest first
-        self._in_flight: dict[str, float] = {}  # keys of the batch being written
-        self._failures = 0  # consecutive failed flushes
-        self._retry_at = 0.0  # no write is attempted before this while _failures > 0
+        self.values: dict[str, Any] = {}
+        self.waiting: dict[str, float] = {}  # key -> first unflushed write, oldest first
+        self.in_flight: dict[str, float] = {}  # keys of the batch being written
+        self.failures = 0  # consecutive failed flushes
+        self.retry_at = 0.0  # no write is attempted before this while failures > 0
         self._closed = False
 
     # -- reads and writes
@@ -226,8 +233,8 @@ class WriteBehindCache:
     def get(self, key: str) -> Any:
         check_key(key)
         with self.lock:
-            if key in self._values:
-                return self._values[key]
+            if key in self.values:
+                return self.values[key]
         value = self.store.read(key)  # outside the lock: a slow read holds up nobody
         with self.lock:
             return self.remember_loaded(key, value)
@@ -235,26 +242,26 @@ class WriteBehindCache:
     def remember_loaded(self, key: str, value: Any) -> Any:
         """Cache ``value`` read from the store unless a put of ``key`` came first; return
         what the cache now holds. Caller holds ``lock``."""
-        return self._values.setdefault(key, value)
+        return self.values.setdefault(key, value)
 
     def put(self, key: str, value: Any) -> None:
         check_key(key)
         with self.lock:
             if self._closed:
                 raise RuntimeError(f"put({key!r}): the cache is closed")
-            self._values[key] = value
+            self.values[key] = value
             self.mark_pending(key, self.clock())
-            full = len(self._waiting) >= self.max_batch and not self._waiting_for_retry()
+            full = len(self.waiting) >= self.max_batch and not self._waiting_for_retry()
         if full:
             self.flush_due()  # a full buffer pushes back on the writer
 
     def mark_pending(self, key: str, now: float) -> None:
         """Make ``key`` pending; a pending key keeps its place and time. Caller holds ``lock``."""
-        self._waiting.setdefault(key, now)
+        self.waiting.setdefault(key, now)
 
     def pending(self) -> int:
         with self.lock:
-            return len(self._waiting.keys() | self._in_flight.keys())
+            return len(self.waiting.keys() | self.in_flight.keys())
 
     # -- flushing
 
@@ -273,19 +280,19 @@ class WriteBehindCache:
 
     def is_due(self, now: float) -> bool:
         """Whether ``flush_due`` should flush now. Caller holds ``lock``."""
-        if not self._waiting:
+        if not self.waiting:
             return False
-        if self._failures:
-            return now >= self._retry_at
-        oldest = next(iter(self._waiting.values()))
-        return len(self._waiting) >= self.max_batch or now - oldest >= self.flush_interval
+        if self.failures:
+            return now >= self.retry_at
+        oldest = next(iter(self.waiting.values()))
+        return len(self.waiting) >= self.max_batch or now - oldest >= self.flush_interval
 
     def retry_delay(self, failures: int) -> float:
         """Seconds to wait after the ``failures``-th consecutive failure (1, 2, ...)."""
         return min(self.retry_base * 2.0 ** min(failures - 1, 1023), self.retry_max)
 
     def _waiting_for_retry(self) -> bool:
-        return self._failures > 0 and self.clock() < self._retry_at
+        return self.failures > 0 and self.clock() < self.retry_at
 
     def _flush(self) -> tuple[int, Exception | None]:
         """Write every waiting key, batch by batch, until one fails. Caller holds
@@ -306,16 +313,16 @@ class WriteBehindCache:
                 self.batch_done(batch)
             written += len(batch)
         with self.lock:
-            self._failures = 0
+            self.failures = 0
         return written, None
 
     def take_batch(self) -> Batch:
         """The oldest ``max_batch`` waiting keys with their latest values, now in flight.
         Caller holds ``lock``."""
         batch = Batch()
-        for key in list(self._waiting)[: self.max_batch]:
-            batch.since[key] = self._in_flight[key] = self._waiting.pop(key)
-            batch.values[key] = self._values[key]
+        for key in list(self.waiting)[: self.max_batch]:
+            batch.since[key] = self.in_flight[key] = self.waiting.pop(key)
+            batch.values[key] = self.values[key]
         return batch
 
     def write_batch(self, batch: Batch) -> None:
@@ -326,18 +333,18 @@ class WriteBehindCache:
         """The store has the batch. A key written again meanwhile is still waiting with
         its newer value. Caller holds ``lock``."""
         for key in batch.values:
-            del self._in_flight[key]
+            del self.in_flight[key]
 
     def batch_failed(self, batch: Batch, now: float) -> None:
         """Put the batch back in front of the waiting keys, with its times, and start the
         backoff. Caller holds ``lock``."""
         for key in batch.values:
-            del self._in_flight[key]
+            del self.in_flight[key]
         # A key written again during the flight takes back its first, earlier time.
-        self._waiting = batch.since | {k: t for k, t in self._waiting.items()
+        self.waiting = batch.since | {k: t for k, t in self.waiting.items()
                                        if k not in batch.since}
-        self._failures += 1
-        self._retry_at = now + self.retry_delay(self._failures)
+        self.failures += 1
+        self.retry_at = now + self.retry_delay(self.failures)
 
     # -- shutting down
 
@@ -354,7 +361,7 @@ class WriteBehindCache:
             if error is None:
                 return
             with self.lock:
-                unwritten = {key: self._values[key] for key in self._waiting}
+                unwritten = {key: self.values[key] for key in self.waiting}
         raise FlushError(unwritten, error) from error
 
     def __enter__(self) -> Self:
