@@ -190,8 +190,8 @@ class WriteBehindCache:
     written again meanwhile). At the first batch that fails, the flush stops: that batch's
     keys are pending again at the front, in their order and with their times, and the
     later keys stay pending where they were. Nothing is lost, and the store never receives
-    an older value of a key after a newer one. Keys that become pending while a flush runs (written by
-    other threads) may be written by that flush or left for the next one.
+    an older value of a key after a newer one. Keys that become pending while a flush runs
+    (written by other threads) may be written by that flush or left for the next one.
 
     ``flush_due() -> int``: flushes if it is due, and returns the number of keys the store
     accepted (0 when nothing was due). Due means: some key is pending, and either a retry is
