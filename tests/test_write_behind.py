@@ -33,7 +33,7 @@ from tests.support.recording import record
 from tests.support.redis_backends import RedisBackend, key_slot
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
-from tests.support.waiting import wait_until
+from tests.support.waiting import eventually, wait_until
 
 KATA = "write_behind"
 
@@ -865,7 +865,8 @@ class TestPart2Threads:
         try:
             cache.put("a", 2)
             second = Background(cache.flush, name="the second flush()")
-            time.sleep(0.2)
+            # A correct second flush waits for the first: give a wrong one time to call.
+            eventually(lambda: len(store.batches()) > 1, timeout=0.5)
             calls = len(store.batches())
         finally:
             assert store.gate is not None
@@ -1284,18 +1285,22 @@ class TestPart3Stream:
         crashed.put("a", "old")
         with pytest.raises(StoreDown):
             crashed.flush()
-        survivor = streamer(kata, redis_backend, store, consumer="survivor", claim_idle=0.2)
+        survivor = streamer(kata, redis_backend, store, consumer="survivor", claim_idle=60.0)
         survivor.put("a", "new")
-        assert survivor.flush() == 1 and store.data == {"a": "new"}
-        time.sleep(0.25)
-        drain(survivor)
+        assert survivor.flush() == 1 and store.data == {"a": "new"}, (
+            f"a flusher with claim_idle=60 s, the crashed flusher's entry fresh, flushed "
+            f"{store.batches()}; expected only the new entry {{'a': 'new'}}"
+        )
+        claimer = streamer(kata, redis_backend, store, consumer="claimer", claim_idle=0.1)
+        time.sleep(0.15)
+        drain(claimer)
         assert store.accepted["a"] == ["new"], (
             f"the store took {store.accepted['a']} for 'a': the crashed flusher's entry "
             "'old' was claimed after the newer 'new' had been written, and put back the old "
             "value; an entry older than the last one written for its key is acknowledged "
             "without being written"
         )
-        assert survivor.pending() == 0
+        assert claimer.pending() == 0
 
     def test_many_entries_are_all_kept_until_written(
         self, kata: ModuleType, redis_backend: RedisBackend
