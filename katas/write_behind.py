@@ -1,4 +1,4 @@
-"""Kata 9, `write_behind`: write-through, write-around and write-behind caches in front of
+"""Kata 11, `write_behind`: write-through, write-around and write-behind caches in front of
 a slow store, then the write buffer in a Redis stream.
 
 A cache in front of a database must decide what a write does. Write-through writes the
@@ -174,10 +174,11 @@ class WriteBehindCache:
 
     - Caches ``value`` and makes ``key`` pending; returns at once: it does not wait for the
       store (a flush in progress in another thread does not delay it).
-    - Then, if ``max_batch`` or more keys are pending and no retry is being waited for
-      (see *Failures*), this ``put`` flushes (as below) before it returns: a full buffer
-      pushes back on the writer. It never raises the store's error: the write was
-      accepted; the failure only starts the backoff.
+    - Then, if ``max_batch`` or more keys are waiting (pending and not in a batch being
+      written right now) and no retry is being waited for (see *Failures*), this ``put``
+      flushes (as below) before it returns: a full buffer pushes back on the writer. It
+      never raises the store's error: the write was accepted; the failure only starts
+      the backoff.
 
     ``get(key) -> value``: the cached value (the latest write, pending or not), with no
     store call; on a miss, ``store.read(key)`` as in Part 1, outside any lock, and the
