@@ -159,8 +159,8 @@ class BoundedLoadRing(HashRing):
         capacity = ceil((1 + epsilon) * m / n)
 
     keys. Decision: computed exactly, in rational arithmetic, with ``epsilon`` taken as the
-    decimal it is written as (``0.1`` is one tenth: use ``fractions.Fraction(str(eps))``).
-    In floats, ``(1 + 0.1) * 20 / 2`` is ``11.000000000000002`` and its ceiling 12, not 11.
+    decimal it is written as (``0.12`` is twelve hundredths: ``fractions.Fraction(str(eps))``).
+    In floats, ``(1 + 0.12) * 25 / 2`` is ``14.000000000000002``: its ceiling is 15, not 14.
 
     ``BoundedLoadRing(nodes=(), *, vnodes=160, epsilon=0.25)``: ``epsilon`` is an ``int``
     or ``float``, finite and > 0 (``TypeError`` / ``ValueError`` naming ``epsilon``).

@@ -410,6 +410,36 @@ class TestPart1BadInput:
             ring.node_for(key)
 
 
+def _time_lookups(ring: Any, keys: list[str], budget: float) -> float:
+    """Seconds per node_for over ``keys``, stopping early once ``budget`` is spent."""
+    node_for = ring.node_for
+    done = 0
+    start = time.perf_counter()
+    for i, key in enumerate(keys):
+        node_for(key)
+        done += 1
+        if i % 64 == 0 and time.perf_counter() - start > budget:
+            break
+    return (time.perf_counter() - start) / done
+
+
+@pytest.mark.part(1)
+def test_lookups_are_logarithmic(kata: ModuleType) -> None:
+    """A ring of 500 points and one of 50,000: a binary search barely notices."""
+    small = kata.HashRing([f"s{i}" for i in range(5)], vnodes=100)
+    large = kata.HashRing([f"l{i}" for i in range(50)], vnodes=1000)
+    keys, limit = SAMPLE_KEYS, 10.0
+    best_small = best_large = float("inf")
+    for _ in range(5):
+        best_small = min(best_small, _time_lookups(small, keys, 1.0))
+        best_large = min(best_large, _time_lookups(large, keys, limit * 2 * best_small * len(keys)))
+    ratio = best_large / best_small
+    assert ratio < limit, (
+        f"node_for takes {ratio:.0f}x longer on a ring of 50,000 points than on one of 500 "
+        f"({best_large * 1e6:.1f} us vs {best_small * 1e6:.1f} us): a lookup must be a binary "
+        f"search (bisect) over sorted positions, O(log n), not a scan (limit {limit:.0f}x)")
+
+
 class HashRingMachine(RuleBasedStateMachine):
     """Random adds, removes and lookups, next to the model, point for point."""
 
@@ -589,36 +619,6 @@ def test_readers_never_see_a_ring_half_changed(kata: ModuleType) -> None:
         "assignment")
 
 
-def _time_lookups(ring: Any, keys: list[str], budget: float) -> float:
-    """Seconds per node_for over ``keys``, stopping early once ``budget`` is spent."""
-    node_for = ring.node_for
-    done = 0
-    start = time.perf_counter()
-    for i, key in enumerate(keys):
-        node_for(key)
-        done += 1
-        if i % 64 == 0 and time.perf_counter() - start > budget:
-            break
-    return (time.perf_counter() - start) / done
-
-
-@pytest.mark.part(1)
-def test_lookups_are_logarithmic(kata: ModuleType) -> None:
-    """A ring of 500 points and one of 50,000: a binary search barely notices."""
-    small = kata.HashRing([f"s{i}" for i in range(5)], vnodes=100)
-    large = kata.HashRing([f"l{i}" for i in range(50)], vnodes=1000)
-    keys, limit = SAMPLE_KEYS, 10.0
-    best_small = best_large = float("inf")
-    for _ in range(5):
-        best_small = min(best_small, _time_lookups(small, keys, 1.0))
-        best_large = min(best_large, _time_lookups(large, keys, limit * 2 * best_small * len(keys)))
-    ratio = best_large / best_small
-    assert ratio < limit, (
-        f"node_for takes {ratio:.0f}x longer on a ring of 50,000 points than on one of 500 "
-        f"({best_large * 1e6:.1f} us vs {best_small * 1e6:.1f} us): a lookup must be a binary "
-        f"search (bisect) over sorted positions, O(log n), not a scan (limit {limit:.0f}x)")
-
-
 # --- Part 2: walk and bounded loads ---------------------------------------------------------
 
 
@@ -726,16 +726,16 @@ class TestPart2BoundedLoads:
                 f"{n} keys is {cap}")
 
     def test_the_cap_is_exact_not_floating_point(self, kata: ModuleType) -> None:
-        """ceil((1 + 0.1) * 20 / 2) is 11; in floats the product is 11.000000000000002."""
-        keys = keys_wanting("a", ["a", "b"], 160, 20)
-        ring = kata.BoundedLoadRing(["a", "b"], epsilon=0.1)
+        """ceil((1 + 0.12) * 25 / 2) is 14; in floats the product is 14.000000000000002."""
+        keys = keys_wanting("a", ["a", "b"], 160, 25)
+        ring = kata.BoundedLoadRing(["a", "b"], epsilon=0.12)
         for key in keys:
             ring.assign(key)
-        assert ring.loads == {"a": 11, "b": 9}, (
-            f"20 keys that all want 'a' on two nodes with epsilon 0.1: loads are "
-            f"{ring.loads}, expected {{'a': 11, 'b': 9}}. The cap for the 20th key is "
-            "ceil((1 + 0.1) * 20 / 2) = 11 in exact arithmetic; in floats (1 + 0.1) * 20 / 2 "
-            "is 11.000000000000002, whose ceiling is 12 (use Fraction(str(epsilon)))")
+        assert ring.loads == {"a": 14, "b": 11}, (
+            f"25 keys that all want 'a' on two nodes with epsilon 0.12: loads are "
+            f"{ring.loads}, expected {{'a': 14, 'b': 11}}. The cap for the 25th key is "
+            "ceil((1 + 0.12) * 25 / 2) = 14 in exact arithmetic; in floats (1 + 0.12) * 25 "
+            "/ 2 is 14.000000000000002, whose ceiling is 15 (use Fraction(str(epsilon)))")
 
     def test_below_the_cap_assign_is_node_for(self, kata: ModuleType) -> None:
         ring = kata.BoundedLoadRing(["a", "b", "c", "d"], epsilon=100)
