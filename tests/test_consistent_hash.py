@@ -22,6 +22,7 @@ import inspect
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -1036,6 +1038,17 @@ class TestPart3KeySlot:
             "loop); found: " + "; ".join(found))
 
 
+def cluster_port() -> int:
+    """A free port whose cluster bus port (the port + 10000) is a valid, free port too."""
+    while True:
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with contextlib.suppress(OSError), socket.socket() as bus:
+            bus.bind(("127.0.0.1", port + 10000))
+            return port
+
+
 class ClusterServer:
     """A real server's ``CLUSTER KEYSLOT``: REDIS_URL's if it answers it (a server in
     cluster mode), else a throwaway ``redis-server --cluster-enabled yes``, started on
@@ -1063,12 +1076,13 @@ class ClusterServer:
             client.close()
         binary = require_redis_server()
         self.folder = tempfile.TemporaryDirectory(prefix="kata-cluster-")
-        port = free_port()
+        port = cluster_port()
         self.proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--protected-mode", "no", "--cluster-enabled", "yes",
-             "--cluster-config-file", "nodes.conf", "--dir", self.folder.name],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--cluster-config-file", "nodes.conf", "--dir", self.folder.name,
+             "--logfile", "redis.log"],
+            cwd=self.folder.name, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(port=port, socket_timeout=2, socket_connect_timeout=0.5,
                              retry=no_retry())
         deadline = time.monotonic() + 5
@@ -1078,7 +1092,11 @@ class ClusterServer:
                 break
             except redis.ConnectionError:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
-                    pytest.fail("could not start a cluster-enabled redis-server", pytrace=False)
+                    self.proc.kill()
+                    log = Path(self.folder.name, "redis.log")
+                    said = log.read_text()[-800:] if log.exists() else ""
+                    pytest.fail(f"could not start a cluster-enabled redis-server on port "
+                                f"{port}:\n{said}", pytrace=False)
                 time.sleep(0.02)
         self.client = client
         return client
