@@ -101,7 +101,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
             "uhashring 2.5, same nodes", theirs_moved,
             note=f"of {len(moved_keys):,}; the newcomer's fair share is {fair:,.0f}"),
         Row("consistent_hash", "busiest node, BoundedLoadRing eps 0.25", ours_max, "keys",
-            "HashRing, 1 vnode per node, no bound", plain_max,
+            "HashRing, 1 vnode each, no bound", plain_max,
             note=f"average {average:,.0f}; the cap is 1.25x that"),
         Row("consistent_hash", "key_slot", speed["key_slot"], "ops/s",
             "redis-py key_slot (C crc_hqx)", speed["redis_py"]),

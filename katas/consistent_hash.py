@@ -121,7 +121,7 @@ class HashRing:
     def node_for(self, key: str | bytes) -> str:
         """The node owning ``key``: the owner of the first point at or after its position.
 
-        ``LookupError`` (for example ``KeyError``) if the ring has no node.
+        ``LookupError`` if the ring has no node (not None: there is no node to return).
         """
         raise NotImplementedError
 
