@@ -579,6 +579,51 @@ class TestPart1Movement:
 
 
 @pytest.mark.part(1)
+def test_a_lookup_between_any_two_lines_of_a_change_sees_before_or_after(
+        kata: ModuleType) -> None:
+    """A reader in another thread may run between any two lines of add_node or
+    remove_node. Here a trace function plays that reader: before every line of the code
+    under test runs, it looks every key up, and each answer must be the one without node
+    'x' or the one with it. (Deterministic: the real-thread test below may miss a race.)"""
+    ring = kata.HashRing(["a", "b", "c"], vnodes=40)
+    keys = SAMPLE_KEYS[:200]
+    without = owners(ring, keys)
+    with_x = [RingModel(40, ["a", "b", "c", "x"]).node_for(k) for k in keys]
+    code = targets.current().code_files()
+    seen: list[str] = []
+
+    def look(where: str) -> None:
+        for key, a, b in zip(keys, without, with_x, strict=True):
+            try:
+                got = ring.node_for(key)
+            except Exception as exc:
+                seen.append(f"node_for({key!r}) raised {type(exc).__name__}: {exc} {where}")
+                return
+            if got not in (a, b):
+                seen.append(f"node_for({key!r}) returned {got!r} {where}, but it is {a!r} "
+                            f"without node 'x' and {b!r} with it")
+                return
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename not in code:
+            return None
+        if event == "line" and not seen:
+            look(f"just before line {frame.f_lineno} of {frame.f_code.co_qualname}() ran")
+        return trace
+
+    for change in ("add_node", "remove_node"):
+        sys.settrace(trace)
+        try:
+            getattr(ring, change)("x")
+        finally:
+            sys.settrace(None)
+        assert not seen, (
+            f"during {change}('x'), {seen[0]}: a reader in another thread would see a ring "
+            "half changed; build the new point lists aside, then swap them in with one "
+            "assignment")
+
+
+@pytest.mark.part(1)
 def test_readers_never_see_a_ring_half_changed(kata: ModuleType) -> None:
     ring = kata.HashRing(["a", "b", "c"], vnodes=40)
     keys = SAMPLE_KEYS[:200]

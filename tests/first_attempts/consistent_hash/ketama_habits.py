@@ -4,9 +4,11 @@ Its mistakes, in the order a learner meets them:
 
 1. ``node_for`` finds the point with ``bisect.bisect`` (that is ``bisect_right``), as
    uhashring does: a key sitting exactly on a point goes to the next point.
-2. The points live in a dict ``{position: node}``: when two nodes' points share a
-   position, the node added last overwrites the other, so the ring depends on the order
-   of ``add_node`` calls (and removing that node leaves a hole).
+2. The points live in a dict ``{position: node}``, changed in place: when two nodes'
+   points share a position, the node added last overwrites the other, so the ring
+   depends on the order of ``add_node`` calls (and removing that node leaves a hole); and
+   a lookup in another thread during ``remove_node`` can find a position in the sorted
+   list whose dict entry is already gone (a KeyError).
 3. The bounded-load cap is ``math.ceil((1 + epsilon) * m / n)`` in floats.
 4. A node joining the slot map takes ``ceil(16384 / n)`` slots, one more than needed.
 """
