@@ -416,31 +416,36 @@ class TestPart1BadInput:
 
 
 def _time_lookups(ring: Any, keys: list[str], budget: float) -> float:
-    """Seconds per node_for over ``keys``, stopping early once ``budget`` is spent."""
+    """CPU seconds per node_for over ``keys`` (CPU time: on a busy machine wall time
+    measures the neighbours too), stopping early once ``budget`` is spent."""
     node_for = ring.node_for
     done = 0
-    start = time.perf_counter()
+    start = time.process_time()
     for i, key in enumerate(keys):
         node_for(key)
         done += 1
-        if i % 64 == 0 and time.perf_counter() - start > budget:
+        if i % 64 == 0 and time.process_time() - start > budget:
             break
-    return (time.perf_counter() - start) / done
+    return (time.process_time() - start) / done
 
 
 @pytest.mark.part(1)
 def test_lookups_are_logarithmic(kata: ModuleType) -> None:
-    """A ring of 500 points and one of 50,000: a binary search barely notices."""
+    """A ring of 500 points and one of 30,000: a binary search barely notices."""
     small = kata.HashRing([f"s{i}" for i in range(5)], vnodes=100)
-    large = kata.HashRing([f"l{i}" for i in range(5)], vnodes=10_000)
+    large = kata.HashRing([f"l{i}" for i in range(5)], vnodes=6_000)
     keys, limit = SAMPLE_KEYS, 10.0
     best_small = best_large = float("inf")
-    for _ in range(5):
+    for _ in range(7):
         best_small = min(best_small, _time_lookups(small, keys, 1.0))
-        best_large = min(best_large, _time_lookups(large, keys, limit * 2 * best_small * len(keys)))
+        # Enough time to see the limit passed, not more: a scan stops early.
+        best_large = min(best_large, _time_lookups(large, keys, 1.5 * limit * best_small
+                                                   * len(keys)))
+        if best_large > 3 * limit * best_small:
+            break  # far past any noise: no need to measure again
     ratio = best_large / best_small
     assert ratio < limit, (
-        f"node_for takes {ratio:.0f}x longer on a ring of 50,000 points than on one of 500 "
+        f"node_for takes {ratio:.0f}x longer on a ring of 30,000 points than on one of 500 "
         f"({best_large * 1e6:.1f} us vs {best_small * 1e6:.1f} us): a lookup must be a binary "
         f"search (bisect) over sorted positions, O(log n), not a scan (limit {limit:.0f}x)")
 
@@ -586,11 +591,12 @@ def test_a_lookup_between_any_two_lines_of_a_change_sees_before_or_after(
     under test runs, it looks every key up, and each answer must be the one without node
     'x' or the one with it. (Deterministic: the real-thread test below may miss a race.)"""
     ring = kata.HashRing(["a", "b", "c"], vnodes=40)
-    keys = SAMPLE_KEYS[:200]
+    keys = SAMPLE_KEYS[:60]
     without = owners(ring, keys)
     with_x = [RingModel(40, ["a", "b", "c", "x"]).node_for(k) for k in keys]
     code = targets.current().code_files()
     seen: list[str] = []
+    last: list[Any] = [None]  # the line looked at last: a loop on one line is looked at once
 
     def look(where: str) -> None:
         for key, a, b in zip(keys, without, with_x, strict=True):
@@ -607,7 +613,8 @@ def test_a_lookup_between_any_two_lines_of_a_change_sees_before_or_after(
     def trace(frame: Any, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename not in code:
             return None
-        if event == "line" and not seen:
+        if event == "line" and not seen and last[0] != (frame.f_code, frame.f_lineno):
+            last[0] = (frame.f_code, frame.f_lineno)
             look(f"just before line {frame.f_lineno} of {frame.f_code.co_qualname}() ran")
         return trace
 
@@ -898,7 +905,7 @@ class BoundedLoadMachine(RuleBasedStateMachine):
         self.ring: Any = None
         self.model = BoundedModel(1, 0.25)
 
-    @initialize(vnodes=st.sampled_from([1, 4, 40]),
+    @initialize(vnodes=st.sampled_from([1, 3, 12]),
                 epsilon=st.sampled_from([0.1, 0.25, 0.5, 1, 3]),
                 nodes=st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True,
                                min_size=1, max_size=3))
@@ -930,13 +937,19 @@ class BoundedLoadMachine(RuleBasedStateMachine):
 
     @rule(node=st.sampled_from(["a", "b", "c", "d"]))
     def add_node(self, node: str) -> None:
-        assume(node not in self.model.ring.nodes)
+        if node in self.model.ring.nodes:
+            with pytest.raises(ValueError):
+                self.ring.add_node(node)
+            return
         self.ring.add_node(node)
         self.model.ring.add(node)
 
     @rule(node=st.sampled_from(["a", "b", "c", "d"]))
     def remove_node(self, node: str) -> None:
-        assume(node in self.model.ring.nodes)
+        if node not in self.model.ring.nodes:
+            with pytest.raises(KeyError):
+                self.ring.remove_node(node)
+            return
         before = dict(self.model.assigned)
         self.ring.remove_node(node)
         self.model.remove(node)
@@ -962,6 +975,10 @@ class BoundedLoadMachine(RuleBasedStateMachine):
             assert got == node, f"node_of({key!r}) is {got!r}, expected {node!r}"
 
 
+# Shorter runs than the profile's: a failure needs a few steps, and shrinking a long one
+# replays it thousands of times.
+BoundedLoadMachine.TestCase.settings = settings(
+    settings.default, stateful_step_count=max(10, settings.default.stateful_step_count // 2))
 TestBoundedLoadMachine = pytest.mark.part(2)(BoundedLoadMachine.TestCase)
 
 
@@ -1303,7 +1320,8 @@ class SlotMapMachine(RuleBasedStateMachine):
 
 # Each step reads all 16384 slots: fewer, shorter runs than the profile's (a third).
 SlotMapMachine.TestCase.settings = settings(
-    max_examples=max(10, settings.default.max_examples // 3), stateful_step_count=12)
+    settings.default, max_examples=max(10, settings.default.max_examples // 3),
+    stateful_step_count=12)
 TestSlotMapMachine = pytest.mark.part(3)(SlotMapMachine.TestCase)
 
 
