@@ -7,16 +7,19 @@ STAMP  := $(VENV)/.installed
 KATA   ?=
 PART   ?=
 MINUTES ?= 45
+ROUNDS ?= 10
 TARGET ?= katas
 REDIS_URL ?=
 export REDIS_URL
+
+REDIS_SUITES = $(shell $(PYTHON) -c "import tomllib; print(' '.join('tests/test_' + k['name'] + '.py' for k in tomllib.load(open('katas.toml','rb'))['kata'] if k['redis']))")
 
 # Naming the kata's file spares collecting every other suite.
 PYTEST_ARGS := --target=$(TARGET) $(if $(KATA),--kata=$(KATA) $(wildcard tests/test_$(KATA).py)) \
                $(if $(PART),--part=$(PART))
 
 .DEFAULT_GOAL := help
-.PHONY: help test verify bench lint progress hint watch interview compare reset clean
+.PHONY: help test verify cluster bench lint soak progress hint watch interview compare reset clean
 
 help:
 	@echo "make test [KATA=lru] [PART=1] [TARGET=katas|solutions|DIR]  run the suites"
@@ -28,6 +31,9 @@ help:
 	@echo "make reset KATA=lru             restore the stub (your file is kept as a copy)"
 	@echo "make bench [KATA=lru]           speed of the references against their baselines"
 	@echo "make verify [KATA=lru]          the repository's own check (CI runs this)"
+	@echo "make verify ORDER=suite         the gallery and first attempts in the learner's test order"
+	@echo "make cluster [KATA=lock]        the Redis katas' references on a Redis Cluster"
+	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,14 +44,23 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 verify: $(STAMP)
-	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA))
+	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA)) $(if $(ORDER),--order=$(ORDER))
+
+# The Redis katas' references on a Redis Cluster: REDIS_CLUSTER_URL names a node of one,
+# else a throwaway cluster of three masters is started from redis-server and stopped.
+cluster: $(STAMP)
+	REDIS_CLUSTER=1 $(PY) -m pytest -q --target=solutions -k cluster \
+	    $(if $(KATA),--kata=$(KATA) tests/test_$(KATA).py,$(REDIS_SUITES))
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(KATA),--kata=$(KATA))
 
+soak: $(STAMP)
+	$(PY) tools/soak.py $(if $(KATA),--kata=$(KATA)) --rounds=$(ROUNDS)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m mypy solutions
+	$(PY) -m mypy solutions tools bench tests/support conftest.py
 
 progress: $(STAMP)
 	@$(PY) tools/learner.py progress

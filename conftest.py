@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 
 from tests.support import manifest, targets
 from tests.support.clock import FakeClock
-from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
+from tests.support.gallery import test_matches
+from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds, cluster_url
 from tests.support.report import (
     KataReport,
     hide_hypothesis_frames,
@@ -46,6 +47,8 @@ _dev = settings.get_profile("dev")
 # The repository's own check: many more examples, runs long enough to evict and expire.
 settings.register_profile("thorough", parent=_dev, max_examples=200, stateful_step_count=60)
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
+# `make soak`: thorough, with the seed the command line gives (a new one every round).
+settings.register_profile("soak", parent=settings.get_profile("thorough"), derandomize=False)
 # `make verify` against a bug-gallery entry only needs to know that a test fails.
 settings.register_profile(
     "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate]
@@ -81,6 +84,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kata", default=None, help="run only this kata's tests")
     group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
     group.addoption("--summary-json", default=None, help="also write the summary table here")
+    group.addoption("--first", action="append", default=[], metavar="TEST",
+                    help="run the tests matching TEST (as gallery entries declare them) first")
     group.addoption("--announce", action="store_true",
                     help="say on stderr when each kata's tests start")
     group.addoption("--brief", action="store_true",
@@ -172,6 +177,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+    first = config.getoption("--first")
+    if first:
+        front = [i for i in items if any(test_matches(i.nodeid, p) for p in first)]
+        items[:] = front + [i for i in items if i not in front]
 
 
 @pytest.fixture
@@ -187,9 +196,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture(params=backend_kinds())
 def redis_backend(request: pytest.FixtureRequest) -> Iterator[RedisBackend]:
-    """fakeredis, and the REDIS_URL server when one is configured; cleaned up after."""
+    """fakeredis; the REDIS_URL server and a Redis Cluster when configured; cleaned up."""
     if request.param == "fake":
         backend = RedisBackend.fake()
+    elif request.param == "cluster":
+        backend = RedisBackend.cluster(cluster_url())
     else:
         assert REDIS_URL is not None
         backend = RedisBackend.real(REDIS_URL)

@@ -444,8 +444,10 @@ def interview(args: argparse.Namespace) -> int:
     write_json(HISTORY, history)
     if solved_all:
         record_solve(kata.name, content_key(kata), minutes=spent, in_time=spent <= minutes)
-    print(f"\n{'Solved' if solved_all else 'Time'}: {spent:.0f} min. Time to green per part: "
-          + (", ".join(f"part {p} {s / 60:.0f} min" for p, s in loop.green.items()) or "none"))
+    outcome = "Solved" if solved_all else "Stopped"
+    print(f"\n{outcome} after {spent:.1f} of {minutes:g} minutes. Time to green per part: "
+          + (", ".join(f"part {p} {s / 60:.1f} min" for p, s in loop.green.items())
+             or "none yet"))
     ask_follow_ups(kata)
     return 0
 

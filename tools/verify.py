@@ -14,8 +14,10 @@ imported once) and run two at a time. The last line is ``verify: N passed, N fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,8 @@ import redis  # noqa: E402
 from tests.support import gallery, manifest  # noqa: E402
 from tests.support.targets import KATAS  # noqa: E402
 
+# No single run may take longer than this (seconds); a run stuck in C code is killed.
+JOB_LIMIT = float(os.environ.get("VERIFY_JOB_LIMIT", "300"))
 # Many tests wait on threads, sleeps or a Redis server, so one more job than cores.
 JOBS = int(os.environ.get("VERIFY_JOBS", str((os.cpu_count() or 2) + 1)))
 
@@ -51,6 +55,7 @@ class Job:
     summary: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".json")[1]))
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
     pid: int = 0
+    killed: bool = False
     started: float = 0.0
     seconds: float = 0.0
     code: int | None = None
@@ -90,6 +95,8 @@ class Job:
         failed = sum(1 for o in outcomes.values() if o == "failed")
         skipped = sum(1 for o in outcomes.values() if o == "skipped")
         counts = f"{passed} passed, {failed} failed, {skipped} skipped"
+        if self.killed:
+            return False, f"still running after {JOB_LIMIT:g} s: killed ({counts})"
         if self.code not in (0, 1):
             return False, f"pytest exited {self.code} ({counts})"
         if self.expect == "pass":
@@ -140,6 +147,10 @@ def run_jobs(jobs: list[Job], on_done: Callable[[Job], None]) -> None:
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             progress.show(list(running.values()))
+            for job in running.values():
+                if time.monotonic() - job.started > JOB_LIMIT and not job.killed:
+                    job.killed = True  # stuck where no watchdog reaches: fail, not hang CI
+                    os.kill(job.pid, signal.SIGKILL)
             time.sleep(0.05)
             continue
         finished = running.pop(pid, None)
@@ -220,9 +231,16 @@ def summarise(jobs: list[Job], results: list[tuple[str, bool, str, float]]) -> N
               f" {seconds:6.1f}s{extra}")
 
 
-def killing_job(kata: str, entry: Path, select: list[str], what: str) -> Job:
+def killing_job(kata: str, entry: Path, select: list[str], what: str, order: str) -> Job:
+    """Run ``entry`` until its first failure. In ``declared`` order its declared tests run
+    first (fast: a Part 3 bug need not wait for Parts 1 and 2); in ``suite`` order the
+    tests run as a learner's do, so the declared failure must also come first there."""
+    first: list[str] = []
+    if order == "declared":
+        with contextlib.suppress(gallery.DeclarationError, SyntaxError):  # the verdict says
+            first = [f"--first={p}" for p in gallery.read(entry).killed_by]
     return Job(f"{kata}: {what} {entry.stem}",
-               [*select, "--target", str(entry.relative_to(ROOT)), "-x"],
+               [*select, "--target", str(entry.relative_to(ROOT)), "-x", *first],
                profile="gallery", expect="killed", real_redis=False, entry=entry)
 
 
@@ -238,22 +256,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
                         help="only check these gallery entries or first attempts")
     parser.add_argument("--verbose", "-v", action="store_true", help="a line for every job")
+    parser.add_argument("--order", choices=("declared", "suite"), default="declared",
+                        help="gallery and first attempts: run the declared tests first "
+                             "(default), or only check them in the suite's own order")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     began = time.monotonic()
     results: list[tuple[str, bool, str, float]] = []
+    jobs: list[Job] = []
     if args.only:
-        jobs = []
         for path in args.only:
             entry = path.resolve()
             kata = entry.parent.name
-            jobs.append(killing_job(kata, entry, suite_args(kata), "checked"))
+            jobs.append(killing_job(kata, entry, suite_args(kata), "checked", args.order))
         return report(jobs, results, began, katas=[], verbose=True)
+
+    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
+    if args.order == "suite":  # the learner's order: only the gallery and first attempts
+        for kata in katas:
+            for entry in [*gallery.gallery_paths(kata), *gallery.first_attempt_paths(kata)]:
+                what = "gallery" if entry.is_relative_to(gallery.GALLERY) else "first attempt"
+                jobs.append(killing_job(kata, entry, suite_args(kata), what, "suite"))
+        return report(jobs, results, began, katas, args.verbose)
 
     venv_bin = Path(sys.executable).parent
     for label, cmd in [
         ("lint (ruff)", [str(venv_bin / "ruff"), "check", "."]),
-        ("types (mypy solutions/)", [str(venv_bin / "mypy"), "solutions"]),
+        ("types (mypy --strict)", [str(venv_bin / "mypy"), "solutions", "tools", "bench",
+                                   "tests/support", "conftest.py"]),
     ]:
         ok, output, seconds = run_tool(label, cmd)
         results.append((label, ok, "" if ok else output, seconds))
@@ -261,8 +291,6 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             print(output)
 
-    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
-    jobs: list[Job] = []
     for kata in katas:
         select = suite_args(kata)
         jobs.append(Job(f"{kata}: reference passes (thorough)",
@@ -277,9 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                                 [*select, "--target", "solutions", f"--stub-parts-from={part}",
                                  "-x"], profile="quick", real_redis=False))
         for entry in gallery.gallery_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "gallery"))
+            jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "first attempt"))
+            jobs.append(killing_job(kata, entry, select, "first attempt", args.order))
     return report(jobs, results, began, katas, args.verbose)
 
 

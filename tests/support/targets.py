@@ -160,7 +160,8 @@ def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
 
 def _stub_later_parts(module: ModuleType, kata: str, first: int) -> None:
     """Replace what parts ``first`` and later introduce with the stub's unimplemented
-    versions: what a learner has who solved the earlier parts only."""
+    versions: what a learner has who solved the earlier parts only. A name is a module
+    global (``Redlock``) or a member of a class (``RedisLock.extend``)."""
     spec = importlib.util.spec_from_file_location(f"_kata_stub_{kata}",
                                                   manifest.get(kata).stub)
     assert spec is not None and spec.loader is not None
@@ -168,7 +169,12 @@ def _stub_later_parts(module: ModuleType, kata: str, first: int) -> None:
     sys.modules[spec.name] = stub
     spec.loader.exec_module(stub)
     for name in manifest.get(kata).introduced_from(first):
-        setattr(module, name, getattr(stub, name))
+        owner_name, _, member = name.rpartition(".")
+        if owner_name:  # a method a later part adds to an earlier part's class
+            owner = getattr(module, owner_name)
+            setattr(owner, member, vars(getattr(stub, owner_name))[member])
+        else:
+            setattr(module, name, getattr(stub, name))
 
 
 _current: Target | None = None
