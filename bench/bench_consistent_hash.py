@@ -21,7 +21,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from uhashring import HashRing as UHashRing
+from uhashring import HashRing as UHashRing  # type: ignore[import-untyped]
 
 from bench.common import Row, ops_per_second
 

@@ -23,7 +23,6 @@ import inspect
 import json
 import math
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,15 @@ from hypothesis.stateful import (
 from redis.crc import key_slot as redis_py_key_slot
 
 from tests.support import targets
-from tests.support.redis_backends import REDIS_URL, free_port, no_retry, require_redis_server
+from tests.support.redis_backends import (
+    REDIS_CLUSTER_URL,
+    REDIS_URL,
+    START_CLUSTER,
+    cluster_url,
+    free_cluster_port,
+    no_retry,
+    require_redis_server,
+)
 from tests.support.targets import load
 from tests.support.threads import Background
 
@@ -1103,21 +1110,11 @@ class TestPart3KeySlot:
             "loop); found: " + "; ".join(found))
 
 
-def cluster_port() -> int:
-    """A free port whose cluster bus port (the port + 10000) is a valid, free port too."""
-    while True:
-        port = free_port()
-        if port + 10000 > 65535:
-            continue
-        with contextlib.suppress(OSError), socket.socket() as bus:
-            bus.bind(("127.0.0.1", port + 10000))
-            return port
-
-
 class ClusterServer:
-    """A real server's ``CLUSTER KEYSLOT``: REDIS_URL's if it answers it (a server in
-    cluster mode), else a throwaway ``redis-server --cluster-enabled yes``, started on
-    first use."""
+    """A real server's ``CLUSTER KEYSLOT``, started on first use: a node of the Redis
+    Cluster that REDIS_CLUSTER_URL names or REDIS_CLUSTER=1 asks for (``make cluster``);
+    else REDIS_URL's server if it answers (a server not in cluster mode refuses); else a
+    throwaway ``redis-server --cluster-enabled yes`` of its own (no slots needed)."""
 
     def __init__(self) -> None:
         self.client: redis.Redis | None = None
@@ -1132,6 +1129,9 @@ class ClusterServer:
         return [int(slot) for slot in pipe.execute()]
 
     def _connect(self) -> redis.Redis:
+        if REDIS_CLUSTER_URL or START_CLUSTER:
+            self.client = redis.Redis.from_url(cluster_url())
+            return self.client
         if REDIS_URL:
             client = redis.Redis.from_url(REDIS_URL)
             with contextlib.suppress(redis.ResponseError, redis.ConnectionError):
@@ -1141,7 +1141,7 @@ class ClusterServer:
             client.close()
         binary = require_redis_server()
         self.folder = tempfile.TemporaryDirectory(prefix="kata-cluster-")
-        port = cluster_port()
+        port = free_cluster_port()
         self.proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--protected-mode", "no", "--cluster-enabled", "yes",
