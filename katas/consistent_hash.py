@@ -1,4 +1,4 @@
-"""Kata 10, ``consistent_hash``: a hash ring, bounded loads, and Redis Cluster's key slots.
+"""Kata 11, ``consistent_hash``: a hash ring, bounded loads, and Redis Cluster's key slots.
 
 Spread keys over cache nodes so that every client computes the same node for a key, and
 so that adding or removing a node moves as few keys as possible: ``hash(key) % n`` moves
