@@ -194,8 +194,8 @@ def progress(_: argparse.Namespace) -> int:
 
 def print_progress(cache: dict[str, Any]) -> None:
     today = dt.date.today()
-    print(f"{'kata':<14}{'part':<6}{'passing':>9}  status")
-    print("-" * 72)
+    print(f"{'kata':<17}{'part':<6}{'passing':>9}  status")
+    print("-" * 75)
     suggestion = None
     reviews = []
     for kata in manifest.katas().values():
@@ -207,20 +207,20 @@ def print_progress(cache: dict[str, Any]) -> None:
                 status = "not started (stub)"
             elif status == "in progress":
                 status = f"in progress ({row['passed']} of {counted})"
-            print(f"{kata.name:<14}{row['part']:<6}{row['passed']:>5}/{counted:<3}  {status}")
+            print(f"{kata.name:<17}{row['part']:<6}{row['passed']:>5}/{counted:<3}  {status}")
         if solved(rows):
             due = next_review(kata.name)
             best = best_interview(kata.name)
             solves = read_json(HISTORY, {}).get(kata.name, {}).get("solves", [])
             last = solves[-1]["date"] if solves else "?"
             best_text = f", best interview {best:.0f} min" if best is not None else ""
-            print(f"{'':<14}solved, last on {last}{best_text}"
+            print(f"{'':<17}solved, last on {last}{best_text}"
                   + (f"; review on {due.isoformat()}" if due else ""))
             if due is not None and due <= today:
                 reviews.append(kata.name)
         elif suggestion is None and rows:
             suggestion = (kata.name, first_open_part(rows))
-    print("-" * 72)
+    print("-" * 75)
     if reviews:
         print(f"Due for review: {', '.join(reviews)}   ->   make reset KATA={reviews[0]}, then "
               f"make interview KATA={reviews[0]}")
