@@ -130,7 +130,8 @@ class DependencyCache:
         raise NotImplementedError
 
     def __contains__(self, key: object) -> bool:
-        """Whether ``key`` is cached (any object may be asked about: non-``str`` is False)."""
+        """Whether ``key`` is cached. Any hashable object may be asked about: a non-``str``
+        is simply not cached (``False``). Like a dict, an unhashable one may raise."""
         raise NotImplementedError
 
 

@@ -131,7 +131,7 @@ class DependencyCache:
         return len(self._values)
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._values  # [] in cache: False, no error
+        return key in self._values
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.stats()})"

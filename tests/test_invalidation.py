@@ -311,14 +311,14 @@ class TestPart1Examples:
                     "names are str")
         assert dep_cache.get("a") == 1, "a rejected invalidate changes nothing"
 
-    @pytest.mark.parametrize("thing", [1, None, b"a", ("a",), [], {}, {"a"}], ids=repr)
-    def test_contains_accepts_any_object(self, kata: Any, thing: Any) -> None:
+    @pytest.mark.parametrize("thing", [1, None, b"a", ("a",), frozenset("a")], ids=repr)
+    def test_contains_accepts_any_hashable(self, kata: Any, thing: Any) -> None:
         dep_cache = kata.DependencyCache()
         dep_cache.set("a", 1)
         try:
             found = thing in dep_cache
         except Exception as exc:
-            pytest.fail(f"{thing!r} in cache raised {type(exc).__name__}: {exc} (any object "
+            pytest.fail(f"{thing!r} in cache raised {type(exc).__name__}: {exc} (any hashable "
                         "may be asked about; a non-str is simply not cached)", pytrace=False)
         assert found is False, f"{thing!r} in cache is {found!r}: only str keys are cached"
 
