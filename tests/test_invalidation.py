@@ -923,12 +923,7 @@ class TestPart3Examples:
         cache = kata.CacheAside(backend)
         arrived, release = backend.gate("k")
         reader_result: dict[str, Any] = {}
-
-        def reader() -> None:
-            reader_result["value"] = cache.read("k")
-
-        thread = threading.Thread(target=reader, daemon=True)
-        thread.start()
+        reader = Background(lambda: reader_result.update(value=cache.read("k")), "read('k')")
         try:
             assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
             run_bounded(
@@ -938,8 +933,7 @@ class TestPart3Examples:
             )
         finally:
             release.set()
-            thread.join(WAIT)
-        assert not thread.is_alive(), "the reader never finished"
+        reader.join(WAIT)
         assert reader_result.get("value") in ("old", "new")
         got = cache.read("k")
         assert got == "new", (
@@ -952,15 +946,13 @@ class TestPart3Examples:
         backend = CountingBackend({"k": "old"})
         cache = kata.CacheAside(backend)
         arrived, release = backend.gate("k")
-        thread = threading.Thread(target=lambda: cache.read("k"), daemon=True)
-        thread.start()
+        reader = Background(lambda: cache.read("k"), "read('k')")
         try:
             assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
             run_bounded(lambda: cache.delete("k"), "delete() while a read was loading", CALL)
         finally:
             release.set()
-            thread.join(WAIT)
-        assert not thread.is_alive(), "the reader never finished"
+        reader.join(WAIT)
         backend.data["k"] = "recreated"  # by another process: only the backend knows
         got = cache.read("k")
         assert got == "recreated", f"read('k') returned {got!r}: the deleted value came back"
@@ -980,7 +972,7 @@ class TestPart3Examples:
                             "(is a lock held during backend calls?)", CALL)
         finally:
             release.set()
-            writer.join(WAIT)
+        writer.join(WAIT)
         assert cache.read("k") == "v2" and cache.read("other") == "o2"
 
     def test_write_of_none_is_rejected_before_anything(self, kata: Any) -> None:
