@@ -387,7 +387,8 @@ def watch(args: argparse.Namespace) -> int:
 
 def follow_ups(kata: manifest.Kata) -> list[tuple[str, str]]:
     """The write-up's follow-up questions and their short answers:
-    ``- **Question?** Answer...`` items under a ``## Follow-up questions`` heading."""
+    ``- **Question?** Answer...`` (or ``*Question?*``) items under a ``## Follow-up
+    questions`` heading."""
     text = kata.write_up.read_text() if kata.write_up.exists() else ""
     section = re.split(r"^## Follow-up questions.*$", text, flags=re.MULTILINE)
     if len(section) < 2:
@@ -396,9 +397,9 @@ def follow_ups(kata: manifest.Kata) -> list[tuple[str, str]]:
     items = re.split(r"^- ", body, flags=re.MULTILINE)[1:]
     found = []
     for item in items:
-        match = re.match(r"\*\*(.+?)\*\*\s*(.*)", " ".join(item.split()), flags=re.DOTALL)
+        match = re.match(r"(\*\*?)(.+?)\1\s*(.*)", " ".join(item.split()), flags=re.DOTALL)
         if match:
-            found.append((match.group(1), match.group(2)))
+            found.append((match.group(2), match.group(3)))
     return found
 
 
