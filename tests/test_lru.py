@@ -179,6 +179,30 @@ class LRUMachine(RuleBasedStateMachine):
     def get_without_default(self, key: Hashable) -> None:
         self._get(key, None, f"get({key!r})")
 
+    def a_cached_key(self, data: st.DataObject) -> Any:
+        return data.draw(st.sampled_from(self.model.keys()), label="a cached key")
+
+    @precondition(lambda self: len(self.model.items) > 1)
+    @rule(data=st.data())
+    def get_a_cached_key(self, data: st.DataObject) -> None:
+        key = self.a_cached_key(data)
+        self._get(key, MISSING, f"get({key!r}, default)")
+
+    @precondition(lambda self: len(self.model.items) > 1)
+    @rule(data=st.data())
+    def contains_a_cached_key(self, data: st.DataObject) -> None:
+        self.contains(self.a_cached_key(data))
+
+    @precondition(lambda self: len(self.model.items) > 1)
+    @rule(data=st.data(), value=VALUES)
+    def replace_a_cached_key(self, data: st.DataObject, value: Any) -> None:
+        self.put(self.a_cached_key(data), value)
+
+    @precondition(lambda self: len(self.model.items) > 1)
+    @rule(data=st.data())
+    def delete_a_cached_key(self, data: st.DataObject) -> None:
+        self.delete(self.a_cached_key(data))
+
     @rule(key=KEYS)
     def contains(self, key: Hashable) -> None:
         want = key in self.model
@@ -258,6 +282,10 @@ class LRUMachine(RuleBasedStateMachine):
             return f"still lists {extra!r} after it was deleted"
         if extra:
             return f"still lists {extra!r}, which the model no longer holds"
+        if got == want and self.kind == "put-replace":
+            return ("a replace put a new entry in place of the cached one: the key object "
+                    "changed, where a replace keeps the key object stored first (as a dict "
+                    "does), updates its value and evicts nothing")
         if got == want:
             return ("a key object changed: replacing a key keeps the key object stored "
                     "first, as a dict does (put(1.0, v) after put(1, w) keeps 1)")
@@ -540,6 +568,19 @@ def call_within(fn: Callable[[], Any], what: str, cause: str, timeout: float = 2
         pytest.fail(f"{cause}: {exc}", pytrace=False)
 
 
+def raised_where(exc: BaseException) -> str:
+    """``KeyError: 0 (katas/lru.py:120)``: an exception and the line that raised it."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" ({tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})" if tb is not None else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+RECURSION_BROKE = ("recursion calls the wrapper again while the outer call runs, so the list "
+                   "changes during the call: read it again once the call returns")
+
+
 LOCK_HELD = ("is a lock held while the user function runs? A recursive call then waits "
              "for a lock its own thread holds")
 
@@ -562,7 +603,9 @@ class TestPart2Decorator:
         for f in (bare, called, positional):
             assert f(1) == 2
             assert f(1) == 2
-            assert f.cache_info().hits == 1
+            assert f.cache_info().hits == 1, (
+                f"after f(1) twice, cache_info() is {f.cache_info()}: expected 1 hit; count "
+                "hits in the wrapper, as they happen")
         assert bare.cache_parameters() == {"maxsize": 128, "typed": False}
         assert called.cache_parameters() == {"maxsize": 128, "typed": False}
         assert positional.cache_parameters() == {"maxsize": None, "typed": True}
@@ -644,7 +687,10 @@ class TestPart2Decorator:
             f(3.0, 0)
             f(x=3)
             f(x=3.0)
-        assert info_of(loose) == (2, 2, 8, 2), "3 == 3.0: shared when not typed"
+        assert info_of(loose) == (2, 2, 8, 2), (
+            f"without typed, f(3, 0) and f(3.0, 0) are one call (3 == 3.0), and so are "
+            f"f(x=3) and f(x=3.0), but cache_info() is {loose.cache_info()}: expected 2 hits, "
+            "2 misses (the key holds the arguments themselves, compared with ==)")
         assert info_of(strict) == (0, 4, 8, 4), (
             f"with typed=True, f(3, 0), f(3.0, 0), f(x=3), f(x=3.0) are 4 calls, but "
             f"cache_info() is {strict.cache_info()}: the key must hold the argument types")
@@ -788,14 +834,17 @@ class TestPart2Recursion:
             return fib
 
         ours, std = build(kata.lru_cache), build(functools.lru_cache)
-        got = call_within(lambda: ours(18), "fib(18), which calls fib through the decorated "
-                          "name,", LOCK_HELD)
+        try:
+            got = call_within(lambda: ours(18), "fib(18), which calls fib through the "
+                              "decorated name,", LOCK_HELD)
+        except Exception as exc:  # fib raises nothing: this came from the cache
+            pytest.fail(f"fib(18) with maxsize={maxsize} raised {raised_where(exc)}, from the "
+                        f"cache itself: {RECURSION_BROKE}", pytrace=False)
         assert got == std(18) == 2584
         assert ours(12) == std(12)
         assert info_of(ours) == info_of(std), (
             f"after fib(18) and fib(12) with maxsize={maxsize}, cache_info() is "
-            f"{ours.cache_info()}, functools gives {std.cache_info()}: recursion changes the "
-            "cache while the function runs, so read the list again once the call returns")
+            f"{ours.cache_info()}, functools gives {std.cache_info()}: {RECURSION_BROKE}")
 
     def test_recursive_call_with_the_same_key(self, kata: ModuleType) -> None:
         """The key gets cached by an inner call while the outer call computes it."""
@@ -1140,34 +1189,32 @@ class TestPart3Defences:
 
 
 class Gate:
-    """Opens the cache's critical section to a second thread at chosen points.
+    """Opens the cache's critical section to a second thread, at one chosen point.
 
-    In the paused thread, once its function has returned (``armed``), every ``__eq__`` of
-    a key waits until the other thread has made a batch of calls. With a lock guarding
-    the cache, that thread is blocked instead: the wait times out, and after two such
-    timeouts the gate stops waiting (the section is evidently locked).
+    In the paused thread, once its function has returned (``armed``), the ``pause_at``-th
+    ``__eq__`` of a key waits until the other thread has made a batch of calls. A cache
+    guarded by a lock blocks that thread instead: the wait then times out and the paused
+    thread goes on.
     """
 
     WAIT = 0.1
 
-    def __init__(self) -> None:
+    def __init__(self, pause_at: int) -> None:
+        self.pause_at = pause_at
         self.paused: int | None = None
         self.armed = False
+        self.seen = 0
         self.go = threading.Event()
         self.done = threading.Event()
         self.finished = threading.Event()
-        self.timeouts = 0
-        self.batches = 0
 
     def pause_here(self) -> None:
-        if not self.armed or threading.get_ident() != self.paused or self.timeouts >= 2:
+        if not self.armed or threading.get_ident() != self.paused:
             return
-        if self.batches >= 30:  # enough: the other thread has been inside many times
-            return
-        self.done.clear()
-        self.go.set()
-        if not self.done.wait(self.WAIT):
-            self.timeouts += 1
+        self.seen += 1
+        if self.seen == self.pause_at:
+            self.go.set()
+            self.done.wait(self.WAIT)
 
 
 class GatedKey:
@@ -1186,6 +1233,55 @@ class GatedKey:
 
     def __repr__(self) -> str:
         return f"key{self.n}"
+
+
+def paused_inside_the_cache(kata: ModuleType, maxsize: int | None, pause_at: int) -> str:
+    """One thread stores its result while another makes calls; what went wrong, or ""."""
+    gate = Gate(pause_at)
+
+    @kata.lru_cache(maxsize=maxsize)
+    def f(key: GatedKey) -> int:
+        if threading.get_ident() == gate.paused:
+            gate.armed = True  # from now on, this thread's __eq__ calls are counted
+        return key.n * 10
+
+    keys = [GatedKey(n, gate) for n in range(8)]
+    f(keys[1])
+    f(keys[2])
+    results: list[tuple[int, int]] = []  # (n, f(keys[n])), from both threads
+
+    def paused_call() -> None:
+        gate.paused = threading.get_ident()
+        try:
+            results.append((3, f(keys[3])))
+        finally:
+            gate.finished.set()
+
+    def other_calls() -> None:
+        if gate.go.wait(5) and not gate.finished.is_set():
+            for n in (4, 5, 6):  # new keys: each one evicts, when the cache is bounded
+                results.append((n, f(keys[n])))
+        gate.done.set()
+
+    other = Background(other_calls, name="other thread")
+    paused = Background(paused_call, name="paused thread")
+    paused.join(10, "the paused call")
+    gate.go.set()
+    other.join(10, "the other thread")
+    wrong = [(n, got) for n, got in results if got != n * 10]
+    if wrong:
+        return f"wrong results: {wrong}"
+    info, calls = f.cache_info(), len(results) + 2
+    if info.hits + info.misses != calls:
+        return (f"hits + misses is {info.hits + info.misses}, but there were {calls} calls "
+                "(counters lost updates)")
+    for n in range(1, 7):
+        if f(keys[n]) != n * 10:
+            return f"f(key{n}) returned {f(keys[n])!r} afterwards"
+    size = f.cache_info().currsize
+    if maxsize is not None and size > maxsize:
+        return f"currsize {size} exceeds maxsize {maxsize}"
+    return ""
 
 
 THREADS = 4
@@ -1215,56 +1311,19 @@ class SlowKey:
 class TestPart3Threads:
     @pytest.mark.parametrize("maxsize", [2, None])
     def test_another_thread_inside_a_call(self, kata: ModuleType, maxsize: int | None) -> None:
-        """A thread paused in the middle of storing its result while another thread calls:
-        an unguarded cache is caught in the act, every time."""
-        gate = Gate()
-
-        @kata.lru_cache(maxsize=maxsize)
-        def f(key: GatedKey) -> int:
-            if threading.get_ident() == gate.paused:
-                gate.armed = True  # from now on, this thread pauses in the cache's dicts
-            return key.n * 10
-
-        keys = [GatedKey(n, gate) for n in range(200)]
-        f(keys[1])
-        f(keys[2])
-        results: list[tuple[int, int]] = []  # (n, f(keys[n])), from both threads
-
-        def paused_call() -> None:
-            gate.paused = threading.get_ident()
+        """A thread paused in the middle of storing its result (in a key's __eq__, at each
+        point in turn) while another thread makes calls: an unguarded cache is caught in
+        the act, every time."""
+        for pause_at in range(1, 6):
             try:
-                results.append((100, f(keys[100])))
-            finally:
-                gate.finished.set()
-                gate.go.set()
-
-        def other_calls() -> None:
-            fresh = iter(range(101, 200))
-            while not gate.finished.is_set():
-                if not gate.go.wait(0.01) or gate.finished.is_set():
-                    continue
-                gate.go.clear()
-                for n in [next(fresh) for _ in range(3)]:  # evicts, when the cache is bounded
-                    results.append((n, f(keys[n])))
-                gate.batches += 1
-                gate.done.set()
-
-        other = Background(other_calls, name="other thread")
-        paused = Background(paused_call, name="paused thread")
-        paused.join(10, "the paused call")
-        other.join(10, "the other thread")
-        wrong = [(n, got) for n, got in results if got != n * 10]
-        assert not wrong, f"wrong results while another thread was inside the cache: {wrong}"
-        info, calls = f.cache_info(), len(results) + 2
-        assert info.hits + info.misses == calls, (
-            f"hits + misses is {info.hits + info.misses}, but there were {calls} calls: "
-            "counters lost updates while two threads were inside the cache")
-        assert maxsize is None or info.currsize <= maxsize, (
-            f"currsize {info.currsize} exceeds maxsize {maxsize} after a thread stored its "
-            "result while another was inside the cache (is the cache guarded by a lock?)")
-        for n in (1, 2, 100, *range(101, 101 + 3 * gate.batches)):
-            assert f(keys[n]) == n * 10
-        assert maxsize is None or f.cache_info().currsize <= maxsize
+                wrong = paused_inside_the_cache(kata, maxsize, pause_at)
+            except Exception as exc:  # raised by the cache, in either thread
+                wrong = f"{type(exc).__name__}: {exc}"
+            assert not wrong, (
+                f"another thread made calls while a call was storing its result (paused at "
+                f"its key's __eq__ number {pause_at} after the function returned), and then: "
+                f"{wrong}. Is the cache's list guarded by a lock, around every dict operation "
+                "and link update?")
 
     @pytest.mark.parametrize("maxsize", [1, 3, 8, None])
     def test_decorator_under_real_threads(self, kata: ModuleType, maxsize: int | None) -> None:
