@@ -302,6 +302,13 @@ def filled(kata: ModuleType, capacity: int, keys: list[Any]) -> Any:
     return cache
 
 
+def check(got: Any, want: Any, what: str, why: str = "") -> None:
+    """``got`` equal to ``want`` and of its type, else a message in the cache's terms (and no
+    object repr: the assertion names the call, not the object)."""
+    if not same(got, want):
+        raise AssertionError(f"{what} is {got!r}, expected {want!r}" + (f": {why}" if why else ""))
+
+
 def check_keys(cache: Any, want: list[Any], after: str) -> None:
     """keys() as expected, with a wrong size named first (it explains a wrong order)."""
     got = cache.keys()
@@ -322,11 +329,11 @@ class TestPart1LRUCache:
         check_keys(cache, ["a", "b", "c"], "put('a'), put('b'), put('c') with capacity 3")
         cache.put("d", "vd")
         check_keys(cache, ["b", "c", "d"], "put('d') into the full cache")
-        assert cache.get("a") is None, "the oldest key 'a' should have been evicted"
+        check(cache.get("a"), None, "get('a')", "the oldest key 'a' should have been evicted")
 
     def test_get_makes_a_key_most_recently_used(self, kata: ModuleType) -> None:
         cache = filled(kata, 3, ["a", "b", "c"])
-        assert cache.get("a") == "va"
+        check(cache.get("a"), "va", "get('a')")
         check_keys(cache, ["b", "c", "a"], "get('a')")
         cache.put("d", "vd")
         check_keys(cache, ["c", "a", "d"], "get('a'), then put('d') into the full cache")
@@ -336,27 +343,29 @@ class TestPart1LRUCache:
         cache.put("a", "new")
         check_keys(cache, ["b", "c", "a"], "put('a', 'new'): a replace evicts nothing and "
                    "makes 'a' the most recent")
-        assert cache.get("a") == "new"
+        check(cache.get("a"), "new", "get('a') after put('a', 'new')")
         cache.put("d", "vd")
         check_keys(cache, ["c", "a", "d"], "put('d') into the full cache")
 
     def test_contains_does_not_change_recency(self, kata: ModuleType) -> None:
         cache = filled(kata, 2, ["a", "b"])
-        assert "a" in cache
-        assert "zz" not in cache
+        found, not_found = "a" in cache, "zz" in cache
+        assert (found, not_found) == (True, False), "'a' in cache must be True, 'zz' False"
         check_keys(cache, ["a", "b"], "'a' in cache: 'in' must not make 'a' the most recent")
         cache.put("c", "vc")
         check_keys(cache, ["b", "c"], "'a' in cache, then put('c'): 'in' must not refresh 'a'")
 
     def test_get_default_and_falsy_values(self, kata: ModuleType) -> None:
         cache = kata.LRUCache(2)
-        assert cache.get("nope") is None
-        assert cache.get("nope", 0) == 0
+        check(cache.get("nope"), None, "get('nope') on an empty cache")
+        check(cache.get("nope", 0), 0, "get('nope', 0) on an empty cache")
         cache.put("none", None)
         cache.put("zero", 0)
-        assert cache.get("none", "default") is None, "a cached None is a hit"
-        assert same(cache.get("zero", "default"), 0), "a cached 0 is a hit"
-        assert "none" in cache
+        check(cache.get("none", "default"), None, "get('none', 'default')",
+              "a cached None is a hit")
+        check(cache.get("zero", "default"), 0, "get('zero', 'default')", "a cached 0 is a hit")
+        cached = "none" in cache
+        assert cached is True, "'none' in cache: a key cached with None is cached"
 
     @pytest.mark.parametrize("value", FALSY, ids=repr)
     def test_a_falsy_value_is_a_hit_and_refreshes(self, kata: ModuleType, value: Any) -> None:
@@ -380,23 +389,23 @@ class TestPart1LRUCache:
         assert typed_list(got) == [(int, 1)], (
             f"after put(1), put(1.0), put(True), keys() is {got!r}: 1, 1.0 and True are one "
             "key, and replacing a key keeps the key object stored first, as a dict does")
-        assert cache.get(1) == "bool"
-        assert len(cache) == 1
+        check(cache.get(1), "bool", "get(1) after put(1), put(1.0), put(True)")
+        check(len(cache), 1, "len()")
 
     def test_delete_clear_len(self, kata: ModuleType) -> None:
         cache = filled(kata, 3, [1, 2, 3])
-        assert cache.delete(2) is True
-        assert cache.delete(2) is False
+        check(cache.delete(2), True, "delete(2) of a cached key")
+        check(cache.delete(2), False, "delete(2) again")
         check_keys(cache, [1, 3], "delete(2)")
-        assert len(cache) == 2
+        check(len(cache), 2, "len() after delete(2)")
         cache.put(4, "v4")
         check_keys(cache, [1, 3, 4], "delete(2), then put(4): there is room, nothing is evicted")
         cache.put(5, "v5")
         check_keys(cache, [3, 4, 5], "put(5) into the full cache")
         cache.clear()
-        assert len(cache) == 0
-        assert cache.keys() == []
-        assert cache.get(1) is None
+        check(len(cache), 0, "len() after clear()")
+        check(cache.keys(), [], "keys() after clear()")
+        check(cache.get(1), None, "get(1) after clear()")
         cache.put(5, "v5")
         check_keys(cache, [5], "clear(), then put(5): a cleared cache works as a new one")
 
@@ -405,15 +414,15 @@ class TestPart1LRUCache:
         cache.put("b", "vb")
         check_keys(cache, ["b"], "put('b') into a full cache of capacity 1")
         cache.put("b", "again")
-        assert cache.get("b") == "again"
-        assert len(cache) == 1
+        check(cache.get("b"), "again", "get('b') after put('b', 'again')")
+        check(len(cache), 1, "len()")
 
     def test_capacity_is_a_read_only_property(self, kata: ModuleType) -> None:
         cache = kata.LRUCache(7)
-        assert cache.capacity == 7
+        check(cache.capacity, 7, "LRUCache(7).capacity")
         with pytest.raises(AttributeError):
             cache.capacity = 8
-        assert cache.capacity == 7
+        check(cache.capacity, 7, "capacity after an attempt to assign it")
 
     @pytest.mark.parametrize("capacity", ["3", 3.0, None, True, False, [3]])
     def test_capacity_of_the_wrong_type(self, kata: ModuleType, capacity: Any) -> None:
@@ -437,7 +446,7 @@ class TestPart1LRUCache:
                 op()
         check_keys(cache, ["a", "b"], "failed calls with unhashable keys (they must not evict "
                    "or reorder anything)")
-        assert cache.get("a") == "va"
+        check(cache.get("a"), "va", "get('a') after the failed calls")
 
 
 # The "from scratch" rule: no OrderedDict, no functools cache, anywhere in the module.
@@ -529,7 +538,7 @@ class TestPart1FromScratch:
     def test_source_uses_no_ordereddict_nor_functools_cache(self, kata: ModuleType) -> None:
         cache = kata.LRUCache(2)  # exercise the module too: a stub fails here
         cache.put("a", 1)
-        assert cache.get("a") == 1
+        check(cache.get("a"), 1, "get('a') after put('a', 1)")
         source = inspect.getsource(kata)
         found = forbidden_uses(source)
         assert not found, (
@@ -1041,17 +1050,18 @@ class TestPart3LargeCaches:
                         "default reducer follows the linked list one node at a time, "
                         "recursively. Give LRUCache a __reduce__ (or __getstate__ and "
                         "__setstate__) that stores its items in recency order", pytrace=False)
-        assert type(clone) is type(cache)
-        assert clone.capacity == size
-        assert len(clone) == size, f"the {how} holds {len(clone)} keys, expected {size}"
+        check(type(clone).__name__, type(cache).__name__, f"the type of the {how}")
+        check(clone.capacity, size, f"the {how}'s capacity")
+        check(len(clone), size, f"len() of the {how}")
         got, want = clone.keys(), cache.keys()
         assert got == want, (
             f"the {how} lists its keys as {got[:3]}...{got[-3:]}, the original as "
             f"{want[:3]}...{want[-3:]}: a copy keeps the recency order")
-        assert [clone.get(k) for k in (0, 1, size - 1)] == [0, -1, -(size - 1)]
+        check([clone.get(k) for k in (0, 1, size - 1)], [0, -1, -(size - 1)],
+              f"the {how}'s values of 0, 1 and {size - 1}")
         clone.put("new", 1)
-        assert "new" not in cache and len(cache) == size, (
-            f"a put into the {how} changed the original: a copy is independent")
+        changed = "new" in cache or len(cache) != size
+        assert not changed, f"a put into the {how} changed the original: a copy is independent"
 
     def test_a_cache_of_each_key_kind_round_trips(self, kata: ModuleType) -> None:
         cache = kata.LRUCache(4)
@@ -1059,8 +1069,9 @@ class TestPart3LargeCaches:
             cache.put(key, value)
         cache.get(1)
         clone = pickle.loads(pickle.dumps(cache))
-        assert typed_list(clone.keys()) == typed_list(cache.keys())
-        assert [clone.get(k, MISSING) for k in ("a", (1, 2), None)] == [0, "", ()]
+        check(typed_list(clone.keys()), typed_list(cache.keys()), "the copy's keys and types")
+        check([clone.get(k, MISSING) for k in ("a", (1, 2), None)], [0, "", ()],
+              "the copy's values of 'a', (1, 2) and None")
 
 
 class CountsHashes:
@@ -1126,22 +1137,41 @@ class TestPart3Defences:
         cached_len = kata.lru_cache(maxsize=maxsize)(len)
         assert cached_len("abc") == 3
         assert cached_len((1, 2)) == 2
+        replaced = (f"with builtins.len replaced by lru_cache(maxsize={maxsize})(len), "
+                    "len('abcd')")
+        advice = ("the wrapper calls len() on every call, which is now the wrapper itself. "
+                  "Bind the builtins the wrapper needs when it is defined (functools: "
+                  "cache_len = cache.__len__)")
+
         original = builtins.len
-        builtins.len = cached_len
+        caller: list[int] = []  # the one thread that sees the cached len
+
+        def dispatching_len(obj: Any) -> int:
+            # Other threads (the test runner, threading's own code) keep the real len.
+            if caller and threading.get_ident() == caller[0]:
+                return cached_len(obj)  # type: ignore[no-any-return]
+            return original(obj)
+
+        def calls_through_the_cached_len() -> tuple[Any, ...]:
+            caller.append(threading.get_ident())
+            try:
+                return (len("abcd"), len((1, 2, 3)), len("abcd"), cached_len.cache_info())
+            except RecursionError:
+                return ()
+            finally:
+                caller.clear()
+
+        builtins.len = dispatching_len
         try:
-            got = (len("abcd"), len((1, 2, 3)), len("abcd"))
-            info = cached_len.cache_info()
-        except RecursionError:
-            got, info = None, None
+            got = call_within(calls_through_the_cached_len, replaced,
+                              f"{replaced} deadlocked (a wrapper holding its lock calls the "
+                              f"cached len, which waits for that lock): {advice}")
         finally:
             builtins.len = original
-        assert got is not None, (
-            f"with builtins.len replaced by lru_cache(maxsize={maxsize})(len), len('abcd') "
-            "recursed forever: the wrapper calls len() on every call, which is now the "
-            "wrapper itself. Bind the builtins the wrapper needs when it is defined "
-            "(functools: cache_len = cache.__len__)")
-        assert got == (4, 3, 4)
-        assert info is not None and info.misses >= 2
+        if not got:
+            raise AssertionError(f"{replaced} recursed forever: {advice}")
+        assert got[:3] == (4, 3, 4)
+        assert got[3].misses >= 2
 
     @pytest.mark.parametrize("maxsize", [10, None])
     def test_a_key_whose_eq_calls_the_function(self, kata: ModuleType,
@@ -1150,10 +1180,13 @@ class TestPart3Defences:
         def f(x: Any) -> Any:
             return x
 
-        f(CallsBack(1, f))
-        f(CallsBack(2, f))
+        def three_calls() -> Any:
+            f(CallsBack(1, f))
+            f(CallsBack(2, f))
+            return f(CallsBack(2, f))  # the lookup runs CallsBack(2).__eq__, which calls f
+
         got = call_within(
-            lambda: f(CallsBack(2, f)), "f(CallsBack(2)), whose key's __eq__ calls f again,",
+            three_calls, "f(CallsBack(2)), whose key's __eq__ calls f again,",
             "the wrapper deadlocked on its own lock: a key's __eq__ runs during the lookup, "
             "under the lock, and may call the same cached function: the lock must be "
             "reentrant (threading.RLock), as in functools")
