@@ -156,11 +156,13 @@ class LRUMachine(RuleBasedStateMachine):
                         f"room ({size} of {self.model.capacity} keys)")
 
     def _get(self, key: Hashable, default: Any, call: str) -> None:
-        hit = key in self.model
+        stored = [k for k, _ in self.model.items if k == key]
         want = self.model.get(key, default)
         got = self.cache.get(key) if default is None else self.cache.get(key, default)
+        hit = bool(stored)
         if hit:
-            self.expect("get-hit", f"{call} hits: {key!r} becomes the most recently used")
+            self.expect("get-hit", f"{call} hits: {stored[0]!r} becomes the most recently "
+                        "used (the key object stored first stays)")
         else:
             self.expect("get-miss", f"{call} misses: nothing changes")
         if same(got, want):
@@ -202,6 +204,16 @@ class LRUMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete_a_cached_key(self, data: st.DataObject) -> None:
         self.delete(self.a_cached_key(data))
+
+    @precondition(lambda self: 1 in self.model)
+    @rule(key=st.sampled_from([1, 1.0, True]), value=VALUES,
+          op=st.sampled_from(["get", "put"]))
+    def an_equal_key_of_another_type(self, key: Hashable, value: Any, op: str) -> None:
+        """1, 1.0 and True are one key: the one stored first must stay."""
+        if op == "get":
+            self._get(key, MISSING, f"get({key!r}, default)")
+        else:
+            self.put(key, value)
 
     @rule(key=KEYS)
     def contains(self, key: Hashable) -> None:
@@ -286,6 +298,9 @@ class LRUMachine(RuleBasedStateMachine):
             return ("a replace put a new entry in place of the cached one: the key object "
                     "changed, where a replace keeps the key object stored first (as a dict "
                     "does), updates its value and evicts nothing")
+        if got == want and self.kind == "get-hit":
+            return ("a hit changed the key object: the entry moves, and keeps the key object "
+                    "stored first (re-inserting it stores the key passed to get instead)")
         if got == want:
             return ("a key object changed: replacing a key keeps the key object stored "
                     "first, as a dict does (put(1.0, v) after put(1, w) keeps 1)")
@@ -383,6 +398,11 @@ class TestPart1LRUCache:
     def test_replacing_keeps_the_first_key_object(self, kata: ModuleType) -> None:
         cache = kata.LRUCache(2)
         cache.put(1, "int")
+        cache.get(1.0)
+        got = cache.keys()
+        assert typed_list(got) == [(int, 1)], (
+            f"after put(1) and get(1.0), keys() is {got!r}: 1 and 1.0 are one key, and a hit "
+            "keeps the key object stored first, as a dict does")
         cache.put(1.0, "float")
         cache.put(True, "bool")
         got = cache.keys()
@@ -681,7 +701,8 @@ class TestPart2Decorator:
             for arg in (1, (1,)):
                 assert same(f(arg), value)
                 got = f(arg)
-                assert ran.count(arg) == 1, (
+                runs = ran.count(arg)
+                assert runs == 1, (
                     f"f({arg!r}) returned {value!r}, then the next f({arg!r}) ran the function "
                     f"again: a cached {value!r} is a hit (test for a miss with a sentinel, not "
                     "`if result:`)")
@@ -756,7 +777,9 @@ class TestPart2Decorator:
             f(x)
         for x in range(500):
             f(x)
-        assert info_of(f) == (500, 500, None, 500)
+        assert info_of(f) == (500, 500, None, 500), (
+            f"f(0) ... f(499), twice, with maxsize=None: cache_info() is {f.cache_info()}, "
+            "expected 500 hits, 500 misses, 500 entries (nothing is ever evicted)")
 
     def test_exceptions_are_not_cached(self, kata: ModuleType) -> None:
         attempts = []

@@ -174,3 +174,10 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
         return update_wrapper(wrapper, func)
 
     return decorator
+
+
+# The first failure a learner sees, checked by make verify:
+KILLED_BY = "TestPart1LRUCache::test_capacity_of_the_wrong_type"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"DID NOT RAISE"
+LOOKS_LIKE = ("capacity_bool_accepted",)
