@@ -6,26 +6,34 @@ STAMP  := $(VENV)/.installed
 
 KATA   ?=
 PART   ?=
+MINUTES ?= 45
+ROUNDS ?= 10
 TARGET ?= katas
 REDIS_URL ?=
 export REDIS_URL
+
+REDIS_SUITES = $(shell $(PYTHON) -c "import tomllib; print(' '.join('tests/test_' + k['name'] + '.py' for k in tomllib.load(open('katas.toml','rb'))['kata'] if k['redis']))")
 
 # Naming the kata's file spares collecting every other suite.
 PYTEST_ARGS := --target=$(TARGET) $(if $(KATA),--kata=$(KATA) $(wildcard tests/test_$(KATA).py)) \
                $(if $(PART),--part=$(PART))
 
 .DEFAULT_GOAL := help
-.PHONY: help test verify bench lint progress hint watch compare reset clean
+.PHONY: help test verify cluster bench lint soak progress hint watch interview compare reset clean
 
 help:
 	@echo "make test [KATA=lru] [PART=1] [TARGET=katas|solutions|DIR]  run the suites"
 	@echo "make progress                   where you are, kata by kata"
-	@echo "make hint KATA=lru [RESET=1]    one more hint each time"
-	@echo "make watch KATA=lru             re-run the tests whenever katas/ changes"
+	@echo "make watch KATA=lru [PART=1]    re-run on every save: the first failure, what it looks like"
+	@echo "make hint KATA=lru [PART=1]     the next hint for that part [RESET=1 starts over]"
+	@echo "make interview KATA=lru [MINUTES=45]  timed, no hints, then the follow-up questions"
 	@echo "make compare KATA=lru           your module beside the reference"
 	@echo "make reset KATA=lru             restore the stub (your file is kept as a copy)"
 	@echo "make bench [KATA=lru]           speed of the references against their baselines"
-	@echo "make verify                     the repository's own check (CI runs this)"
+	@echo "make verify [KATA=lru]          the repository's own check (CI runs this)"
+	@echo "make verify ORDER=suite         the gallery and first attempts in the learner's test order"
+	@echo "make cluster [KATA=lock]        the Redis katas' references on a Redis Cluster"
+	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,23 +44,35 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 verify: $(STAMP)
-	$(PY) tools/verify.py
+	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA)) $(if $(ORDER),--order=$(ORDER))
+
+# The Redis katas' references on a Redis Cluster: REDIS_CLUSTER_URL names a node of one,
+# else a throwaway cluster of three masters is started from redis-server and stopped.
+cluster: $(STAMP)
+	REDIS_CLUSTER=1 $(PY) -m pytest -q --target=solutions -k cluster \
+	    $(if $(KATA),--kata=$(KATA) tests/test_$(KATA).py,$(REDIS_SUITES))
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(KATA),--kata=$(KATA))
 
+soak: $(STAMP)
+	$(PY) tools/soak.py $(if $(KATA),--kata=$(KATA)) --rounds=$(ROUNDS)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m mypy solutions
+	$(PY) -m mypy solutions tools bench tests/support conftest.py
 
 progress: $(STAMP)
 	@$(PY) tools/learner.py progress
 
 hint: $(STAMP)
-	@$(PY) tools/learner.py hint $(KATA) $(if $(RESET),--reset)
+	@$(PY) tools/learner.py hint $(KATA) $(if $(PART),--part=$(PART)) $(if $(RESET),--reset)
 
 watch: $(STAMP)
 	@$(PY) tools/learner.py watch $(KATA) $(if $(PART),--part=$(PART))
+
+interview: $(STAMP)
+	@$(PY) tools/learner.py interview $(KATA) --minutes=$(MINUTES)
 
 compare: $(STAMP)
 	@$(PY) tools/learner.py compare $(KATA)

@@ -13,9 +13,10 @@ import hypothesis.stateful
 import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-from tests.support import targets
+from tests.support import manifest, targets
 from tests.support.clock import FakeClock
-from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds
+from tests.support.gallery import test_matches
+from tests.support.redis_backends import REDIS_URL, RedisBackend, backend_kinds, cluster_url
 from tests.support.report import (
     KataReport,
     hide_hypothesis_frames,
@@ -23,6 +24,7 @@ from tests.support.report import (
     part_of,
     stop_at_not_implemented,
 )
+from tests.support.watchdog import Watchdog
 
 # The learner's loop: quick, deterministic (the same examples every run, so a failure
 # reproduces by running again), no example database to go stale.
@@ -33,7 +35,8 @@ settings.register_profile(
     deadline=None,
     derandomize=True,
     database=None,
-    print_blob=True,
+    # The same examples every run: running again reproduces a failure, no blob needed.
+    print_blob=False,
     # One failure at a time, the simplest: a learner fixes it and runs again.
     report_multiple_bugs=False,
     # The explain phase costs seconds on every failure, and a learner's failures are many.
@@ -44,10 +47,15 @@ _dev = settings.get_profile("dev")
 # The repository's own check: many more examples, runs long enough to evict and expire.
 settings.register_profile("thorough", parent=_dev, max_examples=200, stateful_step_count=60)
 settings.register_profile("debug", parent=_dev, verbosity=Verbosity.verbose)
+# `make soak`: thorough, with the seed the command line gives (a new one every round).
+settings.register_profile("soak", parent=settings.get_profile("thorough"), derandomize=False)
 # `make verify` against a bug-gallery entry only needs to know that a test fails.
 settings.register_profile(
     "gallery", parent=_dev, phases=[Phase.explicit, Phase.generate]
 )
+# A quick look: is anything failing at all? (make verify's part-by-part checks)
+settings.register_profile("quick", parent=_dev, max_examples=10, stateful_step_count=15,
+                          phases=[Phase.explicit, Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
@@ -76,17 +84,84 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kata", default=None, help="run only this kata's tests")
     group.addoption("--part", type=int, default=None, help="run only this part (1, 2, 3)")
     group.addoption("--summary-json", default=None, help="also write the summary table here")
+    group.addoption("--first", action="append", default=[], metavar="TEST",
+                    help="run the tests matching TEST (as gallery entries declare them) first")
+    group.addoption("--announce", action="store_true",
+                    help="say on stderr when each kata's tests start")
+    group.addoption("--brief", action="store_true",
+                    help="show only the first failure (the one to fix first)")
+    group.addoption("--stub-parts-from", type=int, default=None, metavar="N",
+                    help="take the names that parts N and later introduce from the stub, "
+                         "and run the earlier parts only: each part must be solvable alone")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    targets.configure(config.getoption("--target"))
-    config.pluginmanager.register(KataReport(config.getoption("--summary-json")), "kata-report")
+    # Loaded here too, not only on import: make verify imports this file once and then
+    # runs many sessions, each with its own profile.
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+    target = targets.configure(config.getoption("--target"),
+                               stub_parts_from=config.getoption("--stub-parts-from"))
+    config.stash[SELECTION] = _checked_selection(config, target)
+    report = KataReport(config.getoption("--summary-json"), brief=config.getoption("--brief"),
+                        announce=config.getoption("--announce"))
+    config.pluginmanager.register(report, "kata-report")
+    watchdog = Watchdog(target.code_files)
+    if watchdog.install():
+        config.stash[WATCHDOG] = watchdog
+
+
+WATCHDOG = pytest.StashKey[Watchdog]()
+SELECTION = pytest.StashKey[tuple[str | None, int | None]]()
+
+
+def _checked_selection(config: pytest.Config, target: targets.Target) -> tuple[str | None,
+                                                                              int | None]:
+    """The kata and part asked for, checked: a run that cannot test what was asked for
+    stops at once with a message saying why (and a non-zero exit)."""
+    kata, part = config.getoption("--kata"), config.getoption("--part")
+    if kata is not None and kata not in manifest.NAMES:
+        raise pytest.UsageError(f"KATA={kata}: not a kata; the katas are: "
+                                f"{', '.join(manifest.NAMES)}")
+    if target.path.is_file():
+        if target.single_kata is None:
+            raise pytest.UsageError(
+                f"TARGET={target.spec}: a single file must be named like its kata "
+                f"(katas/lru.py) or sit in a folder named like it (gallery/lru/x.py)")
+        if kata is not None and kata != target.single_kata:
+            raise pytest.UsageError(f"TARGET={target.spec} is a {target.single_kata} module, "
+                                    f"but KATA={kata}")
+        kata = target.single_kata
+    elif kata is not None and target.module_path(kata) is None:
+        raise pytest.UsageError(f"TARGET={target.spec} has no {kata}.py: nothing to test")
+    if part is not None:
+        allowed = (manifest.get(kata).part_numbers if kata else
+                   sorted({n for k in manifest.katas().values() for n in k.part_numbers}))
+        if part not in allowed:
+            where = f"{kata} has" if kata else "the katas have"
+            raise pytest.UsageError(f"PART={part}: {where} parts "
+                                    f"{', '.join(map(str, allowed))}")
+    return kata, part
+# The thorough profile runs many more examples per test: a longer overall budget.
+BUDGET_SCALE = 3.0 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1.0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Watch the test: an endless loop, a deadlock or a runaway allocation in the code
+    under test fails this test within seconds (see tests/support/watchdog.py)."""
+    watchdog = item.config.stash.get(WATCHDOG, None)
+    if watchdog is not None:
+        watchdog.arm(kata_of(item) or "?", BUDGET_SCALE)
+    try:
+        return (yield)
+    finally:
+        if watchdog is not None:
+            watchdog.disarm()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kata, part = config.getoption("--kata"), config.getoption("--part")
-    if kata is not None and kata not in targets.KATAS:
-        raise pytest.UsageError(f"--kata {kata!r}: not a kata (one of {', '.join(targets.KATAS)})")
+    kata, part = config.stash[SELECTION]
+    below = config.getoption("--stub-parts-from")
     selected: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
@@ -95,11 +170,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         hypothesis_handle = getattr(getattr(item, "obj", None), "hypothesis", None)
         if hypothesis_handle is not None:
             hypothesis_handle.inner_test = stop_at_not_implemented(hypothesis_handle.inner_test)
-        wanted = (kata is None or kata_of(item) == kata) and (part is None or part_of(item) == part)
+        wanted = ((kata is None or kata_of(item) == kata)
+                  and (part is None or part_of(item) == part)
+                  and (below is None or (part_of(item) or 0) < below))
         (selected if wanted else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+    first = config.getoption("--first")
+    if first:
+        front = [i for i in items if any(test_matches(i.nodeid, p) for p in first)]
+        items[:] = front + [i for i in items if i not in front]
 
 
 @pytest.fixture
@@ -115,9 +196,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture(params=backend_kinds())
 def redis_backend(request: pytest.FixtureRequest) -> Iterator[RedisBackend]:
-    """fakeredis, and the REDIS_URL server when one is configured; cleaned up after."""
+    """fakeredis; the REDIS_URL server and a Redis Cluster when configured; cleaned up."""
     if request.param == "fake":
         backend = RedisBackend.fake()
+    elif request.param == "cluster":
+        backend = RedisBackend.cluster(cluster_url())
     else:
         assert REDIS_URL is not None
         backend = RedisBackend.real(REDIS_URL)

@@ -20,8 +20,15 @@ Part 2: ``RedisLock``: blocking with a timeout (``timeout`` / ``blocking_timeout
 Part 3: ``Redlock``: the majority algorithm over independent Redis servers.
 
 Time: there is no ``clock`` parameter. The lease lives in Redis (Redis expires the key) and
-waiting is real waiting (``time.sleep``); deadlines and Redlock's elapsed time are measured
-with ``time.monotonic()``.
+waiting is real waiting with ``time.sleep()``; deadlines and Redlock's elapsed time are
+measured with ``time.monotonic()``. Decision: call those two (``import time``, or ``from
+time import monotonic, sleep``), not ``Event.wait`` or another clock: the tests put a fake
+clock in their place to watch every pause of a blocking acquire without waiting.
+
+Durations go to Redis as whole milliseconds (``PX``, ``PEXPIRE``). Decision: ``seconds *
+1000`` rounded to the nearest integer, and at least 1: Redis refuses ``PX 0``. So a ttl of
+0.0004 is ``PX 1``, 0.0015 is ``PX 2``, 2.5 is ``PX 2500``. (``int(seconds * 1000)``
+truncates: 0.0004 becomes the ``PX 0`` that Redis refuses.)
 """
 
 from __future__ import annotations
@@ -61,8 +68,8 @@ class RedisLock:
     - ``name``: a non-empty ``str`` (TypeError if not a str, ValueError if empty). The key
       is ``lock:<name>``, the fence counter ``lock:<name>:fence``.
     - ``ttl``: the lease in seconds, a finite number > 0 (ValueError for 0, negative, NaN,
-      infinity; TypeError for a non-number, including ``bool``). Decision: it is sent as
-      whole milliseconds (``PX``), rounded, and at least 1 ms.
+      infinity; TypeError for a non-number, including ``bool``). It is sent as whole
+      milliseconds, the nearest, and at least 1 (see the module docstring).
     - ``retry_interval``: seconds between attempts of a blocking acquire, finite and > 0.
     - ``blocking_timeout``: the default ``timeout`` of ``acquire()``: None (wait for ever)
       or a finite number >= 0.
@@ -115,16 +122,22 @@ class RedisLock:
     - ``timeout`` (seconds, finite, >= 0; ValueError naming ``timeout`` otherwise) wins;
       when it is None, the constructor's ``blocking_timeout`` is used; when both are None,
       wait for ever.
-    - Retry every ``retry_interval`` seconds; give up and return False once ``timeout``
-      seconds have passed (not much earlier, not much later). Decision: the last attempt
-      is made at the deadline, so ``timeout=0`` is exactly one attempt.
+    - The deadline is ``timeout`` seconds after the call, read once from
+      ``time.monotonic()``. Attempt at once, then after each pause of ``retry_interval``
+      seconds. Decision: a pause never runs past the deadline (the last one is shortened
+      to end there), and the attempt made at the deadline is the last; then return
+      False. So ``timeout=0`` is exactly one attempt, and ``timeout=0.4`` with
+      ``retry_interval=0.1`` is five, at 0, 0.1, 0.2, 0.3 and 0.4 s. Compare the clock
+      with the deadline; do not add up the pauses (a sleep lasts a little longer than
+      asked, so the sum runs late).
     - ``blocking=False`` makes one attempt whatever the timeouts say.
 
     ``extend(additional: float) -> None``
 
     - An atomic compare-and-extend (one Lua script call): if the key still holds this
       instance's token, ADD ``additional`` seconds to its remaining time to live (a lock
-      with 4 s left, extended by 3, has 7 s left; it is not set to 3).
+      with 4 s left, extended by 3, has 7 s left; it is not set to 3). The addition is
+      whole milliseconds, rounded like the ttl: ``extend(0.0004)`` adds 1 ms.
     - ``additional`` is a finite number > 0 (ValueError/TypeError naming ``additional``;
       the lock is left as it was).
     - Raises ``LockNotOwnedError`` like ``release()``; it never revives an expired key and

@@ -42,7 +42,9 @@ class SingleFlight:
     Behaviour:
 
     * Sharing lasts only while the call is in flight: once it has finished, the next
-      ``do(key, fn)`` runs ``fn`` again. Nothing is cached, results or exceptions.
+      ``do(key, fn)`` runs ``fn`` again. Nothing is cached, results or exceptions. The
+      call has finished as soon as any caller has its outcome: a waiter that calls
+      ``do(key, ...)`` again right after it woke runs its own function.
     * If ``fn`` raises, the caller that ran it and every waiter raise that exception, and
       the key is free again: a failed call is not remembered. Waiters must never hang
       because the function they wait for raised.

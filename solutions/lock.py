@@ -7,6 +7,43 @@ One holder at a time is enforced by Redis, not by this process: the lock is the 
 "only if free" and "expire on its own" happen in one atomic command. Whoever knows the
 token owns the lock; releasing and extending are compare-then-act, so they run as Lua
 scripts inside Redis where nothing can slip in between the compare and the act.
+
+Extension points
+----------------
+Each step where a lock can go wrong is a public method (or class attribute) of its own,
+in the style of redis-py's ``Lock.do_acquire`` / ``do_release``: ``acquire``, ``release``
+and ``extend`` are the policy (validation, bookkeeping, when to retry); these are the
+mechanics and the few decisions they delegate. Override one to change one thing.
+
+``RedisLock``:
+
+- ``new_token() -> str``: the proof of ownership for one acquisition; fresh and
+  unguessable every time (``secrets.token_hex(16)``).
+- ``to_milliseconds(seconds) -> int``: a duration as sent to Redis (``PX``, and what
+  ``extend`` adds): rounded to the nearest millisecond, and at least 1.
+- ``do_acquire(token) -> bool``: one attempt, ``SET lock:<name> token NX PX <ttl ms>``;
+  True if the key now holds ``token``.
+- ``attempts(timeout) -> Iterator[None]``: the schedule of a blocking acquire: yields once
+  per attempt, the first at once, then after each pause of ``retry_interval``; pauses end
+  by the deadline ``timeout`` seconds after the call (None: never) and the attempt made
+  at the deadline is the last.
+- ``next_fencing_token() -> int``: a number above every fencing token handed out before,
+  by any instance: ``INCR lock:<name>:fence``.
+- ``do_release(token) -> bool``: delete the key if it still holds ``token``, atomically;
+  True if it did.
+- ``RELEASE_SCRIPT`` / ``EXTEND_SCRIPT``: the Lua that ``do_release`` and ``extend`` run
+  (``KEYS[1]`` the lock key, ``ARGV[1]`` the token, ``ARGV[2]`` the milliseconds to add).
+
+``Redlock``:
+
+- ``vote(client, token, ttl_ms) -> bool``: one server's answer to ``SET NX PX``; a server
+  that is down or errs votes no.
+- ``won(votes, validity) -> bool``: whether an attempt holds the lock: a quorum of votes
+  and a positive validity.
+- ``abandon(token)``: undo a failed attempt: the compare-and-delete on every server.
+
+Hooks read the instance's public attributes: ``client``, ``key``, ``fence_key``, ``ttl``,
+``retry_interval`` and ``token`` (Redlock: ``clients``, ``key``, ``ttl``, ``quorum``).
 """
 
 from __future__ import annotations
@@ -15,7 +52,7 @@ import math
 import random
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from types import TracebackType
 from typing import Self
@@ -72,7 +109,7 @@ def _seconds(name: str, value: object, *, zero_ok: bool = False) -> float:
 
 
 def _milliseconds(seconds: float) -> int:
-    """Whole milliseconds for PX/PEXPIRE, at least 1 (Redis rejects 0)."""
+    """Whole milliseconds for PX/PEXPIRE: the nearest, and at least 1 (Redis rejects PX 0)."""
     return max(1, round(seconds * 1000))
 
 
@@ -90,6 +127,9 @@ def _random_token() -> str:
 
 class RedisLock:
     """A lease on ``lock:<name>`` in one Redis: acquire, release, extend, fencing tokens."""
+
+    RELEASE_SCRIPT = RELEASE_IF_OWNER
+    EXTEND_SCRIPT = EXTEND_IF_OWNER
 
     def __init__(
         self,
@@ -110,15 +150,20 @@ class RedisLock:
             if blocking_timeout is None
             else _seconds("blocking_timeout", blocking_timeout, zero_ok=True)
         )
-        self._client = client
-        self._release: Script = client.register_script(RELEASE_IF_OWNER)
-        self._extend: Script = client.register_script(EXTEND_IF_OWNER)
+        self.client = client
+        self._release: Script = client.register_script(self.RELEASE_SCRIPT)
+        self._extend: Script = client.register_script(self.EXTEND_SCRIPT)
         self._token: str | None = None
         self._fencing_token: int | None = None
 
     def __repr__(self) -> str:
         state = "acquired" if self._token is not None else "not acquired"
         return f"{type(self).__name__}({self.name!r}, ttl={self.ttl:g}, {state})"
+
+    @property
+    def token(self) -> str | None:
+        """The token of the current acquisition; None before one and after release."""
+        return self._token
 
     @property
     def fencing_token(self) -> int | None:
@@ -131,60 +176,81 @@ class RedisLock:
             timeout = _seconds("timeout", timeout, zero_ok=True)
         elif self.blocking_timeout is not None:
             timeout = self.blocking_timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-        token = self._new_token()
-        while not self._try_set(token):
-            if not blocking or not self._wait(deadline):
-                return False
+        token = self.new_token()
+        schedule = self.attempts(timeout) if blocking else iter([None])
+        if not any(self.do_acquire(token) for _ in schedule):
+            return False
         self._token = token
         # Taken while we hold the lock, so each holder's number is above every earlier one.
-        self._fencing_token = int(self._client.incr(self.fence_key))
+        self._fencing_token = self.next_fencing_token()
         return True
 
-    def _new_token(self) -> str:
+    def new_token(self) -> str:
         """The proof of ownership of one acquisition: unguessable, and fresh every time."""
         return _random_token()
 
-    def _try_set(self, token: str) -> bool:
-        """One attempt: ``SET key token NX PX ttl``, "only if free" and the lease at once."""
-        return bool(self._client.set(self.key, token, nx=True, px=_milliseconds(self.ttl)))
+    def to_milliseconds(self, seconds: float) -> int:
+        """A duration as Redis takes it: whole milliseconds, the nearest, at least 1."""
+        return _milliseconds(seconds)
 
-    def _wait(self, deadline: float | None) -> bool:
-        """Sleep until the next attempt; False, without sleeping, if ``deadline`` has passed."""
-        pause = self.retry_interval
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            pause = min(pause, remaining)  # one last try right at the deadline
-        time.sleep(pause)
-        return True
+    def do_acquire(self, token: str) -> bool:
+        """One attempt: ``SET key token NX PX ttl``, "only if free" and the lease at once."""
+        px = self.to_milliseconds(self.ttl)
+        return bool(self.client.set(self.key, token, nx=True, px=px))
+
+    def attempts(self, timeout: float | None) -> Iterator[None]:
+        """Yield at each attempt of a blocking acquire: at once, then every retry_interval.
+
+        The deadline is read once, from the monotonic clock: pauses never run past it
+        (the last one is shortened to end there), and the attempt made at the deadline is
+        the last. Summing the pauses instead would drift: a sleep lasts a little longer
+        than asked, and 8 x 0.05 adds up to 0.39999999999999997, not 0.4.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            yield
+            pause = self.retry_interval
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                pause = min(pause, remaining)
+            time.sleep(pause)
+
+    def next_fencing_token(self) -> int:
+        """A number above every fencing token taken before, by any instance."""
+        return int(self.client.incr(self.fence_key))
 
     def release(self) -> None:
         """Delete the key if it still holds our token, else raise LockNotOwnedError."""
         token, self._token, self._fencing_token = self._token, None, None
         if token is None:
             raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
-        if not self._release(keys=[self.key], args=[token]):
+        if not self.do_release(token):
             raise LockNotOwnedError(f"cannot release {self.key}: it expired or was taken over")
+
+    def do_release(self, token: str) -> bool:
+        """Compare-and-delete in one script: True if the key held ``token`` and is gone."""
+        return bool(self._release(keys=[self.key], args=[token]))
 
     def extend(self, additional: float) -> None:
         """Add ``additional`` seconds to the remaining TTL if we still hold the lock."""
         additional = _seconds("additional", additional)
         if self._token is None:
             raise LockNotOwnedError(f"cannot extend {self.key}: this instance does not hold it")
-        if not self._extend(keys=[self.key], args=[self._token, _milliseconds(additional)]):
+        added = self.to_milliseconds(additional)
+        if not self._extend(keys=[self.key], args=[self._token, added]):
             raise LockNotOwnedError(f"cannot extend {self.key}: it expired or was taken over")
 
     def locked(self) -> bool:
         """Whether anybody holds the lock now."""
-        return bool(self._client.exists(self.key))
+        return bool(self.client.exists(self.key))
 
     def owned(self) -> bool:
         """Whether this instance holds the lock now (Redis, not memory, decides)."""
         if self._token is None:
             return False
-        value = self._client.get(self.key)
+        value = self.client.get(self.key)
         if isinstance(value, bytes):
             value = value.decode()
         return value == self._token
@@ -222,20 +288,20 @@ class Redlock:
         self.ttl = _seconds("ttl", ttl)
         if isinstance(clients, str | bytes) or not isinstance(clients, Iterable):
             raise TypeError(f"clients must be a sequence of Redis clients, got {clients!r}")
-        self._clients = list(clients)
-        if not self._clients:
+        self.clients = list(clients)
+        if not self.clients:
             raise ValueError("clients must hold at least one Redis client")
-        self._release = [c.register_script(RELEASE_IF_OWNER) for c in self._clients]
+        self._release = [c.register_script(RELEASE_IF_OWNER) for c in self.clients]
         self._token: str | None = None
         self._validity: float | None = None
 
     def __repr__(self) -> str:
         state = "acquired" if self._token is not None else "not acquired"
-        return f"{type(self).__name__}({self.name!r}, {len(self._clients)} servers, {state})"
+        return f"{type(self).__name__}({self.name!r}, {len(self.clients)} servers, {state})"
 
     @property
     def quorum(self) -> int:
-        return len(self._clients) // 2 + 1
+        return len(self.clients) // 2 + 1
 
     @property
     def validity(self) -> float | None:
@@ -264,32 +330,33 @@ class Redlock:
 
     def _try_once(self) -> bool:
         token = _random_token()
-        px = _milliseconds(self.ttl)
+        ttl_ms = _milliseconds(self.ttl)
         start = time.monotonic()
-        votes = sum(self._set_on(client, token, px) for client in self._clients)
+        votes = sum(self.vote(client, token, ttl_ms) for client in self.clients)
         elapsed = time.monotonic() - start
         validity = self.ttl - elapsed - (self.ttl * CLOCK_DRIFT_FACTOR + CLOCK_DRIFT_FLOOR)
-        if self._won(votes, validity):
+        if self.won(votes, validity):
             self._token, self._validity = token, validity
             return True
-        self._abandon(token)
+        self.abandon(token)
         return False
 
-    def _won(self, votes: int, validity: float) -> bool:
+    def vote(self, client: redis.Redis, token: str, ttl_ms: int) -> bool:
+        """One server's answer to SET NX PX; a server that is down or errs votes no."""
+        try:
+            return bool(client.set(self.key, token, nx=True, px=ttl_ms))
+        except redis.RedisError:
+            return False
+
+    def won(self, votes: int, validity: float) -> bool:
         """A majority said yes, and their keys outlive the asking plus the drift allowance."""
         return votes >= self.quorum and validity > 0
 
-    def _abandon(self, token: str) -> None:
+    def abandon(self, token: str) -> None:
         """Undo a failed attempt, so that its keys do not block everyone for a ttl."""
         # Everywhere, not only where SET said yes: a reply lost to a timeout may still
         # have set the key.
         self._release_all(token)
-
-    def _set_on(self, client: redis.Redis, token: str, px: int) -> bool:
-        try:
-            return bool(client.set(self.key, token, nx=True, px=px))
-        except redis.RedisError:  # a server that is down or slow counts as a no
-            return False
 
     def _release_all(self, token: str) -> int:
         released = 0

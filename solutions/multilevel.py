@@ -8,6 +8,45 @@ MULTI/EXEC round trip; every read first drains the messages that have arrived on
 instance's own subscription (non-blocking) and drops the keys other instances changed.
 Redis being unreachable never breaks a read (L1 still serves, an L1 miss is a miss), but
 a write that did not reach L2 raises after dropping the local copy.
+
+Extension points
+================
+
+Each step a broken cache (or a subclass of yours) may override is a public method with a
+one-line contract; everything else is mechanics it should not need to touch.
+
+``MultiLevelCache``
+
+- ``check_key(key)`` and ``check_seconds(name, value) -> float``: argument checks; raise
+  ``TypeError``/``ValueError`` naming the argument (``check_seconds`` returns a float).
+- ``read_l2(operation, key)``: one ``GET``, decoded; ``MISSING`` when there is no usable
+  value; raises when Redis is unreachable. ``operation`` is ``"get"`` or ``"get_or_load"``.
+- ``read_failed(operation, error)``: the policy when a read could not reach Redis
+  (``operation``: ``"get"``, ``"get_or_load"`` or ``"invalidations"``): log and return, so
+  reads fail open. Raising here makes reads fail closed.
+- ``record_read(operation, level)``: count one read as ``"l1_hits"``, ``"l2_hits"`` or
+  ``"misses"`` (called with ``mutex`` held; override to export metrics).
+- ``promote(key, value, version)``: put a value read from L2 (or loaded) into L1, if
+  ``still_current(version)``.
+- ``still_current(version) -> bool``: nothing was invalidated since ``version`` was taken.
+- ``write_l2(target, key, data, *, only_if_absent=False)``: send or queue on ``target`` (the
+  client or a pipeline) ``SET <l2 key> data PX <l2_ttl>``; ``NX`` for a loaded value, which
+  must never overwrite a concurrent writer's.
+- ``announce(pipe, key)``: queue the invalidation message for ``key`` in a write's
+  transaction.
+- ``send_set(key, data)`` / ``send_delete(key) -> bool``: one MULTI/EXEC round trip that
+  writes (or deletes) the L2 entry and announces it.
+- ``forget(key) -> int``: drop ``key`` from L1 and start a new version (reads in flight
+  will not promote); writes call it before sending anything. Returns the new version.
+- ``is_own(sender) -> bool``: whether a message was sent by this instance (ignored).
+- ``resubscribe()`` / ``unsubscribe()``: make a fresh pub/sub subscription (Redis was
+  down, or the connection broke) / release the subscription and its connection.
+- ``l1_type``: the class of L1, ``LocalLRU``, whose own steps are ``is_expired(expires_at,
+  now) -> bool``, ``on_hit(key, value, now)`` (make it most recently used) and ``evict()``
+  (drop least recently used entries beyond ``maxsize``).
+
+Public attributes: ``client``, ``serializer``, ``instance_id`` and ``mutex`` (the lock that
+guards L1, the version and the counters; never held during a Redis command or a loader).
 """
 
 from __future__ import annotations
@@ -24,7 +63,9 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 import redis
 
-__all__ = ["JSONSerializer", "MultiLevelCache", "Serializer"]
+__all__ = [
+    "MISSING", "UNAVAILABLE", "JSONSerializer", "LocalLRU", "MultiLevelCache", "Serializer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +81,19 @@ RESUBSCRIBE_BACKOFF = 0.1
 # How long the constructor waits for the server to confirm the subscription.
 SUBSCRIBE_TIMEOUT = 1.0
 
-_MISSING: Any = object()
-_UNDECODABLE: Any = object()
+
+class _Sentinel:
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+MISSING: Any = _Sentinel("MISSING")  # no value (None is a value)
+_UNDECODABLE: Any = _Sentinel("UNDECODABLE")  # L2 holds data the serializer cannot read
 
 
 class Serializer(Protocol):
@@ -60,34 +112,36 @@ class JSONSerializer:
         return json.loads(data)
 
 
-class _L1:
-    """An LRU map whose entries expire ``ttl`` after they are stored: the in-process level.
-    Not thread-safe on its own."""
+class LocalLRU:
+    """The in-process level: an LRU map whose entries expire ``ttl`` after they are stored.
 
-    __slots__ = ("_data", "_maxsize", "_ttl")
+    Not thread-safe on its own (MultiLevelCache holds its mutex around every call).
+    """
+
+    __slots__ = ("_data", "maxsize", "ttl")
 
     def __init__(self, maxsize: int, ttl: float) -> None:
-        self._maxsize = maxsize
-        self._ttl = ttl
+        self.maxsize = maxsize
+        self.ttl = ttl
         self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
     def get(self, key: str, now: float) -> Any:
-        """The live value (made most recently used), or ``_MISSING``."""
+        """The live value (made most recently used), or ``MISSING``."""
         entry = self._data.get(key)
         if entry is None:
-            return _MISSING
+            return MISSING
         expires_at, value = entry
-        if now >= expires_at:  # live while now < stored_at + ttl
+        if self.is_expired(expires_at, now):
             del self._data[key]
-            return _MISSING
-        self._data.move_to_end(key)
+            return MISSING
+        self.on_hit(key, value, now)
         return value
 
     def put(self, key: str, value: Any, now: float) -> None:
-        self._data[key] = (now + self._ttl, value)
+        """Store ``value`` as the most recently used entry, live until ``now + ttl``."""
+        self._data[key] = (now + self.ttl, value)
         self._data.move_to_end(key)
-        if len(self._data) > self._maxsize:
-            self._data.popitem(last=False)
+        self.evict()
 
     def discard(self, key: str) -> None:
         self._data.pop(key, None)
@@ -95,14 +149,28 @@ class _L1:
     def clear(self) -> None:
         self._data.clear()
 
+    def is_expired(self, expires_at: float, now: float) -> bool:
+        """An entry is served while ``now < stored_at + ttl``, never from then on."""
+        return now >= expires_at
+
+    def on_hit(self, key: str, value: Any, now: float) -> None:
+        """A hit makes the key the most recently used (it does not extend its life)."""
+        self._data.move_to_end(key)
+
+    def evict(self) -> None:
+        """Drop the least recently used entries beyond ``maxsize``."""
+        while len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
 
 class MultiLevelCache:
     """L1 (this process, LRU + ``l1_ttl``) over L2 (Redis, ``l2_ttl``), coherent over pub/sub.
 
-    Thread-safe. See the kata stub for the full specification.
+    Thread-safe. See the kata stub for the full specification, and the module docstring
+    for the extension points.
     """
 
-    _l1_type: ClassVar[type[_L1]] = _L1
+    l1_type: ClassVar[type[LocalLRU]] = LocalLRU
 
     def __init__(
         self,
@@ -123,9 +191,9 @@ class MultiLevelCache:
             raise TypeError(f"l1_maxsize must be an int, not {type(l1_maxsize).__name__}")
         if l1_maxsize < 1:
             raise ValueError(f"l1_maxsize must be >= 1, got {l1_maxsize}")
-        l1_ttl = _duration("l1_ttl", l1_ttl)
+        l1_seconds = self.check_seconds("l1_ttl", l1_ttl)
         # Whole milliseconds, never longer than asked (but at least 1 ms).
-        self._l2_ttl_ms = max(1, int(_duration("l2_ttl", l2_ttl) * 1000))
+        self._l2_ttl_ms = max(1, int(self.check_seconds("l2_ttl", l2_ttl) * 1000))
         if not callable(clock):
             raise TypeError("clock must be a zero-argument callable returning seconds")
         if serializer is None:
@@ -134,20 +202,20 @@ class MultiLevelCache:
                   and callable(getattr(serializer, "loads", None))):
             raise TypeError("serializer must have dumps(obj) and loads(data) methods")
 
-        self._client = client
+        self.client = client
+        self.serializer = serializer
+        self.instance_id = secrets.token_hex(8)
         self._prefix = f"{namespace}:"
         self._channel = f"{namespace}:invalidations"
         self._clock = clock
-        self._serializer = serializer
-        self._id = secrets.token_hex(8)
 
-        self._lock = threading.Lock()  # L1, _version and the counters
-        self._l1 = self._l1_type(l1_maxsize, l1_ttl)
+        self.mutex = threading.Lock()  # L1, _version and the counters
+        self._l1 = self.l1_type(l1_maxsize, l1_seconds)
         # Bumped whenever an L1 entry is invalidated. A reader remembers it before going to
         # L2 and promotes what it read only if nothing was invalidated meanwhile: otherwise a
         # value read just before a concurrent write could be put back after it.
         self._version = 0
-        self._l1_hits = self._l2_hits = self._misses = 0
+        self._counts = {"l1_hits": 0, "l2_hits": 0, "misses": 0}
 
         self._pubsub_lock = threading.Lock()  # a PubSub object is not thread-safe
         self._pubsub: redis.client.PubSub = client.pubsub()  # type: ignore[no-untyped-call]
@@ -155,48 +223,111 @@ class MultiLevelCache:
         self._closed = False
         self._subscribe()
 
+    # -- argument checks ----------------------------------------------------------------
+
+    def check_key(self, key: object) -> None:
+        """Every method taking a key: a ``str``, else ``TypeError`` naming ``key``."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str, not {type(key).__name__}")
+
+    def check_seconds(self, name: str, value: object) -> float:
+        """A duration argument: an int or float, finite and > 0; returned as a float."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
+        return float(value)
+
+    def l2_key(self, key: str) -> str:
+        """The Redis key of ``key``'s L2 entry: ``<namespace>:<key>``."""
+        return self._prefix + key
+
     # -- reads ------------------------------------------------------------------------
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value from L1, else from L2 (promoted into L1), else ``default``."""
-        _check_key(key)
+        self.check_key(key)
         self.process_invalidations()
-        value, version = self._l1_lookup(key)
-        if value is not _MISSING:
-            return value
-        try:
-            value = self._read_l2(key)
-        except UNAVAILABLE as exc:
-            log.warning("multilevel: Redis unavailable, get(%r) is a miss: %s", key, exc)
-            value = _MISSING
-        return self._after_l2_read(key, value, version, default)
+        value, version = self._l1_lookup("get", key)
+        if value is MISSING:
+            try:
+                value = self.read_l2("get", key)
+            except UNAVAILABLE as exc:
+                self.read_failed("get", exc)
+                value = MISSING
+            value = self._after_l2_read("get", key, value, version)
+        return default if value is MISSING else value
 
     def get_or_load(self, key: str, loader: Callable[[], T]) -> T:
-        """The cached value, or ``loader()`` (called once) stored in L2 and then L1."""
-        _check_key(key)
+        """The cached value, or ``loader()`` (called once) stored in L2 and then L1.
+
+        With Redis down, the loaded value is cached nowhere: it could not be announced.
+        """
+        self.check_key(key)
         if not callable(loader):
             raise TypeError("loader must be a zero-argument callable")
         self.process_invalidations()
-        value, version = self._l1_lookup(key)
-        if value is not _MISSING:
+        value, version = self._l1_lookup("get_or_load", key)
+        if value is not MISSING:
             return value  # type: ignore[no-any-return]
-        return self._l2_lookup_or_load(key, loader, version)
-
-    def _l2_lookup_or_load(self, key: str, loader: Callable[[], T], version: int) -> T:
-        """get_or_load() past an L1 miss: the L2 value (promoted), else a load. With Redis
-        down, the loaded value is cached nowhere: it could not be announced to the others."""
         try:
-            value = self._read_l2(key)
+            value = self.read_l2("get_or_load", key)
         except UNAVAILABLE as exc:
-            log.warning("multilevel: Redis unavailable, get_or_load(%r) loads: %s", key, exc)
-            with self._lock:
-                self._misses += 1
+            self.read_failed("get_or_load", exc)
+            self._after_l2_read("get_or_load", key, MISSING, version)
             return loader()
-        if value is not _MISSING and value is not _UNDECODABLE:
-            return self._after_l2_read(key, value, version, None)  # type: ignore[no-any-return]
-        with self._lock:
-            self._misses += 1
+        found = self._after_l2_read("get_or_load", key, value, version)
+        if found is not MISSING:
+            return found  # type: ignore[no-any-return]
         return self._load(key, loader, version, replace=value is _UNDECODABLE)
+
+    def read_l2(self, operation: str, key: str) -> Any:
+        """One GET: the decoded value, or ``MISSING``; raises if Redis is unreachable."""
+        data = self.client.get(self.l2_key(key))
+        if data is None:
+            return MISSING
+        try:
+            return self.serializer.loads(data)
+        except (ValueError, TypeError) as exc:
+            log.warning("multilevel: undecodable L2 value for %r treated as a miss: %s", key, exc)
+            return _UNDECODABLE
+
+    def read_failed(self, operation: str, error: Exception) -> None:
+        """Reads fail open: log the outage and carry on (the read is a miss, L1 serves)."""
+        log.warning("multilevel: Redis unavailable during %s, failing open: %s", operation, error)
+
+    def record_read(self, operation: str, level: str) -> None:
+        """Count one read as ``"l1_hits"``, ``"l2_hits"`` or ``"misses"``. Mutex held."""
+        self._counts[level] += 1
+
+    def promote(self, key: str, value: Any, version: int) -> None:
+        """Put a value read from L2 (or loaded) into L1, unless invalidated since."""
+        with self.mutex:
+            if self.still_current(version):
+                self._l1.put(key, value, self._clock())
+
+    def still_current(self, version: int) -> bool:
+        """Whether nothing was invalidated since ``version`` was taken."""
+        return self._version == version
+
+    def _l1_lookup(self, operation: str, key: str) -> tuple[Any, int]:
+        """(value or MISSING, the version to promote against); counts an L1 hit."""
+        with self.mutex:
+            value = self._l1.get(key, self._clock())
+            if value is not MISSING:
+                self.record_read(operation, "l1_hits")
+            return value, self._version
+
+    def _after_l2_read(self, operation: str, key: str, value: Any, version: int) -> Any:
+        """Count the L2 read and promote a hit; the value, or MISSING for a miss."""
+        if value is MISSING or value is _UNDECODABLE:
+            with self.mutex:
+                self.record_read(operation, "misses")
+            return MISSING
+        with self.mutex:
+            self.record_read(operation, "l2_hits")
+        self.promote(key, value, version)
+        return value
 
     def _load(self, key: str, loader: Callable[[], T], version: int, *, replace: bool) -> T:
         """Call the loader and store its value in L2 (with ``l2_ttl``), then in L1.
@@ -205,48 +336,15 @@ class MultiLevelCache:
         another writer stored while we were loading.
         """
         loaded = loader()
-        data = self._serializer.dumps(loaded)
+        data = self.serializer.dumps(loaded)
         try:
-            stored = self._client.set(self._prefix + key, data, px=self._l2_ttl_ms, nx=not replace)
+            stored = self.write_l2(self.client, key, data, only_if_absent=not replace)
         except UNAVAILABLE as exc:
             log.warning("multilevel: Redis unavailable, %r loaded but not cached: %s", key, exc)
             return loaded
         if stored:
-            with self._lock:
-                self._promote(key, self._serializer.loads(data), version)
+            self.promote(key, self.serializer.loads(data), version)
         return loaded
-
-    def _l1_lookup(self, key: str) -> tuple[Any, int]:
-        """(value or _MISSING, the version to promote against); counts an L1 hit."""
-        with self._lock:
-            value = self._l1.get(key, self._clock())
-            if value is not _MISSING:
-                self._l1_hits += 1
-            return value, self._version
-
-    def _read_l2(self, key: str) -> Any:
-        data = self._client.get(self._prefix + key)
-        if data is None:
-            return _MISSING
-        try:
-            return self._serializer.loads(data)
-        except (ValueError, TypeError) as exc:
-            log.warning("multilevel: undecodable L2 value for %r treated as a miss: %s", key, exc)
-            return _UNDECODABLE
-
-    def _after_l2_read(self, key: str, value: Any, version: int, default: Any) -> Any:
-        with self._lock:
-            if value is _MISSING or value is _UNDECODABLE:
-                self._misses += 1
-                return default
-            self._l2_hits += 1
-            self._promote(key, value, version)
-            return value
-
-    def _promote(self, key: str, value: Any, version: int) -> None:
-        """Put a value read from L2 into L1, unless an invalidation happened since. Locked."""
-        if self._version == version:
-            self._l1.put(key, value, self._clock())
 
     # -- writes -----------------------------------------------------------------------
 
@@ -255,43 +353,58 @@ class MultiLevelCache:
 
         Raises the Redis error if L2 could not be written; the local copy is dropped first.
         """
-        _check_key(key)
-        data = self._serializer.dumps(value)  # a value it cannot encode changes nothing
-        stored = self._serializer.loads(data)  # L1 serves what L2 would: the decoded copy
-        version = self._invalidate(key)
-        pipe = self._client.pipeline(transaction=True)
-        pipe.set(self._prefix + key, data, px=self._l2_ttl_ms)
-        self._publish(pipe, key)
-        pipe.execute()
-        with self._lock:
-            if self._version == version:
+        self.check_key(key)
+        data = self.serializer.dumps(value)  # a value it cannot encode changes nothing
+        stored = self.serializer.loads(data)  # L1 serves what L2 would: the decoded copy
+        version = self.forget(key)
+        self.send_set(key, data)
+        with self.mutex:
+            if self.still_current(version):
                 self._l1.put(key, stored, self._clock())
             else:  # another write raced ours: we cannot tell whose reached L2 last
-                self._invalidate_locked(key)
+                self._forget_locked(key)
 
     def delete(self, key: str) -> bool:
         """Remove the key from both levels and announce it; True if L2 held it.
 
         Raises the Redis error if L2 could not be reached; the local copy is dropped first.
         """
-        _check_key(key)
-        self._invalidate(key)
-        pipe = self._client.pipeline(transaction=True)
-        pipe.delete(self._prefix + key)
-        self._publish(pipe, key)
-        return bool(pipe.execute()[0])
+        self.check_key(key)
+        self.forget(key)
+        return self.send_delete(key)
 
-    def _publish(self, pipe: redis.client.Pipeline, key: str) -> None:
+    def write_l2(self, target: Any, key: str, data: str | bytes, *,
+                 only_if_absent: bool = False) -> Any:
+        """``SET <l2 key> data PX <l2_ttl>`` (NX if ``only_if_absent``) on the client or a
+        pipeline; what ``target.set`` returns."""
+        return target.set(self.l2_key(key), data, px=self._l2_ttl_ms, nx=only_if_absent)
+
+    def announce(self, pipe: redis.client.Pipeline, key: str) -> None:
         """Queue the invalidation message for ``key`` in the write's own transaction."""
-        message = json.dumps({"sender": self._id, "key": key}, ensure_ascii=False)
+        message = json.dumps({"sender": self.instance_id, "key": key}, ensure_ascii=False)
         pipe.publish(self._channel, message)
 
-    def _invalidate(self, key: str) -> int:
-        self._check_open()
-        with self._lock:
-            return self._invalidate_locked(key)
+    def send_set(self, key: str, data: str | bytes) -> None:
+        """One MULTI/EXEC: write the L2 entry and announce it."""
+        pipe = self.client.pipeline(transaction=True)
+        self.write_l2(pipe, key, data)
+        self.announce(pipe, key)
+        pipe.execute()
 
-    def _invalidate_locked(self, key: str) -> int:
+    def send_delete(self, key: str) -> bool:
+        """One MULTI/EXEC: delete the L2 entry and announce it; True if there was one."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self.l2_key(key))
+        self.announce(pipe, key)
+        return bool(pipe.execute()[0])
+
+    def forget(self, key: str) -> int:
+        """Drop ``key`` from L1 and start a new version; the new version."""
+        self._check_open()
+        with self.mutex:
+            return self._forget_locked(key)
+
+    def _forget_locked(self, key: str) -> int:
         self._l1.discard(key)
         self._version += 1
         return self._version
@@ -309,16 +422,31 @@ class MultiLevelCache:
                 return 0
             try:
                 if not self._pubsub.subscribed:  # never subscribed: Redis was down so far
-                    # Start over on a fresh connection (the confirmation, read below,
-                    # empties L1: what was cached meanwhile was never covered by messages).
-                    self._pubsub.close()
-                    self._pubsub = self._client.pubsub()  # type: ignore[no-untyped-call]
-                    self._pubsub.subscribe(self._channel)
+                    self.resubscribe()
                 while (message := self._pubsub.get_message(timeout=0)) is not None:
                     applied += self._apply(message)
             except UNAVAILABLE as exc:
-                self._retry_later(exc)
+                self._retry_later()
+                self.read_failed("invalidations", exc)
         return applied
+
+    def is_own(self, sender: object) -> bool:
+        """Whether a message was sent by this instance (its own messages are ignored)."""
+        return sender == self.instance_id
+
+    def resubscribe(self) -> None:
+        """Start over on a fresh pub/sub connection. Its confirmation, read later, empties
+        L1: what was cached meanwhile was never covered by messages. Pub/sub lock held."""
+        self._pubsub.close()
+        self._pubsub = self.client.pubsub()  # type: ignore[no-untyped-call]
+        self._pubsub.subscribe(self._channel)
+
+    def unsubscribe(self) -> None:
+        """Release the subscription and its connection (close() calls it once)."""
+        try:
+            self._pubsub.close()
+        except redis.exceptions.RedisError as exc:
+            log.warning("multilevel: error closing the pub/sub connection: %s", exc)
 
     def _subscribe(self) -> None:
         """Subscribe and wait (briefly) for the confirmation: from then on every write is
@@ -332,12 +460,12 @@ class MultiLevelCache:
                 if message is not None and message["type"] == "subscribe":
                     return
         except UNAVAILABLE as exc:
-            self._retry_later(exc)
+            self._retry_later()
+            self.read_failed("invalidations", exc)
 
-    def _retry_later(self, exc: Exception) -> None:
+    def _retry_later(self) -> None:
         """Pub/sub is unreachable: carry on without it (L1 may go stale until it is back)
         and try again after RESUBSCRIBE_BACKOFF."""
-        log.warning("multilevel: pub/sub unavailable, L1 may go stale; will retry: %s", exc)
         self._retry_at = time.monotonic() + RESUBSCRIBE_BACKOFF
 
     def _apply(self, message: dict[str, Any]) -> int:
@@ -346,7 +474,7 @@ class MultiLevelCache:
             # A subscription made after the constructor's: either Redis was down until now,
             # or redis-py reconnected and resubscribed by itself after a broken connection.
             # Whatever was published in between is lost, so L1 can no longer be trusted.
-            with self._lock:
+            with self.mutex:
                 self._l1.clear()
                 self._version += 1
             return 0
@@ -358,17 +486,17 @@ class MultiLevelCache:
         except (ValueError, TypeError, KeyError):
             log.warning("multilevel: ignoring a malformed message %r", message["data"])
             return 0
-        if sender == self._id or not isinstance(key, str):
+        if self.is_own(sender) or not isinstance(key, str):
             return 0
-        with self._lock:
-            self._invalidate_locked(key)
+        with self.mutex:
+            self._forget_locked(key)
         return 1
 
     # -- the rest ---------------------------------------------------------------------
 
     def stats(self) -> dict[str, int]:
-        with self._lock:
-            return {"l1_hits": self._l1_hits, "l2_hits": self._l2_hits, "misses": self._misses}
+        with self.mutex:
+            return dict(self._counts)
 
     def close(self) -> None:
         """Release the pub/sub connection and empty L1. Idempotent; any other call then
@@ -377,11 +505,8 @@ class MultiLevelCache:
             if self._closed:
                 return
             self._closed = True
-            try:
-                self._pubsub.close()
-            except redis.exceptions.RedisError as exc:
-                log.warning("multilevel: error closing the pub/sub connection: %s", exc)
-        with self._lock:
+            self.unsubscribe()
+        with self.mutex:
             self._l1.clear()
 
     def __enter__(self) -> MultiLevelCache:
@@ -395,17 +520,4 @@ class MultiLevelCache:
             raise RuntimeError("this MultiLevelCache is closed")
 
     def __repr__(self) -> str:
-        return f"<MultiLevelCache channel={self._channel!r} id={self._id}>"
-
-
-def _check_key(key: object) -> None:
-    if not isinstance(key, str):
-        raise TypeError(f"key must be a str, not {type(key).__name__}")
-
-
-def _duration(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
-    return float(value)
+        return f"<MultiLevelCache channel={self._channel!r} id={self.instance_id}>"

@@ -13,6 +13,28 @@ Three answers, one per part:
 * ``StampedeCache`` combines XFetch with a short Redis lock, across processes: one caller
   recomputes, the others keep serving the stale value, or, on a cold key, wait a bounded
   time for the winner's.
+
+Extension points
+================
+
+Each step a broken variant (or a subclass of yours) may override is a public method with
+a one-line contract; the rest is mechanics.
+
+``SingleFlight``: ``claim(key) -> (call, leader)`` joins the call in flight or starts one;
+``lead(key, call, fn)`` runs ``fn`` for the waiters and then, whatever happened,
+``release(key, call)``, which forgets the call and then wakes its waiters. ``call_type`` is
+the class of a call in flight, ``Call``: ``run(fn)`` records the outcome, ``wait()`` returns
+or raises it. ``mutex`` guards the table of calls in flight (never held while ``fn`` runs).
+
+``StampedeCache``: ``should_refresh(entry)`` (XFetch with ``draw()``, one ``rand()`` in
+(0, 1]); ``try_lock(key, token, seen) -> (won, current)``; ``as_loser(key, stale, seen,
+compute)``, the policy of a caller that lost the lock, with ``wait_for_winner`` (bounded by
+``give_up_at()``) and ``compute_unlocked`` as its means; the winner's ``compute_entry
+(compute) -> Entry`` and ``store(key, token, entry)``, or ``on_compute_failed(key, token,
+error)`` (which calls ``release`` to free the lock). The Lua source of each atomic step is a class
+attribute: ``ACQUIRE_SCRIPT``, ``STORE_SCRIPT``, ``RELEASE_SCRIPT``. Public attributes:
+``client``, ``clock``, ``rand``, ``ttl``, ``beta``, ``lock_ttl``, ``wait_timeout``,
+``prefix``.
 """
 
 from __future__ import annotations
@@ -28,6 +50,8 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 import redis
 from redis.commands.core import Script
+
+__all__ = ["Call", "Entry", "SingleFlight", "StampedeCache", "should_recompute_early"]
 
 T = TypeVar("T")
 
@@ -75,8 +99,8 @@ MAX_PAUSE = 0.05  # ... up to this
 # --- Part 1 -----------------------------------------------------------------------------
 
 
-class _Call(Generic[T]):
-    """One in-flight execution: its outcome, and an event set once the outcome is known."""
+class Call(Generic[T]):
+    """One execution in flight: its outcome, and an event set once waiters may read it."""
 
     __slots__ = ("done", "error", "result")
 
@@ -85,13 +109,32 @@ class _Call(Generic[T]):
         self.result: T | None = None
         self.error: BaseException | None = None
 
+    def run(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in this thread and record its outcome for the waiters; return it, or
+        raise its exception."""
+        try:
+            self.result = fn()
+        except BaseException as exc:
+            self.error = exc
+            raise
+        return self.result
+
+    def wait(self) -> T:
+        """Block until the call is done; its result, or raise its very exception."""
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return cast(T, self.result)
+
 
 class SingleFlight:
     """Concurrent ``do(key, fn)`` calls with one key share a single execution of ``fn``."""
 
+    call_type: ClassVar[type[Call[Any]]] = Call
+
     def __init__(self) -> None:
-        self._mutex = threading.Lock()
-        self._calls: dict[Hashable, _Call[Any]] = {}
+        self.mutex = threading.Lock()  # guards the table of calls in flight, nothing else
+        self._calls: dict[Hashable, Call[Any]] = {}
 
     def do(self, key: Hashable, fn: Callable[[], T]) -> T:
         if not callable(fn):
@@ -100,33 +143,39 @@ class SingleFlight:
             hash(key)
         except TypeError:
             raise TypeError(f"key must be hashable, got {type(key).__name__}") from None
+        call, leader = self.claim(key)
+        if leader:
+            return cast(T, self.lead(key, call, fn))
+        return cast(T, call.wait())
 
-        with self._mutex:
+    def claim(self, key: Hashable) -> tuple[Call[Any], bool]:
+        """The call in flight for ``key`` and False, or a new call, now in flight, and True
+        (look-up and insertion in one step under the mutex)."""
+        with self.mutex:
             call = self._calls.get(key)
-            leader = call is None
-            if call is None:
-                call = self._calls[key] = _Call()
+            if call is not None:
+                return call, False
+            call = self._calls[key] = self.call_type()
+            return call, True
 
-        if not leader:
-            call.done.wait()
-            if call.error is not None:
-                raise call.error
-            return cast(T, call.result)
-
+    def lead(self, key: Hashable, call: Call[T], fn: Callable[[], T]) -> T:
+        """The caller that claimed ``key``: run ``fn``, then release the key, whatever
+        ``fn`` did. No lock is held while ``fn`` runs."""
         try:
-            result = call.result = fn()
-        except BaseException as exc:
-            call.error = exc
-            raise
+            return call.run(fn)
         finally:
-            # Forget the call before waking the waiters: from here on, a new do() runs fn.
-            with self._mutex:
+            self.release(key, call)
+
+    def release(self, key: Hashable, call: Call[Any]) -> None:
+        """Forget the finished call, then wake its waiters: from the moment they wake, a
+        new ``do(key, ...)`` runs its function again."""
+        with self.mutex:
+            if self._calls.get(key) is call:
                 del self._calls[key]
-            call.done.set()
-        return result
+        call.done.set()
 
     def __repr__(self) -> str:
-        with self._mutex:
+        with self.mutex:
             keys = list(self._calls)
         return f"{type(self).__name__}(in_flight={keys!r})"
 
@@ -162,19 +211,27 @@ def should_recompute_early(
 # --- Part 3 -----------------------------------------------------------------------------
 
 
-class _Entry(NamedTuple):
+class Entry(NamedTuple):
+    """A cached value, how long it took to compute (``delta``) and when it expires."""
+
     value: Any
     delta: float
     expiry: float
 
 
-def _decode(raw: bytes | str | None) -> _Entry | None:
+def _encode(entry: Entry) -> str:
+    """The JSON stored for ``entry``; TypeError for a value JSON cannot hold."""
+    return json.dumps({"v": entry.value, "d": entry.delta, "e": entry.expiry},
+                      separators=(",", ":"))
+
+
+def _decode(raw: bytes | str | None) -> Entry | None:
     """The entry stored as ``raw``, or None when there is none or it is not ours."""
     if raw is None:
         return None
     try:
         obj = json.loads(raw)
-        entry = _Entry(obj["v"], float(obj["d"]), float(obj["e"]))
+        entry = Entry(obj["v"], float(obj["d"]), float(obj["e"]))
     except (ValueError, TypeError, KeyError):
         return None  # corrupt or foreign data: a miss, overwritten by the next compute
     if not (math.isfinite(entry.delta) and entry.delta >= 0 and math.isfinite(entry.expiry)):
@@ -182,7 +239,7 @@ def _decode(raw: bytes | str | None) -> _Entry | None:
     return entry
 
 
-def _decode_new(current: bytes | str | None, seen: bytes | str | None) -> _Entry | None:
+def _decode_new(current: bytes | str | None, seen: bytes | str | None) -> Entry | None:
     """The entry stored as ``current`` if it is not the one we read as ``seen``, else None."""
     return _decode(current) if current != seen else None
 
@@ -199,12 +256,19 @@ def _milliseconds(seconds: float) -> int:
 
 
 class StampedeCache:
-    """Cache-aside on Redis where one caller recomputes and the others serve stale data."""
+    """Cache-aside on Redis where one caller recomputes and the others serve stale data.
 
-    # The Lua scripts registered with the client (each is described where it is defined).
-    _acquire_lua: ClassVar[str] = ACQUIRE_UNLESS_CHANGED
-    _store_lua: ClassVar[str] = STORE_AND_RELEASE
-    _release_lua: ClassVar[str] = RELEASE_IF_OWNER
+    The steps of ``get_or_compute``, each a public method (see the module docstring):
+    read the entry; ``should_refresh`` it?; ``try_lock``; the winner runs
+    ``compute_entry`` and ``store``s it (``on_compute_failed`` if that raised); a loser
+    goes to ``as_loser``, which serves the stale value or ``wait_for_winner``.
+    """
+
+    # The Lua source of each atomic step (KEYS and ARGV are described where each is
+    # defined, at the top of this module).
+    ACQUIRE_SCRIPT: ClassVar[str] = ACQUIRE_UNLESS_CHANGED
+    STORE_SCRIPT: ClassVar[str] = STORE_AND_RELEASE
+    RELEASE_SCRIPT: ClassVar[str] = RELEASE_IF_OWNER
 
     def __init__(
         self,
@@ -230,13 +294,13 @@ class StampedeCache:
             raise TypeError(f"rand must be a callable, got {rand!r}")
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str, got {prefix!r}")
-        self._client = client
-        self._clock = clock
-        self._rand = rand
+        self.client = client
+        self.clock = clock
+        self.rand = rand
         self.prefix = prefix
-        self._acquire: Script = client.register_script(self._acquire_lua)
-        self._store: Script = client.register_script(self._store_lua)
-        self._release: Script = client.register_script(self._release_lua)
+        self._acquire: Script = client.register_script(self.ACQUIRE_SCRIPT)
+        self._store: Script = client.register_script(self.STORE_SCRIPT)
+        self._release: Script = client.register_script(self.RELEASE_SCRIPT)
 
     def __repr__(self) -> str:
         return (
@@ -245,99 +309,121 @@ class StampedeCache:
             f"prefix={self.prefix!r})"
         )
 
+    def entry_key(self, key: str) -> str:
+        return f"{self.prefix}:entry:{key}"
+
+    def lock_key(self, key: str) -> str:
+        return f"{self.prefix}:lock:{key}"
+
     def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
         if not isinstance(key, str):
             raise TypeError(f"key must be a str, got {key!r}")
         if not callable(compute):
             raise TypeError(f"compute must be a callable, got {compute!r}")
-        entry_key, lock_key = f"{self.prefix}:entry:{key}", f"{self.prefix}:lock:{key}"
-
-        raw = self._client.get(entry_key)
-        entry = _decode(raw)
-        if entry is not None and not self._should_refresh(entry):
+        seen = self.client.get(self.entry_key(key))
+        entry = _decode(seen)
+        if entry is not None and not self.should_refresh(entry):
             return entry.value
-
         token = secrets.token_hex(TOKEN_BYTES)
-        won, current = self._try_lock(entry_key, lock_key, token, raw)
+        won, current = self.try_lock(key, token, seen)
         if won:
-            return self._compute_and_store(entry_key, lock_key, token, compute)
-        if (fresh := _decode_new(current, raw)) is not None:
+            return self._compute_and_store(key, token, compute)
+        if (fresh := _decode_new(current, seen)) is not None:
             return fresh.value  # someone stored a new entry since we read it
-        return self._as_loser(entry, entry_key, lock_key, token, raw, compute)
+        return self.as_loser(key, entry, seen, compute)
 
-    def _should_refresh(self, entry: _Entry) -> bool:
+    # -- the decision: XFetch -------------------------------------------------------------
+
+    def should_refresh(self, entry: Entry) -> bool:
         """XFetch with this cache's beta, clock and rand: should this reader recompute?"""
-        return should_recompute_early(
-            entry.expiry, entry.delta, self.beta, self._clock(), self._draw()
-        )
+        return should_recompute_early(entry.expiry, entry.delta, self.beta, self.clock(),
+                                      self.draw())
 
-    def _draw(self) -> float:
+    def draw(self) -> float:
         """One rand() for XFetch, in (0, 1]: 0.0 counts as the smallest positive float."""
-        return self._rand() or SMALLEST_RAND
+        return self.rand() or SMALLEST_RAND
 
-    def _as_loser(
-        self,
-        stale: _Entry | None,
-        entry_key: str,
-        lock_key: str,
-        token: str,
-        seen: bytes | str | None,
+    # -- who computes -----------------------------------------------------------------------
+
+    def try_lock(
+        self, key: str, token: str, seen: bytes | str | None
+    ) -> tuple[bool, bytes | str | None]:
+        """Take the lock (NX PX lock_ttl) unless the entry changed since we read ``seen``,
+        in one script: (whether we hold the lock, the entry as it is now)."""
+        won, current = self._acquire(
+            keys=[self.entry_key(key), self.lock_key(key)],
+            args=[token, self._lock_ms, "" if seen is None else seen],
+        )
+        return bool(won), current
+
+    def as_loser(
+        self, key: str, stale: Entry | None, seen: bytes | str | None,
         compute: Callable[[], Any],
     ) -> Any:
         """Someone else holds the lock: serve our stale entry at once, or, on a cold key,
         wait for theirs."""
         if stale is not None:
             return stale.value
-        return self._wait(entry_key, lock_key, token, seen, compute)
+        return self.wait_for_winner(key, seen, compute)
 
-    def _try_lock(
-        self, entry_key: str, lock_key: str, token: str, seen: bytes | str | None
-    ) -> tuple[bool, bytes | str | None]:
-        won, current = self._acquire(
-            keys=[entry_key, lock_key], args=[token, self._lock_ms, "" if seen is None else seen]
-        )
-        return bool(won), current
-
-    def _wait(
-        self,
-        entry_key: str,
-        lock_key: str,
-        token: str,
-        seen: bytes | str | None,
-        compute: Callable[[], Any],
+    def wait_for_winner(
+        self, key: str, seen: bytes | str | None, compute: Callable[[], Any]
     ) -> Any:
         """Poll until the winner's entry appears, the lock frees up (we take over), or
-        ``wait_timeout`` passes (we compute without the lock). Real time, not ``clock``:
+        ``give_up_at()`` passes (we compute without the lock). Real time, not ``clock``:
         a waiter must give up even when the injected clock stands still."""
-        deadline = time.monotonic() + self.wait_timeout
+        deadline = self.give_up_at()
         pause = FIRST_PAUSE
+        token = secrets.token_hex(TOKEN_BYTES)
         while (remaining := deadline - time.monotonic()) > 0:
             time.sleep(min(pause, remaining))
             pause = min(pause * 2, MAX_PAUSE)
-            won, current = self._try_lock(entry_key, lock_key, token, seen)
+            won, current = self.try_lock(key, token, seen)
             if won:  # the winner failed (or its lock expired): our turn
-                return self._compute_and_store(entry_key, lock_key, token, compute)
+                return self._compute_and_store(key, token, compute)
             if (fresh := _decode_new(current, seen)) is not None:
                 return fresh.value
-        value, data = self._compute_entry(compute)
-        self._client.set(entry_key, data, px=self._ttl_ms)
-        return value
+        return self.compute_unlocked(key, compute)
 
-    def _compute_entry(self, compute: Callable[[], Any]) -> tuple[Any, str]:
-        """Run ``compute`` and encode its entry; delta is measured with the injected clock."""
-        started = self._clock()
+    def give_up_at(self) -> float:
+        """When (on ``time.monotonic``) a waiter stops waiting: ``wait_timeout`` from now."""
+        return time.monotonic() + self.wait_timeout
+
+    def compute_unlocked(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Compute and store without the lock (a waiter that gave up); the value."""
+        entry = self.compute_entry(compute)
+        self.client.set(self.entry_key(key), _encode(entry), px=self._ttl_ms)
+        return entry.value
+
+    # -- the winner ---------------------------------------------------------------------------
+
+    def compute_entry(self, compute: Callable[[], Any]) -> Entry:
+        """Run ``compute``; delta and expiry are measured with the injected clock."""
+        started = self.clock()
         value = compute()
-        stored = self._clock()
-        entry = {"v": value, "d": max(stored - started, 0.0), "e": stored + self.ttl}
-        return value, json.dumps(entry, separators=(",", ":"))
+        stored = self.clock()
+        return Entry(value, max(stored - started, 0.0), stored + self.ttl)
 
-    def _compute_and_store(
-        self, entry_key: str, lock_key: str, token: str, compute: Callable[[], Any]
-    ) -> Any:
+    def store(self, key: str, token: str, entry: Entry) -> None:
+        """Write the entry (``SET ... PX ttl``), then release the lock if ``token`` still
+        holds it: one script."""
+        self._store(keys=[self.entry_key(key), self.lock_key(key)],
+                    args=[_encode(entry), self._ttl_ms, token])
+
+    def on_compute_failed(self, key: str, token: str, error: BaseException) -> None:
+        """The winner's compute (or its encoding) raised: store nothing and release the
+        lock at once, so that a waiter takes over."""
+        self.release(key, token)
+
+    def release(self, key: str, token: str) -> None:
+        """Delete the lock if ``token`` still holds it (compare-and-delete, one script)."""
+        self._release(keys=[self.lock_key(key)], args=[token])
+
+    def _compute_and_store(self, key: str, token: str, compute: Callable[[], Any]) -> Any:
         try:
-            value, data = self._compute_entry(compute)
-        except BaseException:
-            self._release(keys=[lock_key], args=[token])  # let a waiter take over now
+            entry = self.compute_entry(compute)
+            self.store(key, token, entry)
+        except BaseException as exc:
+            self.on_compute_failed(key, token, exc)
             raise
-        self._store(keys=[entry_key, lock_key], args=[data, self._ttl_ms, token])
-        return value
+        return entry.value

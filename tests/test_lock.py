@@ -2,7 +2,12 @@
 
 Every lock name carries the backend's namespace, so the keys ``lock:<name>`` and
 ``lock:<name>:fence`` are this test's own and are deleted when it ends. Real time is used
-only where Redis expiry or real blocking is under test, with short TTLs and wide bounds.
+only where Redis expiry or real concurrency is under test, with short TTLs and wide bounds.
+
+Blocking waits are watched on a fake clock (:class:`FakeTime`): the implementation's
+``time.monotonic`` and ``time.sleep`` (the contract names both) are replaced in the
+modules that define its lock class, every pause and every attempt is recorded with the
+clock's time, and the schedule is checked exactly, without sleeping.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 import math
 import random
 import secrets
-import threading
+import sys
 import time
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,18 +32,22 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
+from tests.support.clock import FakeClock
 from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import RedisBackend, RedisProcess, start_servers
 from tests.support.targets import load
-from tests.support.threads import run_together
+from tests.support.threads import Background, run_together
+from tests.support.waiting import wait_until
 
 KATA = "lock"
 
 TOKEN_MIN_CHARS = 16  # a token of at least 16 characters (e.g. secrets.token_hex(16) has 32)
 FENCE_INCR = ("INCR", "INCRBY")  # redis-py's incr() sends INCRBY key 1
+
+# Durations in seconds and the whole milliseconds Redis must be sent: the nearest, at least 1.
+# int(seconds * 1000) truncates 0.0004 to PX 0, which Redis refuses, and 0.0015 to 1.
+IN_MILLISECONDS = [(0.0004, 1), (0.0011, 1), (0.0015, 2), (2.5, 2500)]
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -57,13 +67,19 @@ def raw(client: redis.Redis, key: str) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def wait_until(condition: Callable[[], bool], limit: float, what: str) -> None:
-    """Poll ``condition`` every 10 ms; fail the test if it is not true within ``limit`` s."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {limit} s for {what}, in vain", pytrace=False)
-        time.sleep(0.01)
+def words(call: tuple[Any, ...]) -> list[str]:
+    return [a.decode() if isinstance(a, bytes) else str(a) for a in call]
+
+
+def sent_sets(log: CommandLog) -> list[list[str]]:
+    """Every SET in ``log``, as words: ``['SET', key, token, 'NX', 'PX', '5000']``."""
+    return [words(c) for c in log.calls if str(words(c)[0]).upper() == "SET"]
+
+
+def px_of(command: list[str]) -> int | None:
+    """The PX argument of a SET, or None if it has none."""
+    upper = [w.upper() for w in command]
+    return int(command[upper.index("PX") + 1]) if "PX" in upper[3:] else None
 
 
 def script_calls(log: CommandLog) -> list[str]:
@@ -74,6 +90,186 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.monotonic()
     result = fn()
     return result, time.monotonic() - start
+
+
+def raised(call: Callable[[], object]) -> Exception | None:
+    """The exception ``call()`` raised, or None if it returned (a stub's
+    NotImplementedError propagates: the harness reports it in one line)."""
+    try:
+        call()
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the caller asserts what it should have been
+        return exc
+    return None
+
+
+def described(error: Exception | None) -> str:
+    return "returned normally" if error is None else f"raised {type(error).__name__}: {error}"
+
+
+def release_later(lock: Any, after: float) -> Background:
+    """``lock.release()`` in another thread, ``after`` seconds from now."""
+    def release() -> None:
+        time.sleep(after)
+        lock.release()
+
+    return Background(release, name=f"release after {after:g} s")
+
+
+# Redis before 7.2 reads its clock afresh for each command of a script: between the PTTL and
+# the PEXPIRE of an extend, a millisecond may tick. fakeredis has its clock frozen here.
+EXPIRY_SLACK_MS = {"fake": 0, "real": 3}
+FROZEN_WALL_CLOCK = 1_700_000_000.0  # whole seconds: expiry times in exact milliseconds
+
+
+def expiry_in_ms(backend: RedisBackend, client: redis.Redis, key: str,
+                 monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """A function returning when ``key`` expires, in milliseconds on a fixed scale.
+
+    On a Redis server, PEXPIRETIME (exact). On fakeredis, whose clock is ``time.time``, that
+    clock is frozen for the rest of the test, so PTTL counts from a fixed instant.
+    """
+    if backend.kind == "fake":
+        monkeypatch.setattr(time, "time", lambda: FROZEN_WALL_CLOCK)
+        return lambda: int(client.pttl(key))
+    return lambda: int(client.pexpiretime(key))
+
+
+class FakeTime:
+    """A fake ``time.monotonic`` and ``time.sleep`` for a lock's blocking waits.
+
+    The contract has the lock wait with ``time.sleep`` and read deadlines from
+    ``time.monotonic()``. Both are replaced in the modules that define the lock's class
+    (whether they ``import time`` or ``from time import sleep, monotonic``), so nothing
+    else in the process sees the fake clock. A pause lasts ``OVERRUN`` longer than asked,
+    as a real sleep does on a busy machine: code that adds up its pauses instead of
+    reading the clock runs late here exactly as it would for real.
+
+    ``watch(client)`` records every SET (or SETNX) the client sends, an attempt, with the
+    clock's time; ``on_pause(n)`` runs after the n-th pause (to release a holder, say). A
+    wait that never ends fails after ``MAX_PAUSES`` pauses or ``MAX_ATTEMPTS`` attempts.
+    """
+
+    OVERRUN = 0.001
+    MAX_PAUSES = 100
+    MAX_ATTEMPTS = 1000
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, lock_class: type) -> None:
+        self.clock = FakeClock()
+        self.start = self.clock.now
+        self.pauses: list[tuple[float, float]] = []  # (when, seconds asked)
+        self.attempts: list[float] = []
+        self.on_pause: Callable[[int], object] = lambda n: None
+        self.what = "acquire()"
+        fake = _FakeTimeModule(self.clock, self.sleep)
+        for cls in lock_class.__mro__[:-1]:
+            module = sys.modules.get(cls.__module__)
+            for name, value in list(vars(module).items()) if module else []:
+                if value is time:
+                    monkeypatch.setattr(module, name, fake)
+                elif value is time.sleep:
+                    monkeypatch.setattr(module, name, self.sleep)
+                elif value is time.monotonic:
+                    monkeypatch.setattr(module, name, self.clock)
+
+    def begin(self, what: str) -> None:
+        """Forget earlier pauses and attempts; ``what`` names the call in messages."""
+        self.start, self.what = self.clock.now, what
+        self.pauses.clear()
+        self.attempts.clear()
+
+    def at(self, when: float) -> str:
+        return f"+{when - self.start:.3f} s"
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append((self.clock.now, seconds))
+        assert len(self.pauses) <= self.MAX_PAUSES, (
+            f"{self.what} still retrying after {self.MAX_PAUSES} pauses "
+            f"({self.at(self.clock.now)} on the test's clock): it never gives up; the "
+            "deadline is timeout seconds after the call, read from time.monotonic()"
+        )
+        self.clock.advance(seconds + self.OVERRUN)
+        self.on_pause(len(self.pauses))
+
+    def watch(self, client: redis.Redis) -> None:
+        send: Any = client.execute_command
+
+        def execute_command(*args: Any, **options: Any) -> Any:
+            if words(args)[0].upper() in ("SET", "SETNX"):
+                self.attempts.append(self.clock.now)
+                assert len(self.attempts) <= self.MAX_ATTEMPTS, (
+                    f"{self.what} sent {self.MAX_ATTEMPTS} SETs with "
+                    f"{len(self.pauses)} pauses between them: pause retry_interval seconds "
+                    "(time.sleep) between attempts"
+                )
+            return send(*args, **options)
+
+        client.execute_command = execute_command  # type: ignore[method-assign]
+
+    def pause_list(self) -> str:
+        return ", ".join(f"{asked:g} s at {self.at(when)}" for when, asked in self.pauses)
+
+    def attempt_list(self) -> str:
+        return ", ".join(self.at(t) for t in self.attempts) or "none"
+
+
+class _FakeTimeModule:
+    """The ``time`` module, but for ``monotonic`` and ``sleep``."""
+
+    def __init__(self, clock: FakeClock, sleep: Callable[[float], None]) -> None:
+        self.monotonic, self.sleep = clock, sleep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+@pytest.fixture
+def fake_time(kata: ModuleType, monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    return FakeTime(monkeypatch, kata.RedisLock)
+
+
+def check_gave_up_at_deadline(ft: FakeTime, timeout: float, interval: float) -> None:
+    """The schedule of a blocking acquire that did not get the lock, on the fake clock.
+
+    Attempts at once, then after pauses of ``interval``; no pause runs past the deadline
+    (the last is shortened to end there); the attempt at the deadline is the last.
+    """
+    eps = 1e-9
+    deadline = ft.start + timeout
+    what = ft.what
+    assert ft.attempts and ft.attempts[0] == ft.start, (
+        f"{what} made its first attempt at {ft.attempt_list().split(',')[0]}, not at "
+        f"once (attempts: {ft.attempt_list()})"
+    )
+    for when, asked in ft.pauses:
+        left = deadline - when
+        assert left > eps, (
+            f"{what} paused again at {ft.at(when)}, after its deadline {ft.at(deadline)}; "
+            f"the attempt at the deadline is the last. Attempts: {ft.attempt_list()}"
+        )
+        assert when + asked <= deadline + eps, (
+            f"{what}: a pause of {asked:g} s from {ft.at(when)} ends at "
+            f"{ft.at(when + asked)}, past the deadline {ft.at(deadline)}: shorten the last "
+            "pause to the time left, read from time.monotonic() (a sleep lasts a little "
+            "longer than asked, so adding up the pauses runs late). "
+            f"Pauses: {ft.pause_list()}"
+        )
+        assert asked <= interval + eps, (
+            f"{what} paused {asked:g} s at {ft.at(when)}, longer than retry_interval="
+            f"{interval:g}"
+        )
+        assert asked >= min(interval, left) - eps, (
+            f"{what} paused only {asked:g} s at {ft.at(when)}, with {left:.3f} s left "
+            f"before its deadline: retry every retry_interval={interval:g} s, the last "
+            f"pause ending at the deadline. Pauses: {ft.pause_list()}"
+        )
+    last = ft.attempts[-1]
+    assert last >= deadline - eps, (
+        f"{what} gave up at {ft.at(last)}, {deadline - last:.3f} s before its deadline "
+        f"{ft.at(deadline)}: pause until the deadline and make one last attempt there. "
+        f"Attempts: {ft.attempt_list()}"
+    )
 
 
 # ---------------------------------------------------------------------------- Part 1
@@ -94,13 +290,34 @@ class TestPart1Acquire:
             "not SETNX then EXPIRE: a crash between those two leaves a lock that never expires"
         )
         assert len(log.names()) - len(others) <= 1, f"acquire() sent {log}"
-        call = next(c for c in log.calls if str(c[0]).upper() == "SET")
-        words = [a.decode() if isinstance(a, bytes) else str(a) for a in call]
-        assert words[1] == lock_key(name), f"the lock key is {words[1]!r}, expected lock:<name>"
-        upper = [w.upper() for w in words]
-        assert "NX" in upper and "PX" in upper, f"SET was sent as {words}, expected NX and PX"
-        px = int(words[upper.index("PX") + 1])
+        command = sent_sets(log)[0]
+        assert command[1] == lock_key(name), (
+            f"the lock key is {command[1]!r}, expected lock:<name>")
+        upper = [w.upper() for w in command]
+        assert "NX" in upper and "PX" in upper, f"SET was sent as {command}, expected NX and PX"
+        px = px_of(command)
         assert px == 5000, f"SET ... PX {px}, expected PX 5000 for ttl=5.0"
+
+    @pytest.mark.parametrize(("ttl", "ms"), IN_MILLISECONDS)
+    def test_ttl_in_whole_milliseconds(self, kata: Any, redis_backend: RedisBackend,
+                                       ttl: float, ms: int) -> None:
+        client = redis_backend.client()
+        lock = kata.RedisLock(client, redis_backend.key("job"), ttl=ttl)
+        log = record(client)
+        refused: redis.ResponseError | None = None
+        try:
+            got = lock.acquire(blocking=False)
+        except redis.ResponseError as exc:  # PX 0, or a PX that is not an integer
+            refused, got = exc, False
+        sets = sent_sets(log)
+        assert sets, f"acquire() with ttl={ttl} sent {log}, no SET"
+        px = px_of(sets[0])
+        answer = f", and Redis refused it ({refused})" if refused else ""
+        assert px == ms, (
+            f"acquire() with ttl={ttl} sent SET ... PX {px}{answer}; expected PX {ms}: the "
+            "ttl goes to Redis as whole milliseconds, rounded to the nearest, and at least 1"
+        )
+        assert got is True, f"acquire() of a free lock with ttl={ttl} returned {got!r}"
 
     @pytest.mark.parametrize("ttl", [2.0, 5.0, 30.0])
     def test_key_expires_after_ttl(self, kata: Any, redis_client: redis.Redis,
@@ -131,40 +348,62 @@ class TestPart1Acquire:
         name = redis_backend.key("job")
         first = kata.RedisLock(redis_client, name)
         second = kata.RedisLock(redis_backend.client(), name)
-        tokens = []
+        tokens: list[str] = []
+        who = ("first", "first", "second", "second", "first")
         for lock in (first, first, second, second, first):
             assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
             token = raw(redis_client, lock_key(name))
             assert token is not None, "after acquire() the key lock:<name> does not exist"
             tokens.append(token)
             lock.release()
-        assert len(set(tokens)) == len(tokens), (
-            f"tokens stored by five acquisitions: {tokens}; each acquisition needs a fresh "
-            "random token, or a former holder (or another instance) could release the lock"
+        assert len(set(tokens)) > 1, (
+            f"all five acquisitions, by two instances, wrote the same token {tokens[0]!r}: "
+            "a constant proves nothing, any instance would release any lock; each "
+            "acquisition needs a fresh random token (secrets)"
         )
+        for n, token in enumerate(tokens):
+            earlier = tokens.index(token)
+            same = who[n] == who[earlier]
+            assert earlier == n, (
+                f"acquisition {n + 1} (instance {who[n]}) wrote the token of acquisition "
+                f"{earlier + 1} (instance {who[earlier]}) again: {token!r}. "
+                + ("One token per instance is not enough: a delayed release() from an "
+                   "old lease would free the new one. " if same else "")
+                + "Each acquisition needs a fresh random token."
+            )
         short = [t for t in tokens if len(t) < TOKEN_MIN_CHARS]
         assert not short, f"tokens {short} are too short to be unguessable (use secrets)"
 
     def test_token_not_from_random_or_clock(self, kata: Any, redis_backend: RedisBackend,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-        """Reseeding `random` or freezing the clock must not reproduce a token."""
+        """Reseeding `random`, or freezing the clock, must not reproduce a token."""
         client = redis_backend.client()
         name = redis_backend.key("job")
-        monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
-        monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
-        saved = random.getstate()
-        tokens = []
-        try:
+
+        def two_tokens(before_each: Callable[[], object]) -> list[str | None]:
+            tokens = []
             for lock in (kata.RedisLock(client, name), kata.RedisLock(client, name)):
-                random.seed(7)
+                before_each()
                 assert lock.acquire(blocking=False)
                 tokens.append(raw(client, lock_key(name)))
                 lock.release()
+            return tokens
+
+        saved = random.getstate()
+        try:
+            tokens = two_tokens(lambda: random.seed(7))
         finally:
             random.setstate(saved)
         assert tokens[0] != tokens[1], (
             f"two acquisitions wrote the same token {tokens[0]!r} after reseeding `random` "
-            "and with the clock frozen: a guessable token; use the `secrets` module"
+            "with the same seed: `random` is reproducible and predictable; use `secrets`"
+        )
+        monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
+        monkeypatch.setattr(time, "time_ns", lambda: 1_700_000_000_000_000_000)
+        tokens = two_tokens(lambda: None)
+        assert tokens[0] != tokens[1], (
+            f"two acquisitions wrote the same token {tokens[0]!r} with the clock frozen: "
+            "the time is neither unique nor secret; use `secrets`"
         )
 
     def test_lifecycle_locked_and_owned(self, kata: Any, redis_client: redis.Redis,
@@ -174,7 +413,12 @@ class TestPart1Acquire:
         b = kata.RedisLock(redis_backend.client(decode_responses=True), name)
         assert (a.locked(), a.owned(), b.locked(), b.owned()) == (False, False, False, False)
         assert a.acquire(blocking=False) is True
-        assert (a.locked(), a.owned()) == (True, True), "a holds the lock: locked and owned"
+        decoded = redis_client.connection_pool.connection_kwargs.get("decode_responses")
+        assert (a.locked(), a.owned()) == (True, True), (
+            f"a just acquired, yet (a.locked(), a.owned()) is {(a.locked(), a.owned())}; "
+            f"expected (True, True). a's client has decode_responses={bool(decoded)}: its GET "
+            f"returns {'str' if decoded else 'bytes'}"
+        )
         assert (b.locked(), b.owned()) == (True, False), "a holds the lock: b sees locked only"
         assert b.acquire(blocking=False) is False, "b acquired a lock that a holds"
         assert a.owned(), "b's failed acquire() changed a's lock"
@@ -191,16 +435,38 @@ class TestPart1Acquire:
         a = kata.RedisLock(redis_backend.client(), name, ttl=3.0)
         b = kata.RedisLock(redis_backend.client(), name, retry_interval=0.01)
         assert a.acquire(blocking=False)
-        releaser = threading.Timer(0.2, a.release)
-        releaser.start()
-        try:
-            got, elapsed = timed(b.acquire)  # blocking, no timeout: until it gets the lock
-        finally:
-            releaser.join(timeout=5)
+        releaser = release_later(a, 0.2)
+        got, elapsed = timed(b.acquire)  # blocking, no timeout: until it gets the lock
+        releaser.join()
         assert got is True, "blocking acquire() returned without the lock"
         assert elapsed >= 0.15, f"b acquired after {elapsed:.3f} s while a still held the lock"
         assert elapsed < 2.5, f"a released at 0.2 s, but b waited {elapsed:.2f} s"
         assert b.owned()
+
+    def test_blocking_retries_every_retry_interval(self, kata: Any, fake_time: FakeTime,
+                                                   redis_backend: RedisBackend) -> None:
+        """No time limit: attempt, pause retry_interval, attempt... until it gets the lock."""
+        name = redis_backend.key("job")
+        holder = kata.RedisLock(redis_backend.client(), name, ttl=30.0)
+        client = redis_backend.client()
+        waiter = kata.RedisLock(client, name, retry_interval=0.05)
+        assert holder.acquire(blocking=False)
+        fake_time.watch(client)
+        fake_time.on_pause = lambda n: n == 3 and holder.release()
+        fake_time.begin("blocking acquire() with no time limit")
+        got = waiter.acquire()
+        asked = [pause for _, pause in fake_time.pauses]
+        assert asked == [0.05] * 3, (
+            f"blocking acquire() with retry_interval=0.05 paused {asked} s before the lock "
+            "was freed (after the third pause) and acquired; expected [0.05, 0.05, 0.05]: "
+            "pause retry_interval seconds between attempts"
+        )
+        assert got is True and waiter.owned(), (
+            f"blocking acquire() returned {got!r}; the lock was freed after the third pause")
+        assert len(fake_time.attempts) == 4, (
+            f"attempts at {fake_time.attempt_list()}; expected 4: at once, then after "
+            "each pause"
+        )
 
 
 @pytest.mark.part(1)
@@ -245,11 +511,14 @@ class TestPart1Release:
         redis_client.delete(lock_key(name))  # as if it expired while old was paused
         assert new.acquire(blocking=False), "the lock was free (expired), yet acquire() failed"
         token = raw(redis_client, lock_key(name))
-        with pytest.raises(kata.LockNotOwnedError):
-            old.release()
+        error = raised(old.release)
         assert raw(redis_client, lock_key(name)) == token, (
             "the former holder's release() deleted the new holder's lock: compare the token "
             "before deleting, atomically"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"release() by a holder whose lease expired and was taken over {described(error)}"
+            "; expected LockNotOwnedError"
         )
         assert new.owned() and not old.owned()
 
@@ -312,9 +581,17 @@ class TestPart1ContextManager:
         client = redis_backend.client()
         name = redis_backend.key("job")
         lock = kata.RedisLock(client, name)
-        with pytest.raises(kata.LockNotOwnedError), lock:
-            client.delete(lock_key(name))  # the lock expired during the block
-        # The block's work may have overlapped another holder's: the caller must know.
+
+        def block_outlives_lease() -> None:
+            with lock:
+                client.delete(lock_key(name))  # the lock expired during the block
+
+        error = raised(block_outlives_lease)
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"`with lock:` whose lease expired during the block {described(error)}; expected "
+            "release()'s LockNotOwnedError to surface: the block's work may have overlapped "
+            "another holder's, and the caller must know"
+        )
 
     def test_exit_keeps_block_exception(self, kata: Any, redis_backend: RedisBackend) -> None:
         client = redis_backend.client()
@@ -357,7 +634,7 @@ class TestPart1BadInput:
         with pytest.raises(ValueError, match="ttl"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
 
-    @pytest.mark.parametrize("ttl", ["10", None])
+    @pytest.mark.parametrize("ttl", ["10", None, True])
     def test_ttl_wrong_type(self, kata: Any, redis_backend: RedisBackend, ttl: object) -> None:
         with pytest.raises(TypeError, match="ttl"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
@@ -370,6 +647,11 @@ class TestPart1BadInput:
     def test_name_not_str(self, kata: Any, redis_backend: RedisBackend, name: object) -> None:
         with pytest.raises(TypeError, match="name"):
             kata.RedisLock(redis_backend.client(), name)
+
+    @pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf])
+    def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
+        with pytest.raises(ValueError, match="retry_interval"):
+            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
 
 
 # ---------------------------------------------------------------------------- model-based
@@ -532,89 +814,84 @@ TestPart1LockMachine.settings = MACHINE_SETTINGS
 
 @pytest.mark.part(2)
 class TestPart2Blocking:
-    def test_timeout_returns_false_in_time(self, kata: Any, redis_backend: RedisBackend) -> None:
-        name = redis_backend.key("job")
-        # The holder's ttl bounds how long a loop that ignores the timeout can hang.
-        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
-        waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.02)
-        assert holder.acquire(blocking=False)
-        got, elapsed = timed(lambda: waiter.acquire(timeout=0.2))
-        assert got is False, f"acquire(timeout=0.2) returned {got!r} after {elapsed:.2f} s"
-        assert 0.15 <= elapsed < 1.2, (
-            f"acquire(timeout=0.2) gave up after {elapsed:.3f} s, expected about 0.2 s"
-        )
+    """Blocking with a time limit, on the fake clock (see FakeTime): exact, no sleeping."""
 
-    def test_blocking_timeout_from_constructor(self, kata: Any,
-                                               redis_backend: RedisBackend) -> None:
-        name = redis_backend.key("job")
-        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
-        waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.02,
-                                blocking_timeout=0.2)
-        assert holder.acquire(blocking=False)
-        got, elapsed = timed(waiter.acquire)
-        assert got is False, f"acquire() with blocking_timeout=0.2 returned {got!r}"
-        assert 0.15 <= elapsed < 1.2, (
-            f"acquire() with blocking_timeout=0.2 gave up after {elapsed:.3f} s"
-        )
-        got, elapsed = timed(lambda: waiter.acquire(timeout=0.4))
-        assert got is False and 0.35 <= elapsed < 1.2, (
-            f"acquire(timeout=0.4) returned {got!r} after {elapsed:.3f} s: an explicit "
-            "timeout overrides blocking_timeout"
-        )
+    @staticmethod
+    def contenders(kata: Any, backend: RedisBackend, ft: FakeTime,
+                   **options: Any) -> tuple[Any, Any]:
+        """A holder with the lock, and a waiter (built with ``options``) whose SETs ft sees."""
+        name = backend.key("job")
+        holder = kata.RedisLock(backend.client(), name, ttl=30.0)
+        client = backend.client()
+        waiter = kata.RedisLock(client, name, **options)
+        assert holder.acquire(blocking=False), "acquire() of a free lock returned False"
+        ft.watch(client)
+        return holder, waiter
 
-    def test_non_blocking_returns_at_once(self, kata: Any, redis_backend: RedisBackend) -> None:
-        name = redis_backend.key("job")
-        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
-        waiter = kata.RedisLock(redis_backend.client(), name, blocking_timeout=1.0)
-        assert holder.acquire(blocking=False)
-        got, elapsed = timed(lambda: waiter.acquire(blocking=False))
-        assert got is False and elapsed < 0.5, (
-            f"acquire(blocking=False) returned {got!r} after {elapsed:.3f} s; expected False "
-            "at once"
-        )
+    def test_non_blocking_tries_once(self, kata: Any, redis_backend: RedisBackend,
+                                     fake_time: FakeTime) -> None:
+        _, waiter = self.contenders(kata, redis_backend, fake_time, blocking_timeout=1.0)
+        for call, acquire in [
+            ("acquire(blocking=False)", lambda: waiter.acquire(blocking=False)),
+            ("acquire(blocking=False, timeout=1)",
+             lambda: waiter.acquire(blocking=False, timeout=1)),
+        ]:
+            fake_time.begin(call)
+            got = acquire()
+            assert got is False, f"{call} of a held lock returned {got!r}"
+            assert len(fake_time.attempts) == 1 and not fake_time.pauses, (
+                f"{call} with blocking_timeout=1.0 made attempts at "
+                f"{fake_time.attempt_list()} and paused [{fake_time.pause_list()}]; "
+                "expected one attempt and no pause: blocking=False never waits"
+            )
 
-    def test_zero_timeout_tries_once(self, kata: Any, redis_backend: RedisBackend) -> None:
-        name = redis_backend.key("job")
-        holder = kata.RedisLock(redis_backend.client(), name, ttl=1.5)
-        waiter = kata.RedisLock(redis_backend.client(), name)
-        assert holder.acquire(blocking=False)
-        got, elapsed = timed(lambda: waiter.acquire(timeout=0))
-        assert got is False and elapsed < 0.5, f"acquire(timeout=0) took {elapsed:.3f} s"
+    def test_zero_timeout_tries_once(self, kata: Any, redis_backend: RedisBackend,
+                                     fake_time: FakeTime) -> None:
+        holder, waiter = self.contenders(kata, redis_backend, fake_time)
+        fake_time.begin("acquire(timeout=0)")
+        got = waiter.acquire(timeout=0)
+        assert got is False, f"acquire(timeout=0) of a held lock returned {got!r}"
+        assert len(fake_time.attempts) == 1 and not fake_time.pauses, (
+            f"acquire(timeout=0) made attempts at {fake_time.attempt_list()} and paused "
+            f"[{fake_time.pause_list()}]; expected exactly one attempt and no pause"
+        )
         holder.release()
         assert waiter.acquire(timeout=0) is True, "acquire(timeout=0) of a free lock failed"
 
+    @pytest.mark.parametrize(("timeout", "interval"), [(0.4, 0.1), (0.4, 0.05), (0.25, 0.1)])
+    def test_gives_up_at_the_deadline(self, kata: Any, redis_backend: RedisBackend,
+                                      fake_time: FakeTime, timeout: float,
+                                      interval: float) -> None:
+        _, waiter = self.contenders(kata, redis_backend, fake_time, retry_interval=interval)
+        call = f"acquire(timeout={timeout:g}) with retry_interval={interval:g}"
+        fake_time.begin(call)
+        got = waiter.acquire(timeout=timeout)
+        check_gave_up_at_deadline(fake_time, timeout, interval)
+        assert got is False, f"{call} of a lock held throughout returned {got!r}"
+
+    def test_blocking_timeout_from_constructor(self, kata: Any, redis_backend: RedisBackend,
+                                               fake_time: FakeTime) -> None:
+        _, waiter = self.contenders(kata, redis_backend, fake_time, retry_interval=0.05,
+                                    blocking_timeout=0.4)
+        fake_time.begin("acquire() with blocking_timeout=0.4, retry_interval=0.05")
+        assert waiter.acquire() is False
+        check_gave_up_at_deadline(fake_time, 0.4, 0.05)
+        fake_time.begin("acquire(timeout=0.3) with blocking_timeout=0.4 (timeout wins)")
+        assert waiter.acquire(timeout=0.3) is False
+        check_gave_up_at_deadline(fake_time, 0.3, 0.05)
+
     def test_acquires_within_timeout_when_released(self, kata: Any,
                                                    redis_backend: RedisBackend) -> None:
+        """Real threads and real time: the lock is freed by another thread at 0.2 s."""
         name = redis_backend.key("job")
         holder = kata.RedisLock(redis_backend.client(), name)
         waiter = kata.RedisLock(redis_backend.client(), name, retry_interval=0.01)
         assert holder.acquire(blocking=False)
-        releaser = threading.Timer(0.2, holder.release)
-        releaser.start()
-        try:
-            got, elapsed = timed(lambda: waiter.acquire(timeout=5.0))
-        finally:
-            releaser.join(timeout=5)
+        releaser = release_later(holder, 0.2)
+        got, elapsed = timed(lambda: waiter.acquire(timeout=5.0))
+        releaser.join()
         assert got is True, "acquire(timeout=5) failed though the lock was released at 0.2 s"
         assert 0.15 <= elapsed < 3.0, f"acquired after {elapsed:.3f} s, expected about 0.2 s"
-
-    # The lower bounds are loose on purpose: on a loaded machine a 20 ms sleep can last far
-    # longer. The upper bounds catch a retry loop that does not sleep.
-    @pytest.mark.parametrize(("interval", "low", "high"), [(0.1, 2, 6), (0.02, 3, 30)])
-    def test_retry_interval_honoured(self, kata: Any, redis_backend: RedisBackend,
-                                     interval: float, low: int, high: int) -> None:
-        name = redis_backend.key("job")
-        holder = kata.RedisLock(redis_backend.client(), name, ttl=2.0)
-        client = redis_backend.client()
-        waiter = kata.RedisLock(client, name, retry_interval=interval)
-        assert holder.acquire(blocking=False)
-        log = record(client)
-        assert waiter.acquire(timeout=0.4) is False
-        tries = log.names().count("SET")
-        assert low <= tries <= high, (
-            f"acquire(timeout=0.4) with retry_interval={interval} tried SET {tries} times, "
-            f"expected about {0.4 / interval + 1:.0f} ({low} to {high})"
-        )
 
 
 @pytest.mark.part(2)
@@ -635,6 +912,24 @@ class TestPart2Extend:
         again = redis_client.pttl(lock_key(name))
         assert after + 500 - 1000 < again <= after + 500, f"extend(0.5): {after} -> {again} ms"
         assert lock.owned()
+
+    @pytest.mark.parametrize(("additional", "ms"), IN_MILLISECONDS)
+    def test_extend_in_whole_milliseconds(self, kata: Any, redis_backend: RedisBackend,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          additional: float, ms: int) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        expires_at = expiry_in_ms(redis_backend, client, lock_key(name), monkeypatch)
+        lock = kata.RedisLock(client, name, ttl=5.0)
+        assert lock.acquire(blocking=False)
+        before = expires_at()
+        lock.extend(additional)
+        added = expires_at() - before
+        assert ms <= added <= ms + EXPIRY_SLACK_MS[redis_backend.kind], (
+            f"extend({additional}) added {added} ms to the lock's time to live; expected "
+            f"{ms} ms: additional goes to Redis as whole milliseconds, rounded to the "
+            "nearest, and at least 1"
+        )
 
     def test_extend_by_non_owner_raises_and_keeps_lock(
         self, kata: Any, redis_client: redis.Redis, redis_backend: RedisBackend
@@ -661,9 +956,16 @@ class TestPart2Extend:
         lock = kata.RedisLock(redis_client, name, ttl=5.0)
         assert lock.acquire(blocking=False)
         redis_client.set(lock_key(name), "someone-else-0123456789abcdef", px=2000)
-        with pytest.raises(kata.LockNotOwnedError):
-            lock.extend(10)
-        assert redis_client.pttl(lock_key(name)) <= 2000
+        error = raised(lambda: lock.extend(10))
+        pttl = redis_client.pttl(lock_key(name))
+        assert pttl <= 2000, (
+            f"extend(10) by a holder whose lock was taken over prolonged the new holder's "
+            f"lease (2000 -> {pttl} ms): compare the token before extending, in the script"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"extend() of a lock taken over by someone else {described(error)}; expected "
+            "LockNotOwnedError"
+        )
         redis_client.delete(lock_key(name))
         with pytest.raises(kata.LockNotOwnedError):
             lock.extend(10)  # expired: extend must not bring it back
@@ -715,7 +1017,9 @@ class TestPart2Fencing:
             assert lock.acquire(blocking=False)
             if log is not None:
                 incrs = [n for n in log.names() if n in FENCE_INCR]
-                assert len(incrs) == 1, f"acquire() sent {log}: expected one INCR on the fence"
+                assert len(incrs) == 1, (
+                    f"acquire() sent {log}: expected one INCR on lock:<name>:fence, the one "
+                    "counter every instance draws its fencing tokens from")
             token = lock.fencing_token
             assert isinstance(token, int) and not isinstance(token, bool), (
                 f"fencing_token after acquire() is {token!r}, expected an int"
@@ -778,11 +1082,6 @@ class TestPart2ContextManager:
 
 @pytest.mark.part(2)
 class TestPart2BadInput:
-    @pytest.mark.parametrize("value", [-0.1, math.nan, math.inf])
-    def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
-        with pytest.raises(ValueError, match="retry_interval"):
-            kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
-
     @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf])
     def test_blocking_timeout(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
         with pytest.raises(ValueError, match="blocking_timeout"):
@@ -818,8 +1117,8 @@ def servers() -> Iterator[list[RedisProcess]]:
 
 @pytest.fixture
 def clients(servers: list[RedisProcess]) -> Iterator[list[redis.Redis]]:
-    # No client-side retries: a stopped server must answer "no" at once, not after backoff.
-    made = [s.client(retry=Retry(NoBackoff(), 0)) for s in servers]
+    # RedisProcess clients do not retry: a stopped server answers "no" at once.
+    made = [s.client() for s in servers]
     yield made
     for c in made:
         c.close()
@@ -915,7 +1214,11 @@ class TestPart3Redlock:
                                       clients: list[redis.Redis], name: str) -> None:
         servers[2].stop()
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        try:
+            got, elapsed = timed(lambda: rl.acquire(blocking=False))
+        except redis.RedisError as exc:
+            pytest.fail(f"acquire() with server 3 of 3 down raised {type(exc).__name__}: "
+                        f"{exc}; a server that is down counts as a no")
         assert got is True, "2 of 3 servers up and free: acquire() must succeed"
         assert elapsed < 2.0
         assert rl.validity is not None and rl.validity > 0
@@ -969,53 +1272,65 @@ class TestPart3Redlock:
         assert rl.validity is None
 
     def test_blocking_makes_three_attempts(self, kata: Any, clients: list[redis.Redis],
-                                           name: str) -> None:
+                                           name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         assert kata.Redlock(clients[1:], name).acquire(blocking=False)
-        logs = [record(c) for c in clients]
+        ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(rl.acquire)
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False
-        assert attempts == 3, f"blocking acquire() without timeout made {attempts} attempts, not 3"
-        assert elapsed < 1.5, f"3 attempts with pauses of at most 0.2 s took {elapsed:.2f} s"
-        for log in logs:
-            log.clear()
-        got, elapsed = timed(lambda: rl.acquire(blocking=False))
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False and attempts == 1 and elapsed < 0.5, (
-            f"acquire(blocking=False) made {attempts} attempts in {elapsed:.2f} s, not 1"
+        ft.watch(clients[0])
+        ft.begin("blocking Redlock.acquire() without timeout")
+        assert rl.acquire() is False, "1 of 3 servers free: no quorum, yet acquire() succeeded"
+        assert len(ft.attempts) == 3, (
+            f"blocking acquire() without timeout made attempts at {ft.attempt_list()}; "
+            "expected 3 in all"
+        )
+        long = [pause for _, pause in ft.pauses if not 0 <= pause <= 0.2]
+        assert len(ft.pauses) == 2 and not long, (
+            f"blocking acquire() paused [{ft.pause_list()}] between its attempts; expected "
+            "two random pauses of at most REDLOCK_MAX_PAUSE (0.2) s"
+        )
+        ft.begin("Redlock.acquire(blocking=False)")
+        assert rl.acquire(blocking=False) is False
+        assert len(ft.attempts) == 1 and not ft.pauses, (
+            f"acquire(blocking=False) made attempts at {ft.attempt_list()} and paused "
+            f"[{ft.pause_list()}]; expected one attempt and no pause"
         )
 
     def test_blocking_timeout_bounds_attempts(self, kata: Any, clients: list[redis.Redis],
-                                              name: str) -> None:
+                                              name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         for c in clients[:2]:
             assert kata.RedisLock(c, name, ttl=3.0).acquire(blocking=False)
-        logs = [record(c) for c in clients]
+        ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        got, elapsed = timed(lambda: rl.acquire(timeout=0.5))
-        attempts = max(log.names().count("SET") for log in logs)
-        assert got is False
-        assert elapsed < 1.5, f"acquire(timeout=0.5) returned after {elapsed:.2f} s"
-        assert attempts >= 2, f"acquire(timeout=0.5) made {attempts} attempt(s): retry until 0.5 s"
+        ft.watch(clients[2])
+        ft.begin("Redlock.acquire(timeout=0.5)")
+        assert rl.acquire(timeout=0.5) is False, "1 of 3 servers free, yet acquire() succeeded"
+        deadline = ft.start + 0.5
+        late = [t for t in ft.attempts if t > deadline + ft.OVERRUN + 1e-9]
+        assert len(ft.attempts) >= 2 and not late, (
+            f"acquire(timeout=0.5) made attempts at {ft.attempt_list()}; expected retries "
+            "until 0.5 s, and none after"
+        )
+        long = [pause for _, pause in ft.pauses if not 0 <= pause <= 0.2]
+        assert not long, (
+            f"acquire(timeout=0.5) paused [{ft.pause_list()}]; expected random pauses of at "
+            "most REDLOCK_MAX_PAUSE (0.2) s"
+        )
 
     def test_blocking_acquires_when_freed(self, kata: Any, clients: list[redis.Redis],
                                           name: str) -> None:
         others = [kata.RedisLock(c, name) for c in clients[:2]]
         for lock in others:
             assert lock.acquire(blocking=False)
-        releaser = threading.Timer(0.1, others[0].release)
-        releaser.start()
+        releaser = release_later(others[0], 0.1)
         rl = kata.Redlock(clients, name)
-        try:
-            got = rl.acquire(timeout=3.0)
-        finally:
-            releaser.join(timeout=5)
+        got = rl.acquire(timeout=3.0)
+        releaser.join()
         assert got is True, "a quorum became free at 0.1 s, yet acquire(timeout=3) failed"
         rl.release()
 
     def test_decoded_responses(self, kata: Any, servers: list[RedisProcess],
                                name: str) -> None:
-        decoded = [s.client(decode_responses=True, retry=Retry(NoBackoff(), 0)) for s in servers]
+        decoded = [s.client(decode_responses=True) for s in servers]
         try:
             rl = kata.Redlock(decoded, name)
             assert rl.acquire(blocking=False), "acquire() failed with decode_responses=True"

@@ -26,11 +26,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 from tests.support.clock import FakeClock
 from tests.support.redis_backends import RedisBackend
 from tests.support.targets import load
+from tests.support.threads import run_bounded
 
 KATA = "stampede"
 
 CALLERS = 16
 BOUND = 5.0  # seconds: the longest any test waits for anything
+# Seconds allowed for what a correct implementation does at once (milliseconds in practice,
+# even on a loaded machine): a caller waking after fn returned, a waiter taking over.
+PROMPT = 1.0
 TINY = math.ulp(0.0)  # the smallest positive float
 
 
@@ -136,28 +140,10 @@ def settle(threads: list[threading.Thread], grace: float = 0.1) -> None:
     time.sleep(grace)
 
 
-def within(seconds: float, fn: Callable[[], Any], what: str) -> Any:
-    """``fn()`` in a daemon thread; fail if it has not returned after ``seconds``."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:
-            box["error"] = exc
-
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    t.join(seconds)
-    assert not t.is_alive(), f"{what}: still blocked after {seconds} s"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 class Counter:
     def __init__(self) -> None:
         self.n = 0
+        self.in_flight = 0
         self._lock = threading.Lock()
 
     def __call__(self) -> int:
@@ -169,12 +155,73 @@ class Counter:
 # --- Part 1: SingleFlight -------------------------------------------------------------------
 
 
+def call_again(flight: Any, value: Any, after: str) -> Any:
+    """``flight.do("k", fn)`` once more, nothing in flight: fn's value, or the test fails
+    naming a failure that was remembered."""
+    try:
+        return run_bounded(lambda: flight.do("k", lambda: value), f"do() after {after}", PROMPT)
+    except Boom as exc:
+        pytest.fail(f"do('k', fn) after {after} raised {exc!r} again without running fn: a "
+                    "finished call (and its exception) must not be remembered", pytrace=False)
+
+
+class PauseAfterWaking:
+    """An explicit pause point in the leader's thread right after it wakes the waiters.
+
+    ``install()``, called by fn just before it returns, profiles that thread only: each
+    time it returns from ``Event.set`` or leaves a ``Condition`` (the ways threading wakes
+    a waiter; a Future wakes through a Condition too), it waits until ``waiter_back`` is
+    set, 0.3 s at most. A woken waiter can then call do() again before the leader takes
+    one more step.
+    """
+
+    WAKERS = (threading.Event.set.__code__, threading.Condition.__exit__.__code__)
+
+    def __init__(self) -> None:
+        self.waiter_back = threading.Event()
+
+    def install(self) -> None:
+        sys.setprofile(self._profile)
+
+    def _profile(self, frame: Any, event: str, arg: Any) -> None:
+        if event == "return" and frame.f_code in self.WAKERS and not self.waiter_back.is_set():
+            self.waiter_back.wait(0.3)
+
+
+class LockstepKey:
+    """Two caller threads (``caller-0``, ``caller-1``) hashing this key go in lockstep:
+    each hash waits until the other thread has hashed as many times, 0.1 s at most (a lock
+    that keeps one of them out only slows the test down). Every look-up or insertion in a
+    table of calls is then a pause point where the other caller takes its turn."""
+
+    def __init__(self) -> None:
+        self.counts = {"caller-0": 0, "caller-1": 0}
+        self.changed = threading.Condition()
+
+    def __hash__(self) -> int:
+        me = threading.current_thread().name
+        if me in self.counts:
+            with self.changed:
+                self.counts[me] += 1
+                self.changed.notify_all()
+                mine = self.counts[me]
+                self.changed.wait_for(lambda: min(self.counts.values()) >= mine, timeout=0.1)
+        return hash("lockstep key")
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __repr__(self) -> str:
+        return "'k'"
+
+
 @pytest.mark.part(1)
 class TestPart1SingleFlight:
     def _shared_round(
-        self, kata: ModuleType, outcome: Callable[[int], Any]
+        self, kata: ModuleType, outcome: Callable[[int], Any], key: Any = "k",
+        n: int = CALLERS,
     ) -> tuple[Any, Callers, Counter]:
-        """CALLERS threads call do("k", fn) at once; fn blocks until all of them are in."""
+        """``n`` threads call do(key, fn) at once; fn blocks until all of them are in."""
         flight = kata.SingleFlight()
         runs, entered, release = Counter(), threading.Event(), threading.Event()
 
@@ -184,9 +231,10 @@ class TestPart1SingleFlight:
             release.wait(BOUND)
             return outcome(n)
 
-        callers = Callers(CALLERS, lambda i: flight.do("k", fn)).start()
+        callers = Callers(n, lambda i: flight.do(key, fn)).start()
         callers.wait_for(entered, "fn being called by one of the concurrent do() calls")
         settle(callers.threads)
+        runs.in_flight = runs.n  # how many ran fn while the first call was in flight
         release.set()
         return flight, callers, runs
 
@@ -196,6 +244,12 @@ class TestPart1SingleFlight:
         _, callers, runs = self._shared_round(kata, lambda n: object())
         callers.join("do() did not return after fn finished")
         callers.raise_first_error()
+        if runs.n > 1 and runs.in_flight == 1:
+            pytest.fail(
+                f"fn ran {runs.n} times for {CALLERS} concurrent do('k', fn) calls: while the "
+                f"first ran, the others were kept out (a lock held while fn runs?), then ran "
+                "fn themselves once it had finished. They must wait for that call's outcome, "
+                "not for a lock", pytrace=False)
         assert runs.n == 1, (
             f"fn ran {runs.n} times for {CALLERS} concurrent do('k', fn) calls; "
             "callers arriving while it runs must wait for that one execution"
@@ -207,19 +261,32 @@ class TestPart1SingleFlight:
             "(identity, not a copy)"
         )
 
+    def test_two_callers_interleaved_step_by_step_share_one_call(
+        self, kata: ModuleType
+    ) -> None:
+        _, callers, runs = self._shared_round(kata, lambda n: f"run {n}", LockstepKey(), 2)
+        callers.join("do() did not return after fn finished", PROMPT)
+        callers.raise_first_error()
+        assert runs.n == 1, (
+            f"fn ran {runs.n} times for 2 callers of one key whose steps were interleaved "
+            "(each took its turn at every use of the key): finding the call in flight and "
+            "registering a new one must be one step under a lock, or both callers find "
+            "nothing and both run fn"
+        )
+
     def test_exception_reaches_every_waiter_and_is_not_remembered(self, kata: ModuleType) -> None:
         def fail(n: int) -> Any:
             raise Boom(f"boom {n}")
 
         flight, callers, runs = self._shared_round(kata, fail)
-        callers.join("waiters hang when the call they wait for raises")
+        callers.join("waiters hang when the call they wait for raises", PROMPT)
         assert runs.n == 1, f"fn ran {runs.n} times for {CALLERS} concurrent callers, want 1"
         for i, (result, exc) in enumerate(zip(callers.results, callers.errors, strict=True)):
             assert isinstance(exc, Boom) and str(exc) == "boom 1", (
                 f"caller {i} got {result!r} / {exc!r}; every caller must raise fn's "
                 "exception Boom('boom 1')"
             )
-        got = within(BOUND, lambda: flight.do("k", lambda: "again"), "do() after a failure")
+        got = call_again(flight, "again", after="the failed round")
         assert got == "again", f"do() after the failed round returned {got!r}, want fn's 'again'"
 
     def test_a_failed_call_is_not_remembered(self, kata: ModuleType) -> None:
@@ -229,8 +296,8 @@ class TestPart1SingleFlight:
             raise Boom("first")
 
         with pytest.raises(Boom, match="first"):
-            within(BOUND, lambda: flight.do("k", fail), "do() with a failing fn")
-        got = within(BOUND, lambda: flight.do("k", lambda: 42), "do() after a failure")
+            run_bounded(lambda: flight.do("k", fail), "do() with a failing fn", PROMPT)
+        got = call_again(flight, 42, after="a failed call")
         assert got == 42, f"the next do() after a failure must run fn, got {got!r}"
 
     def test_next_call_after_a_shared_round_runs_again(self, kata: ModuleType) -> None:
@@ -249,10 +316,45 @@ class TestPart1SingleFlight:
         release.set()
         callers.join("do() did not return after fn finished")
         callers.raise_first_error()
-        got = within(BOUND, lambda: flight.do("k", lambda: "second round"), "the next do()")
+        got = run_bounded(lambda: flight.do("k", lambda: "second round"), "the next do()", PROMPT)
         assert got == "second round", (
             f"do('k', fn) after the shared call finished returned {got!r}: results must "
             "not be cached, only shared while in flight"
+        )
+
+    def test_a_woken_waiter_that_calls_again_runs_its_own_fn(self, kata: ModuleType) -> None:
+        flight, pause = kata.SingleFlight(), PauseAfterWaking()
+        entered, release = threading.Event(), threading.Event()
+
+        def first() -> str:
+            entered.set()
+            release.wait(BOUND)
+            pause.install()  # the leader pauses right after waking the waiter
+            return "first round"
+
+        leader = Callers(1, lambda i: flight.do("k", first)).start()
+        leader.wait_for(entered, "fn being called")
+
+        def wait_then_call_again(i: int) -> tuple[Any, Any]:
+            try:
+                shared = flight.do("k", lambda: "the waiter's fn, though a call was in flight")
+                return shared, flight.do("k", lambda: "second round")
+            finally:
+                pause.waiter_back.set()
+
+        waiter = Callers(1, wait_then_call_again).start()
+        settle(waiter.threads)
+        release.set()
+        waiter.join("the waiter did not return after fn finished", PROMPT)
+        leader.join("the leader did not return after fn finished", PROMPT)
+        waiter.raise_first_error()
+        leader.raise_first_error()
+        shared, again = waiter.results[0]
+        assert shared == "first round", f"the waiter got {shared!r}, want the shared result"
+        assert again == "second round", (
+            f"a waiter woken by the finished call called do('k', fn) again at once and got "
+            f"{again!r}, without its fn running: the finished call was still in flight when "
+            "its waiters woke. Forget the call first, then wake the waiters"
         )
 
     @given(
@@ -281,9 +383,9 @@ class TestPart1SingleFlight:
             call = lambda key=key, fn=fn: flight.do(key, fn)  # noqa: E731
             if outcome is Boom:
                 with pytest.raises(Boom, match=f"step {step}"):
-                    within(2.0, call, f"do({key!r}, fn)")
+                    run_bounded(call, f"do({key!r}, fn)", 2.0)
             else:
-                got = within(2.0, call, f"do({key!r}, fn)")
+                got = run_bounded(call, f"do({key!r}, fn)", 2.0)
                 assert got == outcome, f"do({key!r}, fn) returned {got!r}, fn returned {outcome!r}"
             assert ran == [step], f"do({key!r}, fn) with nothing in flight must run fn once"
 
@@ -294,7 +396,7 @@ class TestPart1SingleFlight:
         def fn_for(key: str, other: str) -> Callable[[], str]:
             def fn() -> str:
                 started[key].set()
-                if not started[other].wait(BOUND):
+                if not started[other].wait(PROMPT):
                     return f"{key}: fn for {other!r} never started while mine ran"
                 return key
 
@@ -519,6 +621,53 @@ class TestPart3StampedeCache:
         assert not wrong, f"callers (index, value) did not get {want!r}: {wrong!r}"
         assert pair[1].get_or_compute("k", must_not_compute) == want
 
+    def test_an_expired_entry_is_recomputed(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        cache = kata.StampedeCache(redis_backend.client(), ttl=100, clock=clock,
+                                   rand=Rand(1.0), prefix=redis_backend.key("sc"))
+        assert cache.get_or_compute("k", lambda: "old") == "old"
+        clock.advance(99.0)
+        assert cache.get_or_compute("k", must_not_compute) == "old", (
+            "rand() == 1.0 and 1 s before expiry: a plain hit"
+        )
+        clock.advance(1.5)  # past expiry on the injected clock; Redis still holds the entry
+        got = cache.get_or_compute("k", lambda: "new")
+        assert got == "new", (
+            f"got {got!r}: an entry read after its expiry (stored at t with ttl=100, read at "
+            "t + 100.5 on the injected clock) must be recomputed, even while Redis still "
+            "holds it: ask should_recompute_early on every read"
+        )
+
+    def test_delta_is_measured_with_the_injected_clock(
+        self, kata: ModuleType, redis_client: Any, redis_backend: RedisBackend,
+        clock: FakeClock,
+    ) -> None:
+        rand = Rand(1.0)
+        cache = kata.StampedeCache(
+            redis_client, ttl=1000, beta=1.0, clock=clock, rand=rand,
+            prefix=redis_backend.key("sc"),
+        )
+
+        def slow() -> str:
+            clock.advance(5.0)  # the compute takes 5 s on the injected clock
+            return "v1"
+
+        assert cache.get_or_compute("k", slow) == "v1"  # expiry about 1000 s from now
+        rand.value = math.exp(-10)  # -log(rand) ~ 10: early window = 5 * 1 * 10 = 50 s
+        clock.set(1940.0)  # 60 s or more before expiry: not yet
+        assert cache.get_or_compute("k", must_not_compute) == "v1", (
+            "60 s before expiry with delta=5, beta=1, -log(rand)=10 (a 50 s window): "
+            "not recomputed yet"
+        )
+        clock.set(1960.0)  # 40 to 45 s before expiry: inside the window
+        got = cache.get_or_compute("k", lambda: "v2")
+        assert got == "v2", (
+            f"got {got!r}: 40-45 s before expiry with a 50 s window the caller must recompute "
+            "early; delta must be measured with the injected clock (the compute advanced it "
+            "by 5 s)"
+        )
+
     def test_near_expiry_one_caller_recomputes_and_the_others_get_stale_at_once(
         self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
     ) -> None:
@@ -541,7 +690,7 @@ class TestPart3StampedeCache:
         def new() -> str:
             computes()
             with callers.changed:  # the others must return (stale) while this runs
-                callers.changed.wait_for(lambda: callers.returned >= others, timeout=3.0)
+                callers.changed.wait_for(lambda: callers.returned >= others, timeout=PROMPT)
                 seen_returned.append(callers.returned)
             return "new"
 
@@ -581,7 +730,7 @@ class TestPart3StampedeCache:
         release.set()
         callers.join(
             "after the compute failed, the waiters must take over at once (not wait for "
-            "wait_timeout or lock_ttl)", bound=3.0,
+            "wait_timeout or lock_ttl)", bound=PROMPT,
         )
         failed = [i for i, e in enumerate(callers.errors) if isinstance(e, Boom)]
         assert len(failed) == 1, f"{len(failed)} callers raised Boom; only the failing one must"
@@ -602,14 +751,15 @@ class TestPart3StampedeCache:
 
         with pytest.raises(Boom, match="no value"):
             first.get_or_compute("k", fail)
-        got = within(
-            3.0, lambda: second.get_or_compute("k", lambda: "fresh"),
-            "the next caller after a failed compute (is the lock still held?)",
+        got = run_bounded(
+            lambda: second.get_or_compute("k", lambda: "fresh"),
+            "the next caller after a failed compute (is the lock still held?)", PROMPT,
         )
         assert got == "fresh", f"after a failed compute the next caller got {got!r}"
         with pytest.raises(TypeError):
             first.get_or_compute("j", lambda: object())  # not JSON: nothing can be stored
-        got = within(3.0, lambda: second.get_or_compute("j", lambda: 7), "after a TypeError")
+        got = run_bounded(lambda: second.get_or_compute("j", lambda: 7), "after a TypeError",
+                          PROMPT)
         assert got == 7
 
     def test_no_waiter_waits_past_wait_timeout(
@@ -634,7 +784,8 @@ class TestPart3StampedeCache:
 
             waiters = Callers(3, lambda i: pair[i % 2].get_or_compute("k", mine)).start()
             waiters.join(
-                "waiters must give up after wait_timeout=0.3 s and compute themselves", 3.0
+                "waiters must give up after wait_timeout=0.3 s and compute themselves",
+                0.3 + 2 * PROMPT,
             )
             waiters.raise_first_error()
             assert waiters.results == ["mine"] * 3, waiters.results
@@ -647,35 +798,6 @@ class TestPart3StampedeCache:
             release.set()
         leader.join("the stuck compute")
         leader.raise_first_error()
-
-    def test_delta_is_measured_with_the_injected_clock(
-        self, kata: ModuleType, redis_client: Any, redis_backend: RedisBackend,
-        clock: FakeClock,
-    ) -> None:
-        rand = Rand(1.0)
-        cache = kata.StampedeCache(
-            redis_client, ttl=1000, beta=1.0, clock=clock, rand=rand,
-            prefix=redis_backend.key("sc"),
-        )
-
-        def slow() -> str:
-            clock.advance(5.0)  # the compute takes 5 s on the injected clock
-            return "v1"
-
-        assert cache.get_or_compute("k", slow) == "v1"  # expiry about 1000 s from now
-        rand.value = math.exp(-10)  # -log(rand) ~ 10: early window = 5 * 1 * 10 = 50 s
-        clock.set(1940.0)  # 60 s or more before expiry: not yet
-        assert cache.get_or_compute("k", must_not_compute) == "v1", (
-            "60 s before expiry with delta=5, beta=1, -log(rand)=10 (a 50 s window): "
-            "not recomputed yet"
-        )
-        clock.set(1960.0)  # 40 to 45 s before expiry: inside the window
-        got = cache.get_or_compute("k", lambda: "v2")
-        assert got == "v2", (
-            f"got {got!r}: 40-45 s before expiry with a 50 s window the caller must recompute "
-            "early; delta must be measured with the injected clock (the compute advanced it "
-            "by 5 s)"
-        )
 
     def test_beta_scales_the_early_window(
         self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
@@ -738,13 +860,17 @@ class TestPart3StampedeCache:
 
         cache.get_or_compute("k", compute)
         assert during, "no key held the lock in Redis while compute ran"
-        assert all(ttl > 0 for ttl in during.values()), f"keys without a TTL: {during!r}"
+        assert all(ttl > 0 for ttl in during.values()), (
+            f"keys without a TTL while compute ran (the lock?): {during!r}"
+        )
         assert any(ttl <= 7_000 for ttl in during.values()), (
             f"no key with a TTL of lock_ttl=7 s while compute ran (the lock): {during!r}"
         )
         after = ttls(admin, redis_backend)
         assert after, "nothing was stored"
-        assert all(ttl > 0 for ttl in after.values()), f"keys without a TTL: {after!r}"
+        assert all(ttl > 0 for ttl in after.values()), (
+            f"keys without a TTL once the value was stored (the entry?): {after!r}"
+        )
         assert any(ttl > 7_000 for ttl in after.values()), f"no entry with ttl=1000 s: {after}"
 
     @settings(max_examples=max(10, settings().max_examples // 3))
@@ -755,7 +881,13 @@ class TestPart3StampedeCache:
         writer, reader = caches(kata, redis_backend, ttl=60)
         key = f"v{threading.get_ident()}-{time.monotonic_ns()}"
         assert writer.get_or_compute(key, lambda: value) == value
-        got = reader.get_or_compute(key, must_not_compute)
+
+        def computed_again() -> Any:
+            pytest.fail(f"get_or_compute() computed again though {value!r} was just stored: "
+                        f"a cached {value!r} must be a hit (None and falsy values too)",
+                        pytrace=False)
+
+        got = reader.get_or_compute(key, computed_again)
         assert got == value, f"stored {value!r}, another client read back {got!r}"
         assert writer.get_or_compute(key, must_not_compute) == value
 

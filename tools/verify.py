@@ -14,12 +14,14 @@ imported once) and run two at a time. The last line is ``verify: N passed, N fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +33,7 @@ import hypothesis  # noqa: E402, F401
 import pytest  # noqa: E402
 import redis  # noqa: E402
 
-from tests.support import gallery  # noqa: E402
+from tests.support import gallery, manifest  # noqa: E402
 from tests.support.targets import KATAS  # noqa: E402
 
 # Many tests wait on threads, sleeps or a Redis server, so one more job than cores.
@@ -66,7 +68,9 @@ class Job:
                 if not self.real_redis:
                     os.environ.pop("REDIS_URL", None)
                 code = pytest.main(
-                    ["-q", "-p", "no:cacheprovider", f"--summary-json={self.summary}", *self.args]
+                    ["-q", "-p", "no:cacheprovider", "-W",
+                     "ignore::pytest.PytestAssertRewriteWarning",
+                     f"--summary-json={self.summary}", *self.args]
                 )
             except BaseException:  # whatever happens, the child must exit
                 code = 99
@@ -124,19 +128,61 @@ class Job:
         return True, f"fails first in {first.test} ({first.exc_type}); diagnosis {verdict}"
 
 
-def run_jobs(jobs: list[Job]) -> None:
+def run_jobs(jobs: list[Job], on_done: Callable[[Job], None]) -> None:
+    """Run the jobs JOBS at a time, reporting progress while they run."""
     pending = list(jobs)
     running: dict[int, Job] = {}
+    progress = Progress(len(jobs))
     while pending or running:
         while pending and len(running) < JOBS:
             job = pending.pop(0)
             job.start()
             running[job.pid] = job
-        pid, status = os.wait()
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            progress.show(list(running.values()))
+            time.sleep(0.05)
+            continue
         finished = running.pop(pid, None)
         if finished is not None:
             finished.code = os.waitstatus_to_exitcode(status)
             finished.seconds = time.monotonic() - finished.started
+            progress.done += 1
+            progress.clear()
+            on_done(finished)
+    progress.clear()
+
+
+class Progress:
+    """``[ 37/190]  41s  running: lru: reference passes (12s)``, on one line that a
+    terminal overwrites; a plain log gets such a line every 15 seconds."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.began = time.monotonic()
+        self.tty = sys.stdout.isatty()
+        self.last = 0.0
+
+    def show(self, running: list[Job]) -> None:
+        now = time.monotonic()
+        if now - self.last < (0.5 if self.tty else 15.0):
+            return
+        self.last = now
+        slowest = min(running, key=lambda j: j.started, default=None)
+        doing = f"  slowest running: {slowest.label} ({now - slowest.started:.0f}s)" if (
+            slowest) else ""
+        line = f"[{self.done:>4}/{self.total}] {now - self.began:5.0f}s{doing}"
+        if self.tty:
+            sys.stdout.write("\r" + line[:110].ljust(110))
+        else:
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            sys.stdout.write("\r" + " " * 110 + "\r")
+            sys.stdout.flush()
 
 
 def real_redis_keys() -> int | None:
@@ -155,9 +201,36 @@ def run_tool(label: str, cmd: list[str]) -> tuple[bool, str, float]:
     return proc.returncode == 0, output, time.monotonic() - start
 
 
-def killing_job(kata: str, entry: Path, select: list[str], what: str) -> Job:
+def summarise(jobs: list[Job], results: list[tuple[str, bool, str, float]]) -> None:
+    """One line per kata and kind of check: how many passed, and the time they took."""
+    verdicts = {label: ok for label, ok, _, _ in results}
+    groups: dict[tuple[str, str], list[Job]] = {}
+    for job in jobs:
+        kata, _, what = job.label.partition(": ")
+        kind = what.split(" ")[0] if what.split(" ")[0] in ("gallery", "first") else what
+        groups.setdefault((kata, kind), []).append(job)
+    for (kata, kind), group in groups.items():
+        ok = sum(1 for job in group if verdicts.get(job.label))
+        seconds = sum(job.seconds for job in group)
+        slowest = max(group, key=lambda j: j.seconds)
+        name = {"gallery": "gallery entries killed honestly, diagnosed",
+                "first": "first attempts fail first as declared"}.get(kind, kind)
+        extra = f"  (slowest {slowest.seconds:.1f}s: {slowest.label.split(': ')[1]})" if len(
+            group) > 1 else ""
+        print(f"{'ok ' if ok == len(group) else 'FAIL'} {kata}: {name:<44} {ok:>3}/{len(group):<3}"
+              f" {seconds:6.1f}s{extra}")
+
+
+def killing_job(kata: str, entry: Path, select: list[str], what: str, order: str) -> Job:
+    """Run ``entry`` until its first failure. In ``declared`` order its declared tests run
+    first (fast: a Part 3 bug need not wait for Parts 1 and 2); in ``suite`` order the
+    tests run as a learner's do, so the declared failure must also come first there."""
+    first: list[str] = []
+    if order == "declared":
+        with contextlib.suppress(gallery.DeclarationError, SyntaxError):  # the verdict says
+            first = [f"--first={p}" for p in gallery.read(entry).killed_by]
     return Job(f"{kata}: {what} {entry.stem}",
-               [*select, "--target", str(entry.relative_to(ROOT)), "-x"],
+               [*select, "--target", str(entry.relative_to(ROOT)), "-x", *first],
                profile="gallery", expect="killed", real_redis=False, entry=entry)
 
 
@@ -172,22 +245,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kata", action="append", help="only this kata (repeatable)")
     parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
                         help="only check these gallery entries or first attempts")
+    parser.add_argument("--verbose", "-v", action="store_true", help="a line for every job")
+    parser.add_argument("--order", choices=("declared", "suite"), default="declared",
+                        help="gallery and first attempts: run the declared tests first "
+                             "(default), or only check them in the suite's own order")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     began = time.monotonic()
     results: list[tuple[str, bool, str, float]] = []
+    jobs: list[Job] = []
     if args.only:
-        jobs = []
         for path in args.only:
             entry = path.resolve()
             kata = entry.parent.name
-            jobs.append(killing_job(kata, entry, suite_args(kata), "checked"))
-        return report(jobs, results, began, katas=[])
+            jobs.append(killing_job(kata, entry, suite_args(kata), "checked", args.order))
+        return report(jobs, results, began, katas=[], verbose=True)
+
+    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
+    if args.order == "suite":  # the learner's order: only the gallery and first attempts
+        for kata in katas:
+            for entry in [*gallery.gallery_paths(kata), *gallery.first_attempt_paths(kata)]:
+                what = "gallery" if entry.is_relative_to(gallery.GALLERY) else "first attempt"
+                jobs.append(killing_job(kata, entry, suite_args(kata), what, "suite"))
+        return report(jobs, results, began, katas, args.verbose)
 
     venv_bin = Path(sys.executable).parent
     for label, cmd in [
         ("lint (ruff)", [str(venv_bin / "ruff"), "check", "."]),
-        ("types (mypy solutions/)", [str(venv_bin / "mypy"), "solutions"]),
+        ("types (mypy --strict)", [str(venv_bin / "mypy"), "solutions", "tools", "bench",
+                                   "tests/support", "conftest.py"]),
     ]:
         ok, output, seconds = run_tool(label, cmd)
         results.append((label, ok, "" if ok else output, seconds))
@@ -195,8 +281,6 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             print(output)
 
-    katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
-    jobs: list[Job] = []
     for kata in katas:
         select = suite_args(kata)
         jobs.append(Job(f"{kata}: reference passes (thorough)",
@@ -205,30 +289,37 @@ def main(argv: list[str] | None = None) -> int:
         # reference runs on the real server too.
         jobs.append(Job(f"{kata}: every test fails against the stub",
                         [*select, "--target", "katas"], expect="all-fail", real_redis=False))
+        for part in manifest.get(kata).part_numbers[1:]:
+            if manifest.get(kata).introduced_from(part):
+                jobs.append(Job(f"{kata}: parts before {part} pass with part {part}+ stubbed",
+                                [*select, "--target", "solutions", f"--stub-parts-from={part}",
+                                 "-x"], profile="quick", real_redis=False))
         for entry in gallery.gallery_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "gallery"))
+            jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
-            jobs.append(killing_job(kata, entry, select, "first attempt"))
-    return report(jobs, results, began, katas)
+            jobs.append(killing_job(kata, entry, select, "first attempt", args.order))
+    return report(jobs, results, began, katas, args.verbose)
 
 
 def report(jobs: list[Job], results: list[tuple[str, bool, str, float]], began: float,
-           katas: list[str]) -> int:
-    # The longest runs first, so two workers finish together.
-    order = sorted(jobs, key=lambda j: j.profile != "thorough")
-    keys_before = real_redis_keys()
-    run_jobs(order)
-    keys_after = real_redis_keys()
-    for job in jobs:
+           katas: list[str], verbose: bool = False) -> int:
+    def judged(job: Job) -> None:
         ok, reason = job.verdict()
         results.append((job.label, ok, reason, job.seconds))
-        print(f"{'ok ' if ok else 'FAIL'} {job.label:<46} {job.seconds:6.1f}s  {reason}")
+        if verbose or not ok:
+            print(f"{'ok ' if ok else 'FAIL'} {job.label:<46} {job.seconds:6.1f}s  {reason}")
         if not ok:
             print("   log:\n" + "\n".join("   | " + line for line in
                                           job.log.read_text().splitlines()[-40:]))
-    for job in jobs:
         job.summary.unlink(missing_ok=True)
         job.log.unlink(missing_ok=True)
+
+    # The longest runs first, so the workers finish together.
+    order = sorted(jobs, key=lambda j: j.profile != "thorough")
+    keys_before = real_redis_keys()
+    run_jobs(order, judged)
+    keys_after = real_redis_keys()
+    summarise(jobs, results)
 
     if keys_before is not None and keys_after is not None:
         # Keys of others may expire meanwhile; more keys than before means a test leaked.

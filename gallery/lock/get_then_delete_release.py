@@ -2,44 +2,23 @@
 
 Two round trips are not atomic: after the GET said "mine", the key may expire and be
 acquired by another process before the DEL, which then deletes the new holder's lock.
-Only RedisLock.release() differs from the reference.
 """
 
 from __future__ import annotations
 
-from solutions.lock import (
-    CLOCK_DRIFT_FACTOR,
-    CLOCK_DRIFT_FLOOR,
-    REDLOCK_MAX_PAUSE,
-    REDLOCK_RETRIES,
-    LockError,
-    LockNotOwnedError,
-    Redlock,
-)
-from solutions.lock import RedisLock as Reference
+from solutions import lock as reference
 
-__all__ = [
-    "CLOCK_DRIFT_FACTOR",
-    "CLOCK_DRIFT_FLOOR",
-    "REDLOCK_MAX_PAUSE",
-    "REDLOCK_RETRIES",
-    "LockError",
-    "LockNotOwnedError",
-    "RedisLock",
-    "Redlock",
-]
+KILLED_BY = "TestPart1Release::test_release_is_one_script_call"
+KILLED_WITH = "AssertionError"
 
 
-class RedisLock(Reference):
-    def release(self) -> None:
-        token, self._token, self._fencing_token = self._token, None, None
-        if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
-        value = self._client.get(self.key)
+class RedisLock(reference.RedisLock):
+    def do_release(self, token: str) -> bool:
+        value = self.client.get(self.key)
         if isinstance(value, bytes):
             value = value.decode()
         if value != token:
-            raise LockNotOwnedError(f"cannot release {self.key}: it expired or was taken over")
+            return False
         # BUG: not atomic with the GET above
-        # (correct: compare and delete in one Lua script, RELEASE_IF_OWNER)
-        self._client.delete(self.key)
+        # (correct: compare and delete in one Lua script, RELEASE_SCRIPT)
+        return bool(self.client.delete(self.key))

@@ -1,40 +1,21 @@
 """Bug: release() deletes the key without checking the token: it frees another holder's lock.
 
-The seed article's release. If this holder's lease expired and someone else acquired
+The release of many tutorials. If this holder's lease expired and someone else acquired
 the lock, the late release() deletes the new holder's key: now two processes run the
-critical section. Only RedisLock.release() differs from the reference.
+critical section.
 """
 
 from __future__ import annotations
 
-from solutions.lock import (
-    CLOCK_DRIFT_FACTOR,
-    CLOCK_DRIFT_FLOOR,
-    REDLOCK_MAX_PAUSE,
-    REDLOCK_RETRIES,
-    LockError,
-    LockNotOwnedError,
-    Redlock,
-)
-from solutions.lock import RedisLock as Reference
+from solutions import lock as reference
 
-__all__ = [
-    "CLOCK_DRIFT_FACTOR",
-    "CLOCK_DRIFT_FLOOR",
-    "REDLOCK_MAX_PAUSE",
-    "REDLOCK_RETRIES",
-    "LockError",
-    "LockNotOwnedError",
-    "RedisLock",
-    "Redlock",
-]
+KILLED_BY = "TestPart1Release::test_release_after_takeover_raises_and_spares_new_holder"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"deleted the new holder's lock"
 
 
-class RedisLock(Reference):
-    def release(self) -> None:
-        token, self._token, self._fencing_token = self._token, None, None
-        if token is None:
-            raise LockNotOwnedError(f"cannot release {self.key}: this instance does not hold it")
+class RedisLock(reference.RedisLock):
+    def do_release(self, token: str) -> bool:
         # BUG: deletes whoever's lock is there now
-        # (correct: the RELEASE_IF_OWNER script, which deletes only if the key holds token)
-        self._client.delete(self.key)
+        # (correct: RELEASE_SCRIPT, which deletes only if the key holds token)
+        return bool(self.client.delete(self.key))

@@ -1,39 +1,21 @@
 """Bug: the token comes from the `random` module, which is reproducible and predictable.
 
 `random` is a Mersenne Twister: reproducible from its seed and predictable from its
-outputs. Tokens that prove ownership come from `secrets` (the OS's randomness). Only RedisLock's
-token differs from the reference.
+outputs. Tokens that prove ownership come from `secrets` (the OS's randomness).
 """
 
 from __future__ import annotations
 
 import random
 
-from solutions.lock import (
-    CLOCK_DRIFT_FACTOR,
-    CLOCK_DRIFT_FLOOR,
-    REDLOCK_MAX_PAUSE,
-    REDLOCK_RETRIES,
-    TOKEN_BYTES,
-    LockError,
-    LockNotOwnedError,
-    Redlock,
-)
-from solutions.lock import RedisLock as Reference
+from solutions import lock as reference
 
-__all__ = [
-    "CLOCK_DRIFT_FACTOR",
-    "CLOCK_DRIFT_FLOOR",
-    "REDLOCK_MAX_PAUSE",
-    "REDLOCK_RETRIES",
-    "LockError",
-    "LockNotOwnedError",
-    "RedisLock",
-    "Redlock",
-]
+KILLED_BY = "TestPart1Acquire::test_token_not_from_random_or_clock"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"reseeding `random`"
 
 
-class RedisLock(Reference):
-    def _new_token(self) -> str:
-        # BUG: predictable randomness (correct: secrets.token_hex(TOKEN_BYTES))
-        return f"{random.getrandbits(8 * TOKEN_BYTES):032x}"
+class RedisLock(reference.RedisLock):
+    def new_token(self) -> str:
+        # BUG: predictable randomness (correct: secrets.token_hex(16))
+        return f"{random.getrandbits(128):032x}"

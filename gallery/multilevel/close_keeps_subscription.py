@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart2Coherence::test_close_releases_the_subscription"
+KILLED_WITH = "AssertionError"
+
 
 class MultiLevelCache(Reference):
-    def close(self) -> None:
-        with self._pubsub_lock:
-            if self._closed:
-                return
-            self._closed = True
-            # BUG: the subscription and its connection are never released
-            # (correct: self._pubsub.close())
-        with self._lock:
-            self._l1.clear()
+    def unsubscribe(self) -> None:
+        pass  # BUG: the subscription stays (correct: close the pub/sub connection)

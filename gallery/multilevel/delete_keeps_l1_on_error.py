@@ -7,15 +7,14 @@ value the caller just tried to delete.
 from __future__ import annotations
 
 from solutions.multilevel import MultiLevelCache as Reference
-from solutions.multilevel import _check_key
+
+KILLED_BY = "TestPart3RedisDown::test_delete_drops_the_local_copy_and_raises"
+KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
     def delete(self, key: str) -> bool:
-        _check_key(key)
-        pipe = self._client.pipeline(transaction=True)
-        pipe.delete(self._prefix + key)
-        self._publish(pipe, key)
-        deleted = pipe.execute()[0]
-        self._invalidate(key)  # BUG: skipped when execute() raises (correct: before the pipeline)
-        return bool(deleted)
+        self.check_key(key)
+        deleted = self.send_delete(key)
+        self.forget(key)  # BUG: skipped when send_delete() raises (correct: before it)
+        return deleted

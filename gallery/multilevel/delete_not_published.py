@@ -6,16 +6,14 @@ set() still publishes, so coherence looks fine until the first delete.
 from __future__ import annotations
 
 from solutions.multilevel import MultiLevelCache as Reference
-from solutions.multilevel import _check_key
+
+KILLED_BY = "TestPart2Coherence::test_delete_by_one_instance_is_seen_by_another"
+KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
-    def delete(self, key: str) -> bool:
-        _check_key(key)
-        self._invalidate(key)
-        pipe = self._client.pipeline(transaction=True)
-        pipe.delete(self._prefix + key)
-        # BUG: no PUBLISH, nobody else drops their copy
-        # (correct: self._publish(pipe, key))
-        (deleted,) = pipe.execute()
-        return bool(deleted)
+    def send_delete(self, key: str) -> bool:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self.l2_key(key))
+        # BUG: no self.announce(pipe, key): nobody else drops their copy
+        return bool(pipe.execute()[0])

@@ -5,18 +5,14 @@ A cache is an optimisation: an outage of Redis must make reads slower, not fail 
 
 from __future__ import annotations
 
-from typing import Any
-
-from solutions.multilevel import _MISSING, _check_key
 from solutions.multilevel import MultiLevelCache as Reference
+
+KILLED_BY = "TestPart3RedisDown::test_get_on_an_l1_miss_returns_the_default"
+KILLED_WITH = "ConnectionError"
 
 
 class MultiLevelCache(Reference):
-    def get(self, key: str, default: Any = None) -> Any:
-        _check_key(key)
-        self.process_invalidations()
-        value, version = self._l1_lookup(key)
-        if value is not _MISSING:
-            return value
-        value = self._read_l2(key)  # BUG: a Redis outage escapes (correct: UNAVAILABLE -> miss)
-        return self._after_l2_read(key, value, version, default)
+    def read_failed(self, operation: str, error: Exception) -> None:
+        if operation == "get":
+            raise error  # BUG: get() fails closed (correct: log it; the read is a miss)
+        super().read_failed(operation, error)

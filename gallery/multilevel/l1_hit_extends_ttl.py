@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from solutions.multilevel import _L1, _MISSING
+from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart1L1Bounds::test_l1_hit_does_not_extend_the_entry_life"
+KILLED_WITH = "AssertionError"
 
-class _SlidingL1(_L1):
+
+class SlidingLRU(LocalLRU):
     __slots__ = ()
 
-    def get(self, key: str, now: float) -> Any:
-        value = super().get(key, now)
-        if value is not _MISSING:
-            self._data[key] = (now + self._ttl, value)  # BUG: a hit restarts the entry's life
-        return value
+    def on_hit(self, key: str, value: Any, now: float) -> None:
+        self.put(key, value, now)  # BUG: stored anew, life restarted (correct: only recency)
 
 
 class MultiLevelCache(Reference):
-    _l1_type = _SlidingL1
+    l1_type = SlidingLRU

@@ -6,23 +6,19 @@ everything else (a lost message, a write straight to Redis, an expired L2 entry)
 
 from __future__ import annotations
 
-from typing import Any
-
-from solutions.multilevel import _L1, _MISSING
+from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart1L1Bounds::test_l1_entry_is_not_served_from_l1_ttl_on"
+KILLED_WITH = "AssertionError"
 
-class _TimelessL1(_L1):
+
+class TimelessLRU(LocalLRU):
     __slots__ = ()
 
-    def get(self, key: str, now: float) -> Any:
-        entry = self._data.get(key)
-        if entry is None:
-            return _MISSING
-        _, value = entry  # BUG: the expiry time is never checked (correct: miss if now >= it)
-        self._data.move_to_end(key)
-        return value
+    def is_expired(self, expires_at: float, now: float) -> bool:
+        return False  # BUG: the expiry time is never checked (correct: now >= expires_at)
 
 
 class MultiLevelCache(Reference):
-    _l1_type = _TimelessL1
+    l1_type = TimelessLRU

@@ -6,21 +6,19 @@ read again): a slow memory leak in every worker.
 
 from __future__ import annotations
 
-from typing import Any
-
-from solutions.multilevel import _L1
+from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart1L1Bounds::test_l1_evicts_the_least_recently_used_key"
+KILLED_WITH = "AssertionError"
 
-class _UnboundedL1(_L1):
+
+class UnboundedLRU(LocalLRU):
     __slots__ = ()
 
-    def put(self, key: str, value: Any, now: float) -> None:
-        self._data[key] = (now + self._ttl, value)
-        self._data.move_to_end(key)
-        # BUG: nothing is ever evicted, l1_maxsize is ignored; correct:
-        # if len(self._data) > self._maxsize: self._data.popitem(last=False)
+    def evict(self) -> None:
+        pass  # BUG: l1_maxsize is ignored (correct: drop the oldest while len > maxsize)
 
 
 class MultiLevelCache(Reference):
-    _l1_type = _UnboundedL1
+    l1_type = UnboundedLRU

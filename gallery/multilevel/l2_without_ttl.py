@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
-
 from solutions.multilevel import MultiLevelCache as Reference
+
+KILLED_BY = "TestPart1ReadThrough::test_get_or_load_on_a_miss_fills_l2_with_ttl_then_l1"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = "PTTL -1 "
 
 
 class MultiLevelCache(Reference):
-    def __init__(self, client: redis.Redis, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)  # l2_ttl is still checked...
-        # BUG: ...but never used: SET gets px=None, i.e. no PX, in set() and get_or_load()
-        # (correct: the reference's whole milliseconds, max(1, int(l2_ttl * 1000)))
-        self._l2_ttl_ms = None
+    def write_l2(self, target: Any, key: str, data: str | bytes, *,
+                 only_if_absent: bool = False) -> Any:
+        # BUG: no px= (correct: px=<l2_ttl in whole milliseconds>, as set ... PX)
+        return target.set(self.l2_key(key), data, nx=only_if_absent)

@@ -5,18 +5,17 @@ Every process (and every L1 eviction or expiry) pays for a load that L2 could ha
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
+from solutions.multilevel import MISSING
 from solutions.multilevel import MultiLevelCache as Reference
 
-T = TypeVar("T")
+KILLED_BY = "TestPart1ReadThrough::test_get_or_load_on_an_l2_hit_does_not_call_loader"
+KILLED_WITH = "Failed"
 
 
 class MultiLevelCache(Reference):
-    def _l2_lookup_or_load(self, key: str, loader: Callable[[], T], version: int) -> T:
-        # BUG: L2 is never consulted, the loader runs on every L1 miss
-        # (correct: value = self._read_l2(key), and return an L2 hit)
-        with self._lock:
-            self._misses += 1
-        return self._load(key, loader, version, replace=False)
+    def read_l2(self, operation: str, key: str) -> Any:
+        if operation == "get_or_load":
+            return MISSING  # BUG: L2 never consulted (correct: GET it, as get() does)
+        return super().read_l2(operation, key)

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from solutions.multilevel import _L1, _MISSING
+from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart1L1Bounds::test_l1_evicts_the_least_recently_used_key"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = "a and c should be in L1"
 
-class _FifoL1(_L1):
+
+class FifoLRU(LocalLRU):
     __slots__ = ()
 
-    def get(self, key: str, now: float) -> Any:
-        entry = self._data.get(key)
-        if entry is None:
-            return _MISSING
-        expires_at, value = entry
-        if now >= expires_at:
-            del self._data[key]
-            return _MISSING
-        return value  # BUG: no self._data.move_to_end(key): a hot key is evicted as if unused
+    def on_hit(self, key: str, value: Any, now: float) -> None:
+        pass  # BUG: a hit does not count as a use (correct: move the key to the MRU end)
 
 
 class MultiLevelCache(Reference):
-    _l1_type = _FifoL1
+    l1_type = FifoLRU

@@ -5,25 +5,15 @@ The hit ratio looks better than it is: every load the loader had to do shows up 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from solutions.multilevel import _MISSING, _UNDECODABLE, UNAVAILABLE
 from solutions.multilevel import MultiLevelCache as Reference
 
-T = TypeVar("T")
+KILLED_BY = "TestPart1ReadThrough::test_get_or_load_on_a_miss_fills_l2_with_ttl_then_l1"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"stats\(\) is .*get_or_load"
 
 
 class MultiLevelCache(Reference):
-    def _l2_lookup_or_load(self, key: str, loader: Callable[[], T], version: int) -> T:
-        try:
-            value = self._read_l2(key)
-        except UNAVAILABLE:
-            with self._lock:
-                self._misses += 1
-            return loader()
-        if value is not _MISSING and value is not _UNDECODABLE:
-            return self._after_l2_read(key, value, version, None)  # type: ignore[no-any-return]
-        with self._lock:
-            self._l2_hits += 1  # BUG: a miss in both levels (correct: self._misses += 1)
-        return self._load(key, loader, version, replace=value is _UNDECODABLE)
+    def record_read(self, operation: str, level: str) -> None:
+        if operation == "get_or_load" and level == "misses":
+            level = "l2_hits"  # BUG: a load counted as a hit (correct: a miss is a miss)
+        super().record_read(operation, level)

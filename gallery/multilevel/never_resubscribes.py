@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart3RedisBack::test_instance_created_while_down_becomes_coherent"
+KILLED_WITH = "AssertionError"
+
 
 class MultiLevelCache(Reference):
-    def process_invalidations(self) -> int:
-        self._check_open()
-        # BUG: gives up instead of subscribing again (correct: the reference resubscribes
-        # on a fresh pub/sub connection when it is not subscribed)
-        if not self._pubsub.subscribed:
-            return 0
-        return super().process_invalidations()
+    def resubscribe(self) -> None:
+        pass  # BUG: gives up (correct: subscribe again on a fresh pub/sub connection)

@@ -7,13 +7,12 @@ puts 'old' into L1, where no message will ever remove it: stale until l1_ttl.
 
 from __future__ import annotations
 
-from typing import Any
-
 from solutions.multilevel import MultiLevelCache as Reference
+
+KILLED_BY = "TestPart2Coherence::test_a_read_racing_an_invalidation_does_not_promote_the_old_value"
+KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
-    def _promote(self, key: str, value: Any, version: int) -> None:
-        # BUG: no check that nothing was invalidated since the read began
-        # (correct: only if self._version == version)
-        self._l1.put(key, value, self._clock())
+    def still_current(self, version: int) -> bool:
+        return True  # BUG: invalidations are not tracked (correct: the version is unchanged)

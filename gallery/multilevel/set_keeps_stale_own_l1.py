@@ -9,17 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from solutions.multilevel import MultiLevelCache as Reference
-from solutions.multilevel import _check_key
+
+KILLED_BY = "TestPart1ReadThrough::test_set_overwrites_and_the_writer_reads_its_own_write"
+KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
     def set(self, key: str, value: Any) -> None:
-        _check_key(key)
-        data = self._serializer.dumps(value)
-        self._check_open()
-        pipe = self._client.pipeline(transaction=True)
-        pipe.set(self._prefix + key, data, px=self._l2_ttl_ms)
-        self._publish(pipe, key)
-        pipe.execute()
-        # BUG: its own L1 copy is neither dropped nor replaced (correct: drop it before
-        # the pipeline, then put the decoded new value into L1)
+        self.check_key(key)
+        self.send_set(key, self.serializer.dumps(value))
+        # BUG: L1 is not touched (correct: self.forget(key) before sending, then keep the
+        # decoded new value in L1)

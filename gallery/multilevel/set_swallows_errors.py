@@ -12,6 +12,9 @@ from typing import Any
 from solutions.multilevel import UNAVAILABLE
 from solutions.multilevel import MultiLevelCache as Reference
 
+KILLED_BY = "TestPart3RedisDown::test_set_drops_the_local_copy_and_raises"
+KILLED_WITH = "Failed"
+
 log = logging.getLogger(__name__)
 
 

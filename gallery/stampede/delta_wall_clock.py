@@ -6,22 +6,20 @@ The early window then depends on real elapsed time, which is meaningless next to
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
-from solutions.stampede import SingleFlight, should_recompute_early
+from solutions.stampede import Entry
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart3StampedeCache::test_delta_is_measured_with_the_injected_clock"
+KILLED_WITH = "AssertionError"
 
 
 class StampedeCache(Reference):
-    def _compute_entry(self, compute: Callable[[], Any]) -> tuple[Any, str]:
-        started = time.monotonic()  # BUG: not the injected clock (correct: self._clock())
+    def compute_entry(self, compute: Callable[[], Any]) -> Entry:
+        started = time.monotonic()  # BUG: not the injected clock (correct: self.clock())
         value = compute()
-        stored = self._clock()
-        delta = max(time.monotonic() - started, 0.0)  # correct: max(stored - started, 0.0)
-        entry = {"v": value, "d": delta, "e": stored + self.ttl}
-        return value, json.dumps(entry, separators=(",", ":"))
+        delta = time.monotonic() - started  # BUG (correct: self.clock() - started)
+        return Entry(value, max(delta, 0.0), self.clock() + self.ttl)

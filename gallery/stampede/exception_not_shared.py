@@ -6,44 +6,24 @@ and carry on with None as if it were a value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import cast
+from collections.abc import Callable
+from typing import Any
 
+from solutions.stampede import Call
 from solutions.stampede import SingleFlight as Reference
-from solutions.stampede import StampedeCache, T, _Call, should_recompute_early
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart1SingleFlight::test_exception_reaches_every_waiter_and_is_not_remembered"
+KILLED_WITH = "AssertionError"
+
+
+class ForgetfulCall(Call[Any]):
+    __slots__ = ()
+
+    def run(self, fn: Callable[[], Any]) -> Any:
+        self.result = fn()  # BUG: an exception is not recorded for the waiters
+        # (correct: except BaseException as exc: self.error = exc; raise)
+        return self.result
 
 
 class SingleFlight(Reference):
-    def do(self, key: Hashable, fn: Callable[[], T]) -> T:
-        if not callable(fn):
-            raise TypeError(f"fn must be a callable, got {fn!r}")
-        try:
-            hash(key)
-        except TypeError:
-            raise TypeError(f"key must be hashable, got {type(key).__name__}") from None
-
-        with self._mutex:
-            call = self._calls.get(key)
-            leader = call is None
-            if call is None:
-                call = self._calls[key] = _Call()
-
-        if not leader:
-            call.done.wait()
-            if call.error is not None:
-                raise call.error
-            return cast(T, call.result)
-
-        try:
-            result = call.result = fn()
-        except BaseException:
-            # BUG: the exception is not recorded for the waiters
-            # (correct: except BaseException as exc: call.error = exc)
-            raise
-        finally:
-            with self._mutex:
-                del self._calls[key]
-            call.done.set()
-        return result
+    call_type = ForgetfulCall

@@ -10,26 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from solutions.stampede import SingleFlight, _Entry, should_recompute_early
+from solutions.stampede import Entry
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = ("TestPart3StampedeCache::"
+             "test_near_expiry_one_caller_recomputes_and_the_others_get_stale_at_once")
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"compute ran \d+ times"
 
 
 class StampedeCache(Reference):
-    def _as_loser(
-        self,
-        stale: _Entry | None,
-        entry_key: str,
-        lock_key: str,
-        token: str,
-        seen: bytes | str | None,
+    def as_loser(
+        self, key: str, stale: Entry | None, seen: bytes | str | None,
         compute: Callable[[], Any],
     ) -> Any:
         if stale is not None:
-            # BUG: recompute without the lock instead of serving the stale value
-            # (correct: return stale.value)
-            value, data = self._compute_entry(compute)
-            self._client.set(entry_key, data, px=self._ttl_ms)
-            return value
-        return self._wait(entry_key, lock_key, token, seen, compute)
+            return self.compute_unlocked(key, compute)  # BUG (correct: return stale.value)
+        return self.wait_for_winner(key, seen, compute)

@@ -5,15 +5,15 @@ Each caller behaves as the winner; the Redis lock that picks one caller is never
 
 from __future__ import annotations
 
-from solutions.stampede import SingleFlight, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart3StampedeCache::test_cold_key_is_computed_once_across_clients"
+KILLED_WITH = "AssertionError"
 
 
 class StampedeCache(Reference):
-    def _try_lock(
-        self, entry_key: str, lock_key: str, token: str, seen: bytes | str | None
+    def try_lock(
+        self, key: str, token: str, seen: bytes | str | None
     ) -> tuple[bool, bytes | str | None]:
         return True, None  # BUG: everyone "wins", nobody takes the lock
-        # (correct: run the ACQUIRE_UNLESS_CHANGED script, which sets the lock NX PX)
+        # (correct: run ACQUIRE_SCRIPT, which sets the lock NX PX unless the entry changed)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from solutions.stampede import SingleFlight, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart3StampedeCache::test_rand_zero_counts_as_the_smallest_positive_float"
+KILLED_WITH = "ValueError"
 
 
 class StampedeCache(Reference):
-    def _draw(self) -> float:
-        return self._rand()  # BUG: 0.0 kept (correct: self._rand() or SMALLEST_RAND)
+    def draw(self) -> float:
+        return self.rand()  # BUG: 0.0 kept (correct: self.rand() or math.ulp(0.0))

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from solutions.stampede import SingleFlight, should_recompute_early
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart3StampedeCache::test_rand_zero_counts_as_the_smallest_positive_float"
+KILLED_WITH = "AssertionError"
 
 
 class StampedeCache(Reference):
-    def _draw(self) -> float:
-        return self._rand() or 1.0  # BUG
-        # (correct: self._rand() or SMALLEST_RAND, the smallest positive float)
+    def draw(self) -> float:
+        return self.rand() or 1.0  # BUG (correct: self.rand() or math.ulp(0.0))

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from solutions.stampede import SingleFlight, _Entry, should_recompute_early
+from solutions.stampede import Entry
 from solutions.stampede import StampedeCache as Reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart3StampedeCache::test_an_expired_entry_is_recomputed"
+KILLED_WITH = "AssertionError"
 
 
 class StampedeCache(Reference):
-    def _should_refresh(self, entry: _Entry) -> bool:
-        return False  # BUG: present means fresh
-        # (correct: should_recompute_early(entry.expiry, entry.delta, self.beta, ...))
+    def should_refresh(self, entry: Entry) -> bool:
+        return False  # BUG: present means fresh (correct: ask should_recompute_early)

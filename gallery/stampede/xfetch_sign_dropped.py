@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
-from solutions.stampede import SingleFlight, StampedeCache
 from solutions.stampede import should_recompute_early as reference
 
-__all__ = ["SingleFlight", "StampedeCache", "should_recompute_early"]
+KILLED_BY = "TestPart2ShouldRecomputeEarly::test_matches_the_xfetch_formula"
+KILLED_WITH = "AssertionError"
 
 
 def should_recompute_early(

@@ -38,6 +38,13 @@ FIRST_ATTEMPTS = ROOT / "tests" / "first_attempts"
 HANG = "hang"
 
 
+def test_matches(nodeid: str, pattern: str) -> bool:
+    """Whether the test ``nodeid`` is the one ``pattern`` declares: the node id after the
+    file, shell wildcards allowed, parameters ignored unless the pattern names them."""
+    test = nodeid.partition("::")[2] or nodeid
+    return fnmatchcase(test if "[" in pattern else test.split("[", 1)[0], pattern)
+
+
 @dataclass(frozen=True)
 class Failure:
     """A test's failure as the harness records it."""
@@ -67,9 +74,7 @@ class Declared:
     looks_like: tuple[str, ...] = ()
 
     def same_test(self, failure: Failure) -> bool:
-        test = failure.test
-        bare = test.split("[", 1)[0]
-        return any(fnmatchcase(test if "[" in p else bare, p) for p in self.killed_by)
+        return any(test_matches(failure.nodeid, p) for p in self.killed_by)
 
     def same_shape(self, failure: Failure) -> bool:
         return self.killed_matching is None or bool(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ import hypothesis.stateful
 import pytest
 
 from tests.support import targets
+from tests.support.gallery import Failure, diagnose
+from tests.support.watchdog import Hang
 
 
 def kata_of(item: pytest.Item) -> str | None:
@@ -91,6 +94,14 @@ def failure_of(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:
     return name, "\n".join([str(exc), *map(str, notes)])
 
 
+def hang_text(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    """The watchdog's account of a test that ran away, or None."""
+    exc: BaseException = excinfo.value
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return str(exc) if isinstance(exc, Hang) else None
+
+
 @dataclass
 class Tally:
     passed: int = 0
@@ -115,32 +126,48 @@ class Tally:
 class KataReport:
     """A pytest plugin collecting outcomes per (kata, part) and printing them as a table."""
 
-    def __init__(self, json_path: str | None) -> None:
+    def __init__(self, json_path: str | None, brief: bool = False,
+                 announce: bool = False) -> None:
         self.json_path = json_path
+        self.brief = brief
+        self.announce = announce
+        self._announced: set[str] = set()
         self.tallies: dict[tuple[str, int], Tally] = defaultdict(Tally)
         self.outcomes: dict[str, str] = {}
         self.place: dict[str, tuple[str, int]] = {}
         # Every failure in the order it happened: the first one is the learner's to read.
         self.failures: list[dict[str, str]] = []
         self._failing: dict[str, tuple[str, str, str]] = {}
+        # Failures that say one line each (a stub's method, an import): printed grouped.
+        self._grouped: dict[str, str] = {}
 
     # Not tryfirst: the unittest plugin (which runs state machines) must first move its
     # captured exception into ``call``; this still runs before pytest's default report.
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[Any]
     ) -> pytest.TestReport | None:
-        """A stub's NotImplementedError becomes one line (and skips formatting a traceback,
-        which costs more than the test itself)."""
+        """A stub's NotImplementedError, a module that does not import and a hang each
+        become a short text (and skip formatting a traceback, which costs more than the
+        test itself)."""
         if call.excinfo is None or call.excinfo.errisinstance(pytest.skip.Exception):
             return None
         if item.nodeid not in self._failing:
             self._failing[item.nodeid] = (call.when, *failure_of(call.excinfo))
+        if call.when == "collect":
+            return None
         line = not_implemented_line(call.excinfo)
-        if line is None or call.when == "collect":
+        text: str | None
+        if line is not None:
+            text = self._grouped[item.nodeid] = f"{kata_of(item)}: {line}"
+        elif call.excinfo.errisinstance(targets.DoesNotImport):
+            text = self._grouped[item.nodeid] = str(call.excinfo.value)
+        else:
+            text = hang_text(call.excinfo)
+        if text is None:
             return None
         return pytest.TestReport(
             item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
-            f"{kata_of(item)}: {line}", call.when, duration=call.duration,
+            text, call.when, duration=call.duration,
             start=call.start, stop=call.stop, user_properties=item.user_properties,
         )
 
@@ -150,6 +177,21 @@ class KataReport:
             kata, part = kata_of(item), part_of(item)
             if kata is not None and part is not None:
                 self.place[item.nodeid] = (kata, part)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Import each kata's module before its first test: an import error is then known
+        (and shown first) whatever test would have met it."""
+        for kata in dict.fromkeys(k for k, _ in self.place.values()):
+            targets.current().try_import(kata)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """With ``--announce``: say on stderr which kata starts (for tools that run the
+        suites quietly and show where they are)."""
+        kata = self.place.get(nodeid, ("", 0))[0]
+        if self.announce and kata and kata not in self._announced:
+            self._announced.add(kata)
+            sys.stderr.write(f"  {kata} ...\n")
+            sys.stderr.flush()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.nodeid in self.place:
@@ -179,15 +221,77 @@ class KataReport:
 
     def rows(self) -> list[dict[str, Any]]:
         order = {k: i for i, k in enumerate(targets.KATAS)}
+        broken = targets.current().import_errors()
         return [
             {"kata": kata, "part": part, "passed": t.passed, "failed": t.failed,
-             "skipped": t.skipped, "total": t.total, "status": t.status()}
+             "skipped": t.skipped, "total": t.total,
+             "status": "does not import" if kata in broken else t.status()}
             for (kata, part), t in sorted(
                 self.tallies.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
             )
         ]
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    def first_failure(self) -> Failure | None:
+        """The first failure that is the learner's to read: not a stub, not an import."""
+        for failure in self.failures:
+            if failure["nodeid"] not in self._grouped:
+                return Failure(**failure)
+        return None
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Iterator[None]:
+        """Import errors first, then pytest's failures (without the one-line kinds, which
+        follow grouped), the likely classic mistakes, and the table."""
+        tr = terminalreporter
+        for kata, error in targets.current().import_errors().items():
+            path = targets.current().module_path(kata)
+            shown = targets.current().display(path) if path else kata
+            tr.section(f"{kata}: {shown} does not import", sep="=", red=True, bold=True)
+            tr.write_line(error)
+        kept = {kind: tr.stats.get(kind, []) for kind in ("failed", "error")}
+        first = self.first_failure()
+        for kind, reports in kept.items():
+            tr.stats[kind] = [r for r in reports if r.nodeid not in self._grouped and (
+                not self.brief or (first is not None and r.nodeid == first.nodeid))]
+        if self.brief:
+            tr.reportchars = ""  # no list of every failing test: the first one is enough
+        try:
+            return (yield)
+        finally:
+            tr.stats.update(kept)
+            self._write_grouped(tr)
+            self._write_diagnosis(tr)
+            self._write_table(tr)
+
+    def _write_grouped(self, tr: Any) -> None:
+        """One line per (kata, part, cause) for the stub's and the import's failures."""
+        counts: dict[tuple[str, int, str], int] = defaultdict(int)
+        for nodeid, text in self._grouped.items():
+            kata, part = self.place.get(nodeid, ("?", 0))
+            counts[(kata, part, text.partition(": ")[2] or text)] += 1
+        if not counts:
+            return
+        tr.section("not yet working", sep="=")
+        for (kata, part, cause), n in counts.items():
+            tests = f"{n} test{'s' if n != 1 else ''}"
+            tr.write_line(f"{kata} part {part} ({tests}): {cause}")
+
+    def _write_diagnosis(self, tr: Any) -> None:
+        first = self.first_failure()
+        if first is None or first.nodeid not in self.place:
+            return
+        kata = self.place[first.nodeid][0]
+        likely = diagnose(kata, first)
+        if not likely:
+            return
+        tr.section("looks like", sep="=")
+        tr.write_line(f"The first failure ({first.test}) is what these classic mistakes "
+                      "cause; one of them may be yours:")
+        for entry in likely:
+            tr.write_line(f"  - {entry.explanation}")
+            tr.write_line(f"      see it fail the same way: {entry.command}")
+
+    def _write_table(self, tr: Any) -> None:
         rows = self.rows()
         if self.json_path:
             Path(self.json_path).write_text(
@@ -196,7 +300,6 @@ class KataReport:
             )
         if not rows:
             return
-        tr = terminalreporter
         tr.section(f"katas (target: {targets.current().spec})", sep="=")
         tr.write_line(f"{'kata':<14}{'part':<6}{'passed':>10}  status")
         for row in rows:

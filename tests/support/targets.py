@@ -24,18 +24,11 @@ from types import ModuleType
 
 import pytest
 
+from tests.support import manifest
+
 ROOT = Path(__file__).resolve().parents[2]
 
-KATAS = (
-    "lru",
-    "ttl",
-    "redis_cache",
-    "invalidation",
-    "multilevel",
-    "rate_limit",
-    "lock",
-    "stampede",
-)
+KATAS = manifest.NAMES
 
 
 @dataclass
@@ -44,7 +37,8 @@ class Target:
     path: Path
     _loaded: dict[str, ModuleType] = field(default_factory=dict)
     _errors: dict[str, str] = field(default_factory=dict)
-    _error_shown: set[str] = field(default_factory=set)
+    # Names that parts >= this one introduce are taken from the stub (see --stub-parts-from).
+    stub_parts_from: int | None = None
 
     @classmethod
     def from_spec(cls, spec: str | None) -> Target:
@@ -59,7 +53,7 @@ class Target:
     @property
     def single_kata(self) -> str | None:
         """The kata a single-file target stands for (None for a directory, or no kata)."""
-        if not self.path.is_file():
+        if not self.path.is_file() or self.path.suffix != ".py":
             return None
         for name in (self.path.parent.name, self.path.stem):
             if name in KATAS:
@@ -77,6 +71,14 @@ class Target:
         candidate = self.path / f"{kata}.py"
         return candidate if candidate.is_file() else None
 
+    def code_files(self) -> set[str]:
+        """The files of the code under test: what a learner wrote (and, for a gallery
+        entry, the reference it builds on)."""
+        files = {str(Path(m.__file__)) for m in self._loaded.values() if m.__file__}
+        if self.is_gallery_entry:
+            files |= {str(ROOT / "solutions" / f"{kata}.py") for kata in self._loaded}
+        return files
+
     def display(self, path: Path) -> str:
         try:
             return str(path.relative_to(ROOT))
@@ -84,21 +86,29 @@ class Target:
             return str(path)
 
     def load(self, kata: str) -> ModuleType:
-        """Import the module for ``kata``, or skip/fail the calling test with one clear line."""
+        """The module for ``kata``; a test of a kata the target lacks is skipped, and one
+        of a kata whose module does not import fails in one line (the error itself is
+        shown once, before the failures: see :meth:`import_error`)."""
         if kata in self._loaded:
             return self._loaded[kata]
         path = self.module_path(kata)
         if path is None:
             pytest.skip(f"missing: target {self.spec} has no {kata}.py")
+        if kata not in self._errors:
+            self.try_import(kata)
         if kata in self._errors:
-            if kata in self._error_shown:
-                pytest.fail(
-                    f"{self.display(path)} does not import (the error is shown once, "
-                    "in the first failing test of this kata)",
-                    pytrace=False,
-                )
-            self._error_shown.add(kata)
-            pytest.fail(self._errors[kata], pytrace=False)
+            cause = self._errors[kata].splitlines()[-1]
+            raise DoesNotImport(f"{kata}: {self.display(path)} does not import ({cause}; "
+                                "shown above)")
+        return self._loaded[kata]
+
+    def try_import(self, kata: str) -> bool:
+        """Import ``kata``'s module now, if the target has one; False if it fails."""
+        path = self.module_path(kata)
+        if path is None or kata in self._loaded:
+            return True
+        if kata in self._errors:
+            return False
         name = f"_kata_target_{kata}"
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
@@ -106,22 +116,36 @@ class Target:
         sys.modules[name] = module  # dataclasses and typing resolve through sys.modules
         try:
             spec.loader.exec_module(module)
+            if self.is_gallery_entry:
+                _take_the_rest_from_the_reference(module, kata)
+            if self.stub_parts_from is not None:
+                _stub_later_parts(module, kata, self.stub_parts_from)
         except BaseException as exc:  # any import failure is the learner's to see
             del sys.modules[name]
             self._errors[kata] = self._describe_import_error(path, exc)
-        else:
-            if self.is_gallery_entry:
-                _take_the_rest_from_the_reference(module, kata)
-            self._loaded[kata] = module
-        return self.load(kata)
+            return False
+        self._loaded[kata] = module
+        return True
+
+    def import_errors(self) -> dict[str, str]:
+        """Each kata whose module failed to import, with the error as Python shows it."""
+        return dict(self._errors)
 
     def _describe_import_error(self, path: Path, exc: BaseException) -> str:
+        """The error as Python prints it (file, line, the line itself, a caret, the
+        message), keeping only the frames of the learner's file, not the import machinery."""
         frames = traceback.extract_tb(exc.__traceback__)
-        # Keep only the frames of the learner's file, not the import machinery.
-        own = [f for f in frames if Path(f.filename).resolve() == path] or frames[-1:]
+        own = [f for f in frames if Path(f.filename).resolve() == path]
+        if not own and not isinstance(exc, SyntaxError):  # SyntaxError names its own line
+            own = frames[-1:]
         where = "".join(traceback.format_list(own))
         what = "".join(traceback.format_exception_only(type(exc), exc))
-        return f"{self.display(path)} failed to import:\n{where}{what}"
+        head = "Traceback (most recent call last):\n" if where else ""
+        return f"{head}{where}{what}".rstrip()
+
+
+class DoesNotImport(Exception):
+    """A test of a kata whose module does not import: the import error is the cause."""
 
 
 def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
@@ -131,15 +155,35 @@ def _take_the_rest_from_the_reference(entry: ModuleType, kata: str) -> None:
     for name in names:
         if name not in vars(entry):
             setattr(entry, name, getattr(reference, name))
-    entry.__all__ = list(names)
+    vars(entry)["__all__"] = list(names)
+
+
+def _stub_later_parts(module: ModuleType, kata: str, first: int) -> None:
+    """Replace what parts ``first`` and later introduce with the stub's unimplemented
+    versions: what a learner has who solved the earlier parts only. A name is a module
+    global (``Redlock``) or a member of a class (``RedisLock.extend``)."""
+    spec = importlib.util.spec_from_file_location(f"_kata_stub_{kata}",
+                                                  manifest.get(kata).stub)
+    assert spec is not None and spec.loader is not None
+    stub = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = stub
+    spec.loader.exec_module(stub)
+    for name in manifest.get(kata).introduced_from(first):
+        owner_name, _, member = name.rpartition(".")
+        if owner_name:  # a method a later part adds to an earlier part's class
+            owner = getattr(module, owner_name)
+            setattr(owner, member, vars(getattr(stub, owner_name))[member])
+        else:
+            setattr(module, name, getattr(stub, name))
 
 
 _current: Target | None = None
 
 
-def configure(spec: str | None) -> Target:
+def configure(spec: str | None, stub_parts_from: int | None = None) -> Target:
     global _current
     _current = Target.from_spec(spec)
+    _current.stub_parts_from = stub_parts_from
     return _current
 
 

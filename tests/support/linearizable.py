@@ -1,0 +1,97 @@
+"""Is a concurrent history linearizable? Real threads record what they called and what
+they got back; a checker looks for one sequential order that explains every result.
+
+A thread-safe cache must behave as if its operations happened one at a time, each at some
+instant between its call and its return. :class:`History` records each operation's call
+and return on one global counter; :func:`check` searches (Wing and Gong's algorithm, with
+memoised states) for an order that respects real time (an operation that returned before
+another was called comes first) and in which a plain sequential model gives every
+recorded result. Keep histories small (a few threads, a few operations each): the search
+is exponential in the number of overlapping operations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+S = TypeVar("S", bound=Hashable)  # a model state: immutable, so it can be memoised
+
+
+@dataclass(frozen=True)
+class Operation:
+    thread: int
+    name: str
+    args: tuple[Any, ...]
+    result: Any
+    called: int
+    returned: int
+
+    def __str__(self) -> str:
+        args = ", ".join(map(repr, self.args))
+        return f"thread {self.thread}: {self.name}({args}) -> {self.result!r}"
+
+
+@dataclass
+class History:
+    """Operations recorded by several threads, each stamped on one shared counter."""
+
+    operations: list[Operation] = field(default_factory=list)
+    _clock: itertools.count[int] = field(default_factory=itertools.count)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, thread: int, name: str, call: Callable[..., Any], *args: Any) -> Any:
+        """Call ``call(*args)`` and record it as operation ``name`` of ``thread``."""
+        called = next(self._clock)  # next() on a count is atomic in CPython
+        result = call(*args)
+        returned = next(self._clock)
+        with self._lock:
+            self.operations.append(Operation(thread, name, args, result, called, returned))
+        return result
+
+
+class Model(Generic[S]):
+    """The sequential specification: ``apply`` returns (result, next state)."""
+
+    def initial(self) -> S:
+        raise NotImplementedError
+
+    def apply(self, state: S, name: str, args: tuple[Any, ...]) -> tuple[Any, S]:
+        raise NotImplementedError
+
+
+def check(operations: Sequence[Operation], model: Model[S]) -> list[Operation] | None:
+    """A sequential order of ``operations`` that the model explains, or None if none does."""
+    ops = sorted(operations, key=lambda op: op.called)
+    seen: set[tuple[frozenset[int], S]] = set()
+
+    def search(done: frozenset[int], state: S) -> list[Operation] | None:
+        if len(done) == len(ops):
+            return []
+        if (done, state) in seen:
+            return None
+        seen.add((done, state))
+        pending = [i for i in range(len(ops)) if i not in done]
+        # Only an operation called before every pending one returned can come next.
+        horizon = min(ops[i].returned for i in pending)
+        for i in pending:
+            op = ops[i]
+            if op.called > horizon:
+                break
+            result, after = model.apply(state, op.name, op.args)
+            if result == op.result:
+                rest = search(done | {i}, after)
+                if rest is not None:
+                    return [op, *rest]
+        return None
+
+    return search(frozenset(), model.initial())
+
+
+def explain(operations: Sequence[Operation]) -> str:
+    """The history, one operation a line, by call time, for a failure message."""
+    ordered = sorted(operations, key=lambda op: op.called)
+    return "\n".join(f"  [{op.called:>3}-{op.returned:<3}] {op}" for op in ordered)
