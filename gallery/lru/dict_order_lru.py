@@ -9,9 +9,12 @@ The bug is the data structure, so this LRUCache is written out whole.
 
 from __future__ import annotations
 
-KILLED_BY = "TestPart3ConstantTime::test_a_long_run_of_new_keys_stays_constant_time"
+# Its mixed operations are about 20 times slower at 100,000 keys, just around that test's
+# limit; the long run of evictions is a hundred times slower.
+KILLED_BY = ("TestPart3ConstantTime::test_operations_stay_constant_time_as_the_cache_grows",
+             "TestPart3ConstantTime::test_a_long_run_of_new_keys_stays_constant_time")
 KILLED_WITH = "AssertionError"
-KILLED_MATCHING = r"eviction must be O\(1\)"
+KILLED_MATCHING = r"eviction must be O\(1\)|something scans the entries"
 
 class LRUCache:
     """A dict whose insertion order is the recency order, least recently used first.
