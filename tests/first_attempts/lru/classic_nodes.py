@@ -179,5 +179,5 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
 # The first failure a learner sees, checked by make verify:
 KILLED_BY = "TestPart1LRUCache::test_capacity_of_the_wrong_type"
 KILLED_WITH = "Failed"
-KILLED_MATCHING = r"DID NOT RAISE"
+KILLED_MATCHING = r"LRUCache\(True\).* did not raise TypeError"
 LOOKS_LIKE = ("capacity_bool_accepted",)
