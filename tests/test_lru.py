@@ -896,6 +896,8 @@ class TestPart2Recursion:
         try:
             got = call_within(lambda: ours(18), "fib(18), which calls fib through the "
                               "decorated name,", LOCK_HELD)
+        except NotImplementedError:
+            raise  # a stub: the harness says so in one line
         except Exception as exc:  # fib raises nothing: this came from the cache
             pytest.fail(f"fib(18) with maxsize={maxsize} raised {raised_where(exc)}, from the "
                         f"cache itself: {RECURSION_BROKE}", pytrace=False)
@@ -1400,6 +1402,8 @@ class TestPart3Threads:
         for pause_at in range(1, 6):
             try:
                 wrong = paused_inside_the_cache(kata, maxsize, pause_at)
+            except NotImplementedError:
+                raise  # a stub: the harness says so in one line
             except Exception as exc:  # raised by the cache, in either thread
                 wrong = f"{type(exc).__name__}: {exc}"
             assert not wrong, (
