@@ -73,6 +73,7 @@ class Watchdog:
         self.hung_katas: set[str] = set()
         self._armed: _Armed | None = None
         self._seen: dict[int, tuple[FrameType, float]] = {}
+        self._earlier: set[int] = set()
         self._message = ""
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -95,6 +96,9 @@ class Watchdog:
         stuck = self.after_a_hang if kata in self.hung_katas else self.stuck_after * scale
         with self._lock:
             self._seen.clear()
+            # Threads an earlier test left stuck (already reported there) are not this
+            # test's doing: only the main thread and threads started from now on count.
+            self._earlier = {i for i in sys._current_frames() if i != self._main}
             self._armed = _Armed(kata, self.budget * scale, stuck, time.monotonic(), _rss())
         self._wake.set()
 
@@ -134,7 +138,7 @@ class Watchdog:
         files = self.learner_files()
         stuck: list[tuple[int, FrameType]] = []
         for ident, top in frames.items():
-            if ident == threading.get_ident():
+            if ident == threading.get_ident() or ident in self._earlier:
                 continue
             entry = _entry_frame(top, files)
             if entry is None:
@@ -149,14 +153,14 @@ class Watchdog:
             ident, entry = stuck[0]
             what = f"{entry.f_code.co_qualname}()"
             return (f"{armed.kata}: {what} was still running after {armed.stuck_after:g} s: "
-                    f"an endless loop or a deadlock.\n" + _stacks(frames, files))
+                    f"an endless loop or a deadlock.\n" + _stacks(frames, files, self._earlier))
         if now - armed.started >= armed.budget:
             return (f"{armed.kata}: the test ran for more than {armed.budget:g} s (an endless "
-                    "loop?).\n" + _stacks(frames, files))
+                    "loop?).\n" + _stacks(frames, files, self._earlier))
         grown = _rss() - armed.rss
         if armed.rss and grown > self.memory_limit:
             return (f"{armed.kata}: memory grew by {grown >> 20} MB during one test (an "
-                    "allocation that never stops?).\n" + _stacks(frames, files))
+                    "allocation that never stops?).\n" + _stacks(frames, files, self._earlier))
         return None
 
     def _stop_stuck_threads(self) -> None:
@@ -194,12 +198,13 @@ def _entry_frame(top: FrameType, files: set[str]) -> FrameType | None:
     return None
 
 
-def _stacks(frames: dict[int, FrameType], files: set[str]) -> str:
-    """Where each thread is, in the learner's lines (and the test line that called them)."""
+def _stacks(frames: dict[int, FrameType], files: set[str], skip: set[int]) -> str:
+    """Where each thread is, in the learner's lines (and the test line that called them),
+    leaving out the threads in ``skip``."""
     names = {t.ident: t.name for t in threading.enumerate()}
     parts = []
     for ident, top in frames.items():
-        if ident == threading.get_ident():
+        if ident == threading.get_ident() or ident in skip:
             continue
         walked = _walk(top)
         own = [i for i, f in enumerate(walked) if f.f_code.co_filename in files]
