@@ -201,6 +201,8 @@ class CacheAside:
     - ``read(key)``: the cached value if there is one; otherwise load
       ``backend.get(key)``, cache it, and return it. ``None`` from the backend means
       "absent": it is returned and NOT cached (the next read asks the backend again).
+      Any other value is cached and served as a hit, falsy ones (``0``, ``""``, ``[]``)
+      included.
     - ``write(key, value)``: ``backend.set(key, value)``, then invalidate the cached copy.
       Never set the cache on a write: the next read loads the value from the backend.
       (Invalidate even if ``backend.set`` raised: it may have landed.) ``write(key,
@@ -212,9 +214,12 @@ class CacheAside:
       invalidation of that key happened since the read started (a lease token per key,
       as memcached leases do, or a version counter). R's own return value may be OLD;
       what matters is that the cache does not keep it.
-    - Thread-safe: many threads may call any method at once. Never hold a lock while
-      calling the backend (a slow backend would serialise everything, and a reader blocked
-      in ``backend.get`` must not block a writer).
+    - Thread-safe: many threads may call any method at once, and a thread may be
+      switched out between any two steps: a read's "no invalidation since I started?"
+      check and its fill must be one step as far as a concurrent invalidation is
+      concerned. Never hold a lock while calling the backend (a slow backend would
+      serialise everything, and a reader blocked in ``backend.get`` must not block a
+      writer).
     """
 
     def __init__(self, backend: Backend) -> None:

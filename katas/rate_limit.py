@@ -27,10 +27,12 @@ Shared rules (Part 1 and Part 2):
   least 1 and at most ``limit`` (or ``capacity``): otherwise ``ValueError`` naming
   ``cost``, because such a request could never be allowed. Bad input is rejected before
   anything is counted or sent to Redis.
-- Constructors: ``limit`` and ``capacity`` are ``int`` counts >= 1; ``window`` and
-  ``rate`` are numbers (``int`` or ``float``, not ``bool``) that are finite and > 0.
-  A wrong type raises ``TypeError``, a value out of range ``ValueError``; the message
-  names the argument.
+- Constructors check every argument before anything else: ``limit`` and ``capacity``
+  are ``int`` counts >= 1 (a ``bool`` is not); ``window`` and ``rate`` are numbers
+  (``int`` or ``float``, not ``bool``) that are finite and > 0; ``clock`` is callable;
+  in Part 2, ``client`` is a Redis client (it has ``register_script``) and ``prefix`` a
+  non-empty ``str``. A wrong type raises ``TypeError``, a value out of range
+  ``ValueError``; the message names the argument.
 - ``clock`` is a zero-argument callable returning seconds (keyword-only). Part 1 defaults
   to ``time.monotonic``; Part 2 to ``time.time``, since times are stored in Redis and
   must agree across processes.
@@ -160,8 +162,10 @@ class RedisSlidingWindowLimiter:
     Each ``hit()`` is exactly one atomic script call (``EVALSHA``), so threads and
     processes hammering one key never get more than ``limit`` between them. Every key
     written carries a TTL (``PEXPIRE`` on every write; a log older than ``window`` is
-    useless), so nothing lives forever, even if a client dies mid-way. Works with either
-    ``decode_responses`` setting of ``client``.
+    useless), so nothing lives forever, even if a client dies mid-way. A window longer
+    than any TTL Redis accepts still works: its keys get a very long TTL instead (a
+    ``PEXPIRE`` whose deadline overflows 64-bit milliseconds is an error). Works with
+    either ``decode_responses`` setting of ``client``.
     """
 
     def __init__(
@@ -186,7 +190,8 @@ class RedisTokenBucketLimiter:
     script. One hash per key, ``f"{prefix}:{key}"``, holding the tokens and the time they
     were counted at; an absent key is a full bucket. Each ``hit()`` is exactly one atomic
     script call. Every write sets a TTL (``PEXPIRE``): after ``capacity / rate`` seconds
-    an untouched bucket is full again, which is the same as absent. Works with either
+    an untouched bucket is full again, which is the same as absent (a refill time longer
+    than any TTL Redis accepts gets a very long TTL instead). Works with either
     ``decode_responses`` setting of ``client``.
     """
 

@@ -26,6 +26,13 @@ Part 2, capacity and reclamation
       operation may also drop expired entries along the way (lazily in ``get``, or not at
       all; your choice), but an entry already dropped, replaced, deleted or evicted is never
       counted (again). Right after ``expire()``, ``expire()`` returns 0.
+    - Copies: ``copy.deepcopy(cache)``, and ``pickle.loads(pickle.dumps(cache))`` when the
+      clock pickles (``time.monotonic`` does), give an independent cache that, at that
+      instant, has the same ``maxsize`` and default ttl, the same live entries with copies
+      of their values, each with the same ``remaining()``, and the same use order (it
+      evicts the same keys next). At any size: a copy of 100,000 entries works, so nothing
+      may recurse once per entry (pickling a linked list node by node does, and raises
+      ``RecursionError``).
 
 Part 3, ``ttl_cache``
     A memoising decorator built on ``TTLCache``: see its docstring.
@@ -143,14 +150,19 @@ def ttl_cache(
     function gets its own cache.
 
     - A call whose arguments have a live entry returns the cached result (a hit, and a use);
-      otherwise the function runs and its result is stored (a miss). ``None`` is a result
-      like any other and is cached.
+      otherwise the function runs and its result is stored (a miss). ``None`` and falsy
+      results (``0``, ``""``, ``False``, ``[]``) are results like any other: cached, and
+      hits.
     - An exception from the function propagates and nothing is cached.
     - Keys are built from the positional and keyword arguments as ``functools.lru_cache``
       builds them: equal arguments share an entry (``f(0.5)`` and ``f(Fraction(1, 2))``),
       different ones never collide (``f(1)`` and ``f("1")``); ``typed=True`` also keeps
       arguments of different types apart (``f(3)`` and ``f(3.0)``). An unhashable argument
-      raises ``TypeError``.
+      raises ``TypeError``. As in ``functools``, each argument's ``__hash__`` runs once
+      per call, hit or miss, however many times the cache looks the key up.
+    - An argument's ``__eq__`` or ``__hash__`` may itself call the decorated function (the
+      cache compares keys while it looks one up): that call works too, with no deadlock,
+      and every call gets the right result.
     - ``maxsize`` is an ``int`` >= 1 (there is no unbounded form) and ``ttl`` is validated as
       for ``TTLCache``: bad values raise when ``ttl_cache(...)`` is called.
     - The wrapper carries ``functools.wraps`` metadata (``__name__``, ``__doc__``,

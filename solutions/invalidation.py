@@ -6,6 +6,37 @@ Part 2, :class:`TaggedCache`: O(1) invalidation of every entry carrying a tag, b
 the tag's generation and checking generations lazily on read.
 Part 3, :class:`CacheAside`: read-through on miss, invalidate on write, and a per-key
 lease so a slow read cannot put a value back that a write has since replaced.
+
+Extension points
+----------------
+Each class does its work in named steps, public so that a subclass (each entry of the bug
+gallery is one) can replace one step and keep the rest. They are this module's own, not
+part of the kata's contract.
+
+``DependencyCache``: ``invalidate(name)`` removes ``walk(name)``, one ``forget(key)``
+each, then calls ``notify(key)`` for each.
+
+- ``walk(name)``: yields the keys ``invalidate(name)`` removes, each once.
+- ``direct_dependents(name)`` / ``dependencies(key)``: one step along the graph, either way.
+- ``unlink(key)``: drops the key's edges from the graph (its value stays).
+- ``forget(key)``: drops the key's value and edges, calling nothing.
+- ``notify(key)``: calls every callback with the key.
+
+``TaggedCache``: ``get`` serves an entry unless ``expired`` or ``invalidated``.
+
+- ``stamp(tags)``: the tags' generations now, stored with an entry when it is set.
+- ``generation(tag)``: how many times ``tag`` was invalidated.
+- ``expired(entry, now)`` / ``invalidated(entry)``: whether an entry is dead, and why.
+- ``purge()``: drops every dead entry now, O(entries).
+
+``CacheAside``: ``read`` takes a lease, calls ``load``, then fills the cache if
+``end_lease`` says the lease survived and the value is ``cacheable``.
+
+- ``load(key)``: the backend's value (``backend.get``), called without the lock.
+- ``cacheable(value)``: whether a loaded value may be cached.
+- ``end_lease(key, lease)``: ends a read's lease; whether no invalidation came since.
+- attributes: ``backend``; ``cache``, the cached copies; ``lock``, made by
+  ``lock_factory``, which guards them and the leases.
 """
 
 from __future__ import annotations
@@ -14,8 +45,9 @@ import builtins
 import math
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any, NamedTuple, Protocol
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 __all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
 
@@ -60,7 +92,7 @@ class DependencyCache:
     def set(self, key: str, value: Any, depends_on: Iterable[str] = ()) -> None:
         _check_key(key)
         deps = _names(depends_on, "depends_on")  # validate before touching anything
-        self._unlink(key)
+        self.unlink(key)  # the edges of the key's previous value go
         self._values[key] = value
         self._depends_on[key] = deps
         for dep in deps:
@@ -70,18 +102,16 @@ class DependencyCache:
         return self._values.get(key, default)
 
     def dependents(self, name: str) -> builtins.set[str]:
-        return self._closure(_check_key(name, "name")) - {name}
+        return set(self.walk(_check_key(name, "name"))) - {name}
 
     def invalidate(self, name: str) -> builtins.set[str]:
-        doomed = self._closure(_check_key(name, "name"))
-        for key in doomed:
-            self._unlink(key)
-            del self._values[key]
+        removed = list(self.walk(_check_key(name, "name")))
+        for key in removed:
+            self.forget(key)
         # Callbacks run once the cache is consistent again, so they may use it freely.
-        for key in doomed:
-            for callback in self._callbacks:
-                callback(key)
-        return doomed
+        for key in removed:
+            self.notify(key)
+        return set(removed)
 
     def on_invalidate(self, callback: Callable[[str], object]) -> Callable[[str], object]:
         if not callable(callback):
@@ -102,27 +132,48 @@ class DependencyCache:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.stats()})"
 
-    def _closure(self, name: str) -> builtins.set[str]:
-        """The cached keys reachable from ``name`` along reverse edges, ``name`` included
-        if cached. An explicit stack and a seen-set: no recursion limit, cycles end."""
-        found = {name} if name in self._values else set()
+    # ------------------------------------------------------------ extension points
+
+    def walk(self, name: str) -> Iterator[str]:
+        """The keys ``invalidate(name)`` removes, each once: ``name`` first if cached, then
+        every cached key depending on it, directly or not. An explicit stack and a seen-set:
+        no recursion limit, and a cycle ends."""
+        if name in self._values:
+            yield name
         seen = {name}
         stack = [name]
         while stack:
-            for dependent in self._dependents.get(stack.pop(), ()):
+            for dependent in self.direct_dependents(stack.pop()):
                 if dependent not in seen:
                     seen.add(dependent)
-                    found.add(dependent)
                     stack.append(dependent)
-        return found
+                    yield dependent
 
-    def _unlink(self, key: str) -> None:
-        """Drop ``key``'s forward edges and the matching reverse edges."""
+    def direct_dependents(self, name: str) -> Collection[str]:
+        """The cached keys set with ``name`` in their ``depends_on``."""
+        return frozenset(self._dependents.get(name, ()))
+
+    def dependencies(self, key: str) -> frozenset[str]:
+        """The names ``key`` was set with (empty if it is not cached)."""
+        return self._depends_on.get(key, frozenset())
+
+    def unlink(self, key: str) -> None:
+        """Drop the edges of ``key`` from both indexes (its value, if any, stays)."""
         for dep in self._depends_on.pop(key, ()):
             dependents = self._dependents[dep]
             dependents.discard(key)
             if not dependents:
                 del self._dependents[dep]
+
+    def forget(self, key: str) -> None:
+        """Drop ``key``'s value and edges, calling no callback (not cached: nothing)."""
+        self.unlink(key)
+        self._values.pop(key, None)
+
+    def notify(self, key: str) -> None:
+        """Call every callback with ``key``, in registration order."""
+        for callback in self._callbacks:
+            callback(key)
 
 
 # --------------------------------------------------------------------------------------
@@ -133,7 +184,7 @@ class DependencyCache:
 class _Tagged(NamedTuple):
     value: Any
     expires_at: float  # math.inf without a ttl
-    generations: tuple[tuple[str, int], ...]  # (tag, the tag's generation at set time)
+    stamp: tuple[tuple[str, int], ...]  # (tag, the tag's generation at set time)
 
 
 class TaggedCache:
@@ -163,18 +214,13 @@ class TaggedCache:
             if not (0 < ttl < math.inf):  # also rejects NaN
                 raise ValueError(f"ttl must be a positive finite number of seconds, not {ttl!r}")
             expires_at = self._clock() + ttl
-        generations = self._generations
-        stamp = tuple((tag, generations.get(tag, 0)) for tag in tag_set)
-        self._entries[key] = _Tagged(value, expires_at, stamp)
+        self._entries[key] = _Tagged(value, expires_at, self.stamp(tag_set))
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         entry = self._entries.get(key)
         if entry is None:
             return default
-        generations = self._generations
-        if self._clock() >= entry.expires_at or any(
-            generations.get(tag, 0) != seen for tag, seen in entry.generations
-        ):
+        if self.expired(entry, self._clock()) or self.invalidated(entry):
             del self._entries[key]
             return default
         return entry.value
@@ -185,6 +231,35 @@ class TaggedCache:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(entries<={len(self._entries)})"
+
+    # ------------------------------------------------------------ extension points
+
+    def stamp(self, tags: Iterable[str]) -> tuple[tuple[str, int], ...]:
+        """``(tag, generation)`` for every tag, never-invalidated ones included (at 0)."""
+        generations = self._generations
+        return tuple((tag, generations.get(tag, 0)) for tag in tags)
+
+    def generation(self, tag: str) -> int:
+        """How many times ``tag`` was invalidated so far."""
+        return self._generations.get(tag, 0)
+
+    def expired(self, entry: _Tagged, now: float) -> bool:
+        """Whether ``entry``'s ttl is over: it is live while ``now < expires_at``."""
+        return now >= entry.expires_at
+
+    def invalidated(self, entry: _Tagged) -> bool:
+        """Whether one of ``entry``'s tags was invalidated after the entry was set."""
+        generations = self._generations
+        return any(generations.get(tag, 0) != seen for tag, seen in entry.stamp)
+
+    def purge(self) -> None:
+        """Drop every dead entry now: O(entries). Never needed for correctness (a dead
+        entry is dropped when read); a periodic sweep bounds memory this way."""
+        now = self._clock()
+        dead = [key for key, entry in self._entries.items()
+                if self.expired(entry, now) or self.invalidated(entry)]
+        for key in dead:
+            del self._entries[key]
 
 
 # --------------------------------------------------------------------------------------
@@ -212,51 +287,71 @@ class CacheAside:
     The lock guards the dicts and is never held while the backend is called.
     """
 
+    # Makes the lock guarding ``cache`` and the leases (once per instance).
+    lock_factory: ClassVar[Callable[[], AbstractContextManager[Any]]] = threading.Lock
+
     def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self._cache: dict[Any, Any] = {}
+        self.backend = backend
+        self.cache: dict[Any, Any] = {}
+        self.lock = type(self).lock_factory()
         self._leases: dict[Any, object] = {}
-        self._lock = threading.Lock()
 
     def read(self, key: Any) -> Any:
-        with self._lock:
+        with self.lock:
             try:
-                return self._cache[key]
+                return self.cache[key]
             except KeyError:
                 pass
             lease = self._leases[key] = object()
         try:
-            value = self._backend.get(key)
+            value = self.load(key)
         except BaseException:
-            with self._lock:
-                if self._leases.get(key) is lease:
-                    del self._leases[key]
+            with self.lock:
+                self.end_lease(key, lease)
             raise
-        with self._lock:
-            if self._leases.get(key) is lease:
-                del self._leases[key]
-                if value is not None:  # None means absent: never cached
-                    self._cache[key] = value
+        with self.lock:
+            if self.end_lease(key, lease) and self.cacheable(value):
+                self.cache[key] = value
         return value
 
     def write(self, key: Any, value: Any) -> None:
         if value is None:
             raise ValueError("value: None means absent in the backend; use delete(key)")
         try:
-            self._backend.set(key, value)
+            self.backend.set(key, value)
         finally:  # even a failed write may have landed: drop the copy either way
             self._invalidate(key)
 
     def delete(self, key: Any) -> None:
         try:
-            self._backend.delete(key)
+            self.backend.delete(key)
         finally:
             self._invalidate(key)
 
-    def _invalidate(self, key: Any) -> None:
-        with self._lock:
-            self._cache.pop(key, None)
-            self._leases.pop(key, None)
-
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(cached={len(self._cache)})"
+        return f"{type(self).__name__}(cached={len(self.cache)})"
+
+    # ------------------------------------------------------------ extension points
+
+    def load(self, key: Any) -> Any:
+        """The backend's value for ``key``. Called without the lock: a slow backend must
+        not hold up reads and writes of other keys, nor the write that fences this read."""
+        return self.backend.get(key)
+
+    def cacheable(self, value: Any) -> bool:
+        """Whether a loaded value may be cached: anything but None, which means absent
+        (cached, it would hide a key created later)."""
+        return value is not None
+
+    def end_lease(self, key: Any, lease: object) -> bool:
+        """End a read's lease (the lock is held): True if it was still the key's lease,
+        that is, no write or delete invalidated the key since the read took it."""
+        if self._leases.get(key) is lease:
+            del self._leases[key]
+            return True
+        return False
+
+    def _invalidate(self, key: Any) -> None:
+        with self.lock:
+            self.cache.pop(key, None)
+            self._leases.pop(key, None)

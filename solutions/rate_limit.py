@@ -4,11 +4,34 @@ Every limiter answers ``hit(key="default", cost=1) -> Decision``. Keys have inde
 budgets, a denied request consumes nothing, and ``retry_after`` is exact: a hit at
 ``clock() + retry_after`` is allowed if nothing else arrived in between. Floats are
 handled with care: the computed wait is nudged up by the last float ulp when rounding
-would otherwise land the retry a hair too early (see ``_first_allowed``).
+would otherwise land the retry a hair too early (see ``first_allowed``).
 
 ``remaining`` is how many more cost-1 requests would be allowed right now, after this
 decision: exact for the window counts, floored for the sliding counter's estimate and the
 bucket's tokens, never negative.
+
+Extension points
+----------------
+Each in-memory limiter's ``hit`` is the mechanics (check the request, take the lock, read
+the clock) around ``decide``, the algorithm; the steps where an algorithm can go wrong are
+methods of their own. The gallery's entries override these and nothing else.
+
+- ``decide(key, now, cost) -> Decision``: the decision for a checked request at ``now``,
+  made under the limiter's lock (every in-memory limiter).
+- ``FixedWindowLimiter.window_of(key, now) -> (start, end)``: the window ``now`` falls in:
+  aligned on multiples of ``window``. ``charge(key, start, cost)``: count an admitted
+  request's cost in the window that starts at ``start``.
+- ``SlidingWindowLogLimiter.has_left(stamp, now) -> bool``: whether a hit admitted at
+  ``stamp`` is out of the window ``(now - window, now]``.
+- ``SlidingWindowCounterLimiter.weight(elapsed) -> float``: the share of the previous
+  window still inside the sliding one, ``elapsed`` seconds into the current window.
+- ``TokenBucketLimiter.tokens_at(bucket, at) -> float``: the tokens of a bucket
+  ``(tokens, as of)`` at time ``at``: refilled at ``rate``, capped at ``capacity``.
+  ``retry_after(bucket, now, cost) -> float``: the exact wait until ``cost`` tokens.
+- ``LUA_SCRIPT`` (the Redis limiters): the script each ``hit`` runs, one ``EVALSHA``;
+  ``client``, ``clock`` and ``prefix`` are the constructor's.
+
+Public helpers they build on: ``check_request``, ``first_allowed`` and ``ttl_ms``.
 """
 
 from __future__ import annotations
@@ -47,7 +70,7 @@ class Decision:
     retry_after: float
 
 
-# --- argument checks -------------------------------------------------------------------
+# --- argument checks: each names its argument --------------------------------------------
 
 
 def _count(name: str, value: object) -> int:
@@ -58,15 +81,36 @@ def _count(name: str, value: object) -> int:
     return value
 
 
-def _positive(name: str, value: object) -> float:
+def _duration(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number, got {value!r}")
+        raise TypeError(f"{name} must be a number (int or float), got {value!r}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
 
-def _request(key: object, cost: object, most: int, what: str) -> None:
+def _clock(clock: object) -> Clock:
+    if not callable(clock):
+        raise TypeError(f"clock must be a callable returning seconds, got {clock!r}")
+    return clock
+
+
+def _client(client: object) -> redis.Redis:
+    if not callable(getattr(client, "register_script", None)):
+        raise TypeError(f"client must be a redis client (redis.Redis), got {client!r}")
+    return client  # type: ignore[return-value]
+
+
+def _prefix(prefix: object) -> str:
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, got {prefix!r}")
+    if not prefix:
+        raise ValueError("prefix must not be empty: it keeps the limiter's keys apart")
+    return prefix
+
+
+def check_request(key: object, cost: object, most: int, what: str) -> None:
+    """``key`` a ``str``, ``cost`` an ``int`` from 1 to ``most`` (the ``what``), or raise."""
     if not isinstance(key, str):
         raise TypeError(f"key must be a str, got {key!r}")
     if isinstance(cost, bool) or not isinstance(cost, int):
@@ -77,7 +121,7 @@ def _request(key: object, cost: object, most: int, what: str) -> None:
         raise ValueError(f"cost {cost} can never be allowed: it exceeds the {what} {most}")
 
 
-def _first_allowed(now: float, wait: float, allowed: Callable[[float], bool]) -> float:
+def first_allowed(now: float, wait: float, allowed: Callable[[float], bool]) -> float:
     """``wait``, raised by float ulps until a hit at ``now + wait`` is really allowed.
 
     ``wait`` is the exact answer up to rounding; rounding may put ``now + wait`` one ulp
@@ -93,144 +137,175 @@ def _first_allowed(now: float, wait: float, allowed: Callable[[float], bool]) ->
 # --- Part 1: in memory -----------------------------------------------------------------
 
 
-class FixedWindowLimiter:
-    """At most ``limit`` cost per window ``[k * window, (k + 1) * window)``."""
+class _InMemoryLimiter:
+    """What the four share: ``hit`` checks the request, then decides under a lock."""
 
-    def __init__(self, limit: int, window: float, *, clock: Clock = time.monotonic) -> None:
-        self.limit = _count("limit", limit)
-        self.window = _positive("window", window)
-        self._clock = clock
+    most: int  # the largest cost a request may have
+    most_name: str  # what that bound is called: "limit" or "capacity"
+
+    def __init__(self, clock: object) -> None:
+        self._clock = _clock(clock)
         self._lock = threading.Lock()
-        self._windows: dict[str, tuple[float, int]] = {}  # key -> (window index, used)
 
     def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
+        check_request(key, cost, self.most, self.most_name)
         with self._lock:
-            now = self._clock()
-            index = now // self.window
-            counted, used = self._windows.get(key, (index, 0))
-            if counted != index:  # a new window: the old count no longer matters
-                used = 0
-            if used + cost <= self.limit:
-                self._windows[key] = (index, used + cost)
-                return Decision(True, self.limit - used - cost, 0.0)
-            wait = _first_allowed(
-                now, (index + 1) * self.window - now, lambda t: t // self.window > index
-            )
-            return Decision(False, self.limit - used, wait)
+            return self.decide(key, self._clock(), cost)
+
+    def decide(self, key: str, now: float, cost: int) -> Decision:
+        raise NotImplementedError  # pragma: no cover - each limiter has its own
 
 
-class SlidingWindowLogLimiter:
-    """Exact sliding window: the cost admitted in ``(t - window, t]`` never exceeds ``limit``."""
+class FixedWindowLimiter(_InMemoryLimiter):
+    """At most ``limit`` cost per window ``[k * window, (k + 1) * window)``."""
+
+    most_name = "limit"
 
     def __init__(self, limit: int, window: float, *, clock: Clock = time.monotonic) -> None:
-        self.limit = _count("limit", limit)
-        self.window = _positive("window", window)
-        self._clock = clock
-        self._lock = threading.Lock()
+        self.limit = self.most = _count("limit", limit)
+        self.window = _duration("window", window)
+        super().__init__(clock)
+        self._windows: dict[str, tuple[float, int]] = {}  # key -> (window start, used)
+
+    def decide(self, key: str, now: float, cost: int) -> Decision:
+        start, end = self.window_of(key, now)
+        counted, used = self._windows.get(key, (start, 0))
+        if counted != start:  # a new window: the old count no longer matters
+            used = 0
+        if used + cost <= self.limit:
+            self.charge(key, start, cost)
+            return Decision(True, self.limit - used - cost, 0.0)
+        wait = first_allowed(now, end - now, lambda t: self.window_of(key, t)[0] != start)
+        return Decision(False, self.limit - used, wait)
+
+    def window_of(self, key: str, now: float) -> tuple[float, float]:
+        """The window ``now`` falls in, ``[start, end)``: aligned on multiples of window."""
+        index = now // self.window
+        return index * self.window, (index + 1) * self.window
+
+    def charge(self, key: str, start: float, cost: int) -> None:
+        """Count ``cost`` for ``key`` in the window that starts at ``start``."""
+        counted, used = self._windows.get(key, (start, 0))
+        self._windows[key] = (start, (used if counted == start else 0) + cost)
+
+
+class SlidingWindowLogLimiter(_InMemoryLimiter):
+    """Exact sliding window: the cost admitted in ``(t - window, t]`` never exceeds ``limit``."""
+
+    most_name = "limit"
+
+    def __init__(self, limit: int, window: float, *, clock: Clock = time.monotonic) -> None:
+        self.limit = self.most = _count("limit", limit)
+        self.window = _duration("window", window)
+        super().__init__(clock)
         self._logs: dict[str, deque[tuple[float, int]]] = {}  # key -> (time, cost), oldest first
         self._used: dict[str, int] = {}  # key -> the sum of the costs in its log
 
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        with self._lock:
-            now = self._clock()
-            log = self._logs.setdefault(key, deque())
-            used = self._used.get(key, 0)
-            while log and log[0][0] <= now - self.window:
-                used -= log.popleft()[1]
-            self._used[key] = used
-            if used + cost <= self.limit:
-                log.append((now, cost))
-                self._used[key] = used + cost
-                return Decision(True, self.limit - used - cost, 0.0)
-            # The oldest hits leave first: find the one whose departure frees enough.
-            excess = used + cost - self.limit
-            freed = accumulate(spent for _, spent in log)
-            stamp = next(at for (at, _), total in zip(log, freed, strict=True) if total >= excess)
-            wait = _first_allowed(
-                now, stamp + self.window - now, lambda t: t - self.window >= stamp
-            )
-            return Decision(False, self.limit - used, wait)
+    def decide(self, key: str, now: float, cost: int) -> Decision:
+        log = self._logs.setdefault(key, deque())
+        used = self._used.get(key, 0)
+        while log and self.has_left(log[0][0], now):
+            used -= log.popleft()[1]
+        self._used[key] = used
+        if used + cost <= self.limit:
+            log.append((now, cost))
+            self._used[key] = used + cost
+            return Decision(True, self.limit - used - cost, 0.0)
+        # The oldest hits leave first: find the one whose departure frees enough.
+        excess = used + cost - self.limit
+        freed = accumulate(spent for _, spent in log)
+        stamp = next(at for (at, _), total in zip(log, freed, strict=True) if total >= excess)
+        wait = first_allowed(now, stamp + self.window - now, lambda t: self.has_left(stamp, t))
+        return Decision(False, self.limit - used, wait)
+
+    def has_left(self, stamp: float, now: float) -> bool:
+        """Whether a hit admitted at ``stamp`` is out of the window ``(now - window, now]``."""
+        return stamp <= now - self.window
 
 
-class SlidingWindowCounterLimiter:
+class SlidingWindowCounterLimiter(_InMemoryLimiter):
     """Approximate sliding window from two fixed-window counts.
 
-    estimate(t) = previous * (1 - elapsed / window) + current, where elapsed is ``t``'s
-    offset into its aligned window; allowed iff ``estimate + cost <= limit``.
+    estimate(t) = previous * weight(elapsed) + current, where elapsed is ``t``'s offset
+    into its aligned window; allowed iff ``estimate + cost <= limit``.
     """
 
+    most_name = "limit"
+
     def __init__(self, limit: int, window: float, *, clock: Clock = time.monotonic) -> None:
-        self.limit = _count("limit", limit)
-        self.window = _positive("window", window)
-        self._clock = clock
-        self._lock = threading.Lock()
+        self.limit = self.most = _count("limit", limit)
+        self.window = _duration("window", window)
+        super().__init__(clock)
         self._counts: dict[str, tuple[float, int, int]] = {}  # key -> (index, previous, current)
 
+    def decide(self, key: str, now: float, cost: int) -> Decision:
+        index = now // self.window
+        state = self._counts_at(self._counts.get(key, (index, 0, 0)), index)
+        _, previous, current = state
+        estimate = self._estimate(state, now)
+        if estimate + cost <= self.limit:
+            self._counts[key] = (index, previous, current + cost)
+            return Decision(True, max(0, math.floor(self.limit - estimate - cost)), 0.0)
+        start = index * self.window
+        room = self.limit - cost  # the estimate must fall to this
+        if current <= room:  # the previous window's weight fades out within this one
+            when = start + self.window * (previous - (room - current)) / previous
+        else:  # only next window, as this window's count fades out in turn
+            when = start + self.window + self.window * (current - room) / current
+        wait = first_allowed(
+            now, when - now, lambda t: self._estimate(state, t) + cost <= self.limit
+        )
+        return Decision(False, max(0, math.floor(self.limit - estimate)), wait)
+
+    def weight(self, elapsed: float) -> float:
+        """The share of the previous window still inside the sliding window, ``elapsed``
+        seconds into the current one."""
+        return 1 - elapsed / self.window
+
+    def _counts_at(self, state: tuple[float, int, int], index: float) -> tuple[float, int, int]:
+        """The counts as of window ``index``: one window on, current becomes previous."""
+        counted, _, current = state
+        if index == counted + 1:
+            return index, current, 0
+        if index != counted:
+            return index, 0, 0
+        return state
+
     def _estimate(self, state: tuple[float, int, int], at: float) -> float:
-        index, previous, current = state
-        now_index = at // self.window
-        if now_index == index + 1:
-            previous, current = current, 0
-        elif now_index != index:
-            previous, current = 0, 0
-        return previous * (1 - (at % self.window) / self.window) + current
-
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        with self._lock:
-            now = self._clock()
-            index = now // self.window
-            old_index, previous, current = self._counts.get(key, (index, 0, 0))
-            if index == old_index + 1:
-                previous, current = current, 0
-            elif index != old_index:
-                previous, current = 0, 0
-            state = (index, previous, current)
-            estimate = self._estimate(state, now)
-            if estimate + cost <= self.limit:
-                self._counts[key] = (index, previous, current + cost)
-                return Decision(True, max(0, math.floor(self.limit - estimate - cost)), 0.0)
-            start = index * self.window
-            room = self.limit - cost  # the estimate must fall to this
-            if current <= room:  # the previous window's weight fades out within this one
-                when = start + self.window * (previous - (room - current)) / previous
-            else:  # only next window, as this window's count fades out in turn
-                when = start + self.window + self.window * (current - room) / current
-            wait = _first_allowed(
-                now, when - now, lambda t: self._estimate(state, t) + cost <= self.limit
-            )
-            return Decision(False, max(0, math.floor(self.limit - estimate)), wait)
+        _, previous, current = self._counts_at(state, at // self.window)
+        return previous * self.weight(at % self.window) + current
 
 
-class TokenBucketLimiter:
+class TokenBucketLimiter(_InMemoryLimiter):
     """``capacity`` tokens, full at first sight of a key, refilled at ``rate`` per second."""
 
+    most_name = "capacity"
+
     def __init__(self, rate: float, capacity: int, *, clock: Clock = time.monotonic) -> None:
-        self.rate = _positive("rate", rate)
-        self.capacity = _count("capacity", capacity)
-        self._clock = clock
-        self._lock = threading.Lock()
+        self.rate = _duration("rate", rate)
+        self.capacity = self.most = _count("capacity", capacity)
+        super().__init__(clock)
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, as of time)
 
-    def _tokens(self, bucket: tuple[float, float], at: float) -> float:
+    def decide(self, key: str, now: float, cost: int) -> Decision:
+        bucket = self._buckets.get(key, (float(self.capacity), now))
+        tokens = self.tokens_at(bucket, now)
+        if tokens >= cost:
+            self._buckets[key] = (tokens - cost, now)
+            return Decision(True, math.floor(tokens - cost), 0.0)
+        return Decision(False, math.floor(tokens), self.retry_after(bucket, now, cost))
+
+    def tokens_at(self, bucket: tuple[float, float], at: float) -> float:
+        """The tokens of ``bucket`` ``(tokens, as of)`` at time ``at``: refilled, capped."""
         tokens, since = bucket
         return min(self.capacity, tokens + max(0.0, at - since) * self.rate)
 
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.capacity, "capacity")
-        with self._lock:
-            now = self._clock()
-            bucket = self._buckets.get(key, (float(self.capacity), now))
-            tokens = self._tokens(bucket, now)
-            if tokens >= cost:
-                self._buckets[key] = (tokens - cost, now)
-                return Decision(True, math.floor(tokens - cost), 0.0)
-            wait = _first_allowed(
-                now, (cost - tokens) / self.rate, lambda t: self._tokens(bucket, t) >= cost
-            )
-            return Decision(False, math.floor(tokens), wait)
+    def retry_after(self, bucket: tuple[float, float], now: float, cost: int) -> float:
+        """The wait until ``bucket`` holds ``cost`` tokens: ``(cost - tokens) / rate``, exact."""
+        tokens = self.tokens_at(bucket, now)
+        return first_allowed(
+            now, (cost - tokens) / self.rate, lambda t: self.tokens_at(bucket, t) >= cost
+        )
 
 
 # --- Part 2: in Redis ------------------------------------------------------------------
@@ -296,9 +371,14 @@ while tokens_at(now + wait) < cost do wait, step = wait + step, step * 2 end
 return {0, math.floor(tokens), num(wait)}
 """
 
+# The longest TTL a key is given: far beyond any useful window, well within what Redis
+# accepts (a PEXPIRE whose deadline overflows a 64-bit millisecond count is an error).
+_LONGEST_TTL_MS = 2**52
 
-def _ttl_ms(seconds: float) -> int:
-    return max(1, math.ceil(seconds * 1000))
+
+def ttl_ms(seconds: float) -> int:
+    """A key's TTL in whole milliseconds: rounded up, at least 1, at most ~143,000 years."""
+    return max(1, math.ceil(min(seconds * 1000, _LONGEST_TTL_MS)))
 
 
 def _decision(reply: Any) -> Decision:
@@ -314,6 +394,8 @@ class RedisSlidingWindowLimiter:
     ``n``-th oldest member tells when enough cost has left it.
     """
 
+    LUA_SCRIPT = SLIDING_WINDOW_SCRIPT
+
     def __init__(
         self,
         client: redis.Redis,
@@ -323,17 +405,18 @@ class RedisSlidingWindowLimiter:
         clock: Clock = time.time,
         prefix: str = "rl",
     ) -> None:
+        self.client = _client(client)
         self.limit = _count("limit", limit)
-        self.window = _positive("window", window)
-        self._clock = clock
-        self._prefix = prefix
-        self._script = client.register_script(SLIDING_WINDOW_SCRIPT)
+        self.window = _duration("window", window)
+        self.clock = _clock(clock)
+        self.prefix = _prefix(prefix)
+        self._script = client.register_script(self.LUA_SCRIPT)
 
     def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        args: list[str | int] = [repr(self._clock()), repr(self.window), self.limit, cost,
-                secrets.token_hex(8), _ttl_ms(self.window)]
-        return _decision(self._script(keys=[f"{self._prefix}:{key}"], args=args))
+        check_request(key, cost, self.limit, "limit")
+        args: list[str | int] = [repr(self.clock()), repr(self.window), self.limit, cost,
+                                 secrets.token_hex(8), ttl_ms(self.window)]
+        return _decision(self._script(keys=[f"{self.prefix}:{key}"], args=args))
 
 
 class RedisTokenBucketLimiter:
@@ -341,6 +424,8 @@ class RedisTokenBucketLimiter:
 
     The key expires once the bucket would be full again, which is the same as absent.
     """
+
+    LUA_SCRIPT = TOKEN_BUCKET_SCRIPT
 
     def __init__(
         self,
@@ -351,14 +436,15 @@ class RedisTokenBucketLimiter:
         clock: Clock = time.time,
         prefix: str = "rl",
     ) -> None:
-        self.rate = _positive("rate", rate)
+        self.client = _client(client)
+        self.rate = _duration("rate", rate)
         self.capacity = _count("capacity", capacity)
-        self._clock = clock
-        self._prefix = prefix
-        self._script = client.register_script(TOKEN_BUCKET_SCRIPT)
+        self.clock = _clock(clock)
+        self.prefix = _prefix(prefix)
+        self._script = client.register_script(self.LUA_SCRIPT)
 
     def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.capacity, "capacity")
-        args: list[str | int] = [repr(self._clock()), repr(self.rate), self.capacity, cost,
-                _ttl_ms(self.capacity / self.rate)]
-        return _decision(self._script(keys=[f"{self._prefix}:{key}"], args=args))
+        check_request(key, cost, self.capacity, "capacity")
+        args: list[str | int] = [repr(self.clock()), repr(self.rate), self.capacity, cost,
+                                 ttl_ms(self.capacity / self.rate)]
+        return _decision(self._script(keys=[f"{self.prefix}:{key}"], args=args))

@@ -9,6 +9,31 @@ Reference solution; the spec is the docstring of ``katas/redis_cache.py``. In sh
   expire on their own TTL.
 - Redis unavailable: the function runs anyway and a warning is logged (fail open);
   invalidations raise, since silently keeping stale data is the worse failure.
+
+Extension points
+----------------
+``CachedFunction`` does its work in named steps, public so that a subclass (each entry of
+the bug gallery is one) can replace one step and keep the rest. They are this module's
+own, not part of the kata's contract.
+
+The key of a call, in the order the steps run:
+
+- ``bind(args, kwargs)``: the call's arguments by parameter name, defaults applied.
+- ``encode(value, name)``: a JSON image of one argument that keeps its exact type.
+- ``canonical_text(encoded)``: the encoded arguments as one text, the same for equal calls.
+- ``digest(text)``: the fixed-length hash of that text that goes into the key.
+- ``entry_key(digest)``: ``f"{prefix}:{generation}:{digest}"``, with the generation read now.
+
+The entry:
+
+- ``read_entry(key)``: the cached result under ``key``, or ``MISS`` (no usable entry).
+- ``write_entry(key, payload)``: store the serialized result with its TTL, atomically.
+- ``on_redis_down(exc, doing)``: Redis was unreachable; the call goes on without the cache.
+
+Building: ``CachedFunction.decorator(client, ...)`` is ``redis_cache`` building instances
+of the class it is called on, and ``default_serializer`` makes the serializer used when
+none is given. Attributes a step may read: ``client``, ``prefix``, ``generation_key``,
+``ttl_ms``, ``serializer``.
 """
 
 from __future__ import annotations
@@ -22,7 +47,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable
-from typing import Any, Final, Generic, Literal, NamedTuple, ParamSpec, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Generic, Literal, NamedTuple, ParamSpec, Protocol, TypeVar
 
 import redis
 
@@ -32,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+P2 = ParamSpec("P2")
+R2 = TypeVar("R2")
 
 # What "Redis is unavailable" means; any other Redis error is a bug and propagates.
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -39,11 +66,11 @@ REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 _SCALARS = (type(None), bool, int, float, str)
 
 
-class _Miss(enum.Enum):
+class Miss(enum.Enum):
     MISS = enum.auto()
 
 
-_MISS: Final = _Miss.MISS  # what a read returns when there is no usable entry
+MISS: Final = Miss.MISS  # what read_entry returns when there is no usable entry
 
 
 class Serializer(Protocol):
@@ -67,31 +94,11 @@ class CacheInfo(NamedTuple):
     misses: int
 
 
-def _encode(value: object, name: str) -> object:
-    """A JSON image of ``value`` that keeps its type.
-
-    JSON already tells the scalars apart (``null``, ``true``, ``1``, ``1.0``, ``"1"``);
-    only the two sequence types share a JSON form, so every array carries a tag.
-    Exact types only: a subclass (an IntEnum, a namedtuple) would lose its identity.
-    """
-    if type(value) in _SCALARS:
-        return value
-    if type(value) is list:
-        return ["list", *(_encode(item, name) for item in value)]
-    if type(value) is tuple:
-        return ["tuple", *(_encode(item, name) for item in value)]
-    if type(value) is dict:
-        if not all(type(k) is str for k in value):
-            raise TypeError(f"argument {name!r}: a dict in a cache key needs str keys")
-        return {k: _encode(v, name) for k, v in value.items()}
-    raise TypeError(
-        f"argument {name!r}: cannot use a {type(value).__name__} in a cache key "
-        "(None, bool, int, float, str, and lists, tuples and str-keyed dicts of them)"
-    )
-
-
 class CachedFunction(Generic[P, R]):
     """The wrapper ``redis_cache`` returns: call it like the function it wraps."""
+
+    # The serializer of a decorator given none (called once per decorator).
+    default_serializer: ClassVar[Callable[[], Serializer]] = JsonSerializer
 
     def __init__(
         self,
@@ -103,94 +110,172 @@ class CachedFunction(Generic[P, R]):
         serializer: Serializer,
     ) -> None:
         functools.update_wrapper(self, func)
+        self.client = client
+        self.prefix = prefix
+        self.generation_key = f"{prefix}:generation"
+        self.ttl_ms = ttl_ms
+        self.serializer = serializer
         self._func = func
         self._signature = inspect.signature(func)
-        self._client = client
-        self._ttl_ms = ttl_ms
-        self._prefix = prefix
-        self._generation_key = f"{prefix}:generation"
-        self._serializer = serializer
         self._lock = threading.Lock()  # guards the two counters only
         self._hits = 0
         self._misses = 0
 
+    @classmethod
+    def decorator(
+        cls: type[CachedFunction[Any, Any]],
+        client: redis.Redis,
+        *,
+        ttl: float = 300,
+        prefix: str | None = None,
+        serializer: Serializer | None = None,
+    ) -> Callable[[Callable[P2, R2]], CachedFunction[P2, R2]]:
+        """``redis_cache(client, ...)``, wrapping functions in ``cls``: checks the
+        arguments at once, then returns ``decorate(func) -> cls``."""
+        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+            raise TypeError(f"ttl must be a number of seconds, not {type(ttl).__name__}")
+        if not (math.isfinite(ttl) and ttl > 0):
+            raise ValueError(f"ttl must be a finite number of seconds > 0, not {ttl!r}")
+        if prefix is not None and not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str or None, not {type(prefix).__name__}")
+        if prefix == "":
+            raise ValueError("prefix must not be empty")
+        if serializer is not None and not all(
+            callable(getattr(serializer, method, None)) for method in ("dumps", "loads")
+        ):
+            raise TypeError("serializer must have callable dumps() and loads() methods")
+        ttl_ms = max(1, round(ttl * 1000))  # PX takes whole milliseconds
+        chosen = serializer if serializer is not None else cls.default_serializer()
+
+        def decorate(func: Callable[P2, R2]) -> CachedFunction[P2, R2]:
+            name = prefix if prefix is not None else f"cache:{func.__module__}.{func.__qualname__}"
+            return cls(func, client, ttl_ms=ttl_ms, prefix=name, serializer=chosen)
+
+        return decorate
+
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        digest = self._digest(args, kwargs)  # TypeError before anything runs
+        digest = self._call_digest(args, kwargs)  # TypeError before anything runs
         key: str | None = None
         try:
-            key = self._entry_key(digest)
-            cached = self._read(key)
+            key = self.entry_key(digest)
+            cached = self.read_entry(key)
         except REDIS_DOWN as exc:
-            key, cached = None, _MISS  # None: do not wait for a dead server a second time
-            self._fail_open(exc, "cache read failed, calling through")
-        if cached is not _MISS:
+            key, cached = None, MISS  # None: do not wait for a dead server a second time
+            self.on_redis_down(exc, "reading the cache, calling through")
+        if cached is not MISS:
             self._count(hit=True)
             return cached
         self._count(hit=False)
         result = self._func(*args, **kwargs)
         if key is not None:
-            payload = self._dumps(result)
+            payload = self._serialize(result)
             try:
-                self._write(key, payload)
+                self.write_entry(key, payload)
             except REDIS_DOWN as exc:
-                self._fail_open(exc, "cache write failed")
+                self.on_redis_down(exc, "writing the cache")
         return result
 
     def cache_key(self, *args: P.args, **kwargs: P.kwargs) -> str:
         """The key a call with these arguments reads and writes now."""
-        return self._entry_key(self._digest(args, kwargs))
+        return self.entry_key(self._call_digest(args, kwargs))
 
     def invalidate(self, *args: P.args, **kwargs: P.kwargs) -> bool:
         """Delete the entry for these arguments; True if there was one."""
-        return bool(self._client.delete(self.cache_key(*args, **kwargs)))
+        return bool(self.client.delete(self.cache_key(*args, **kwargs)))
 
     def invalidate_all(self) -> None:
         """Forget every entry at once by moving to the next generation."""
-        self._client.incr(self._generation_key)
+        self.client.incr(self.generation_key)
 
     def cache_info(self) -> CacheInfo:
         with self._lock:
             return CacheInfo(self._hits, self._misses)
 
+    # ---------------------------------------------------------------- the key, step by step
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The call's arguments by parameter name, defaults applied: ``f(1)``, ``f(x=1)``
+        and ``f()`` (default ``x=1``) give the same. TypeError if the call does not bind."""
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return bound.arguments
+
+    def encode(self, value: object, name: str) -> object:
+        """A JSON image of ``value`` that keeps its type; TypeError naming ``name`` for a
+        value that has no canonical form.
+
+        JSON already tells the scalars apart (``null``, ``true``, ``1``, ``1.0``, ``"1"``);
+        only the two sequence types share a JSON form, so every array carries a tag.
+        Exact types only: a subclass (an IntEnum, a namedtuple) would lose its identity.
+        """
+        if type(value) in _SCALARS:
+            return value
+        if type(value) is list:
+            return ["list", *(self.encode(item, name) for item in value)]
+        if type(value) is tuple:
+            return ["tuple", *(self.encode(item, name) for item in value)]
+        if type(value) is dict:
+            if not all(type(k) is str for k in value):
+                raise TypeError(f"argument {name!r}: a dict in a cache key needs str keys")
+            return {k: self.encode(v, name) for k, v in value.items()}
+        raise TypeError(
+            f"argument {name!r}: cannot use a {type(value).__name__} in a cache key "
+            "(None, bool, int, float, str, and lists, tuples and str-keyed dicts of them)"
+        )
+
+    def canonical_text(self, encoded: dict[str, object]) -> str:
+        """The encoded arguments as compact JSON with sorted keys: equal dicts give equal
+        text whatever their insertion order."""
+        return json.dumps(encoded, sort_keys=True, separators=(",", ":"))
+
+    def digest(self, text: str) -> str:
+        """SHA-256 hex of ``text``: fixed length, the same in every process."""
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def entry_key(self, digest: str) -> str:
+        """The key of ``digest`` under the generation stored in Redis now (absent: 0)."""
+        raw = self.client.get(self.generation_key)
+        generation = 0 if raw is None else int(raw)
+        return f"{self.prefix}:{generation}:{digest}"
+
+    # ---------------------------------------------------------------- the entry
+
+    def read_entry(self, key: str) -> R | Literal[Miss.MISS]:
+        """The cached result under ``key``, or ``MISS``: no entry, or one ``loads`` rejects
+        (logged; the call then recomputes and overwrites it)."""
+        data = self.client.get(key)
+        if data is None:  # only nil is a miss: b"", b"0" and b"null" are entries
+            return MISS
+        try:
+            value: R = self.serializer.loads(data)
+        except Exception as exc:  # whatever loads() raises, the entry is unusable
+            logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
+            return MISS
+        return value
+
+    def write_entry(self, key: str, payload: str | bytes) -> None:
+        """One ``SET key payload PX ttl_ms``: the entry exists with its TTL or not at all."""
+        self.client.set(key, payload, px=self.ttl_ms)
+
+    def on_redis_down(self, exc: Exception, doing: str) -> None:
+        """Redis was unreachable while ``doing``: say so; the call goes on without the cache
+        (a cache must not take the service down with it)."""
+        logger.warning("%s: Redis unavailable %s: %r", self._name, doing, exc)
+
+    # ---------------------------------------------------------------- internals
+
     @property
     def _name(self) -> str:
         return self._func.__qualname__
 
-    def _digest(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-        bound = self._signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        canonical = {name: _encode(value, name) for name, value in bound.arguments.items()}
-        text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+    def _call_digest(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        arguments = self.bind(args, kwargs)
+        encoded = {name: self.encode(value, name) for name, value in arguments.items()}
+        return self.digest(self.canonical_text(encoded))
 
-    def _entry_key(self, digest: str) -> str:
-        raw = self._client.get(self._generation_key)
-        generation = 0 if raw is None else int(raw)
-        return f"{self._prefix}:{generation}:{digest}"
-
-    def _read(self, key: str) -> R | Literal[_Miss.MISS]:
-        """The cached result under ``key``, or ``_MISS``: no entry, or one ``loads`` rejects."""
-        data = self._client.get(key)
-        if data is None:  # only nil is a miss: b"", b"0" and b"null" are entries
-            return _MISS
+    def _serialize(self, result: R) -> str | bytes:
         try:
-            value: R = self._serializer.loads(data)
-        except Exception as exc:  # whatever loads() raises, the entry is unusable
-            logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
-            return _MISS
-        return value
-
-    def _write(self, key: str, payload: str | bytes) -> None:
-        """One ``SET ... PX``: the entry exists with its TTL or not at all."""
-        self._client.set(key, payload, px=self._ttl_ms)
-
-    def _fail_open(self, exc: Exception, what: str) -> None:
-        """Redis is unreachable: say so, and carry on without the cache."""
-        logger.warning("%s: %s: %r", self._name, what, exc)
-
-    def _dumps(self, result: R) -> str | bytes:
-        try:
-            payload = self._serializer.dumps(result)
+            payload = self.serializer.dumps(result)
         except Exception as exc:
             raise TypeError(
                 f"{self._name}() returned a {type(result).__name__} that the serializer "
@@ -209,7 +294,7 @@ class CachedFunction(Generic[P, R]):
                 self._misses += 1
 
     def __repr__(self) -> str:
-        return f"<redis_cache {self._prefix!r} of {self._func!r}>"
+        return f"<redis_cache {self.prefix!r} of {self._func!r}>"
 
 
 def redis_cache(
@@ -220,35 +305,4 @@ def redis_cache(
     serializer: Serializer | None = None,
 ) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
     """Cache the decorated function's results in Redis for ``ttl`` seconds."""
-    return _decorator(CachedFunction, client, ttl=ttl, prefix=prefix, serializer=serializer)
-
-
-def _decorator(
-    wrapper: type[CachedFunction[Any, Any]],
-    client: redis.Redis,
-    *,
-    ttl: float = 300,
-    prefix: str | None = None,
-    serializer: Serializer | None = None,
-) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
-    """``redis_cache`` with ``wrapper`` (``CachedFunction`` or a subclass) as the wrapper."""
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-        raise TypeError(f"ttl must be a number of seconds, not {type(ttl).__name__}")
-    if not (math.isfinite(ttl) and ttl > 0):
-        raise ValueError(f"ttl must be a finite number of seconds > 0, not {ttl!r}")
-    if prefix is not None and not isinstance(prefix, str):
-        raise TypeError(f"prefix must be a str or None, not {type(prefix).__name__}")
-    if prefix == "":
-        raise ValueError("prefix must not be empty")
-    if serializer is not None and not all(
-        callable(getattr(serializer, method, None)) for method in ("dumps", "loads")
-    ):
-        raise TypeError("serializer must have callable dumps() and loads() methods")
-    ttl_ms = max(1, round(ttl * 1000))  # PX takes whole milliseconds
-    chosen = serializer if serializer is not None else JsonSerializer()
-
-    def decorate(func: Callable[P, R]) -> CachedFunction[P, R]:
-        name = prefix if prefix is not None else f"cache:{func.__module__}.{func.__qualname__}"
-        return wrapper(func, client, ttl_ms=ttl_ms, prefix=name, serializer=chosen)
-
-    return decorate
+    return CachedFunction.decorator(client, ttl=ttl, prefix=prefix, serializer=serializer)

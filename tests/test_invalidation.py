@@ -7,6 +7,7 @@ random operation sequences against a plain model and reports the shortest failin
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import threading
 import time
@@ -27,37 +28,29 @@ from hypothesis.stateful import (
 )
 
 from tests.support.clock import FakeClock
+from tests.support.sentinels import MISSING
 from tests.support.targets import load
-from tests.support.threads import run_together
+from tests.support.threads import Background, run_bounded, run_together
 
 KATA = "invalidation"
 
-MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "<MISSING>"})()
 WAIT = 5.0  # seconds: a bound on every wait in example tests (things take microseconds)
+WALK = 2.0  # seconds: a bound on one graph walk (microseconds; only an endless loop nears it)
+CALL = 2.0  # seconds: a bound on one call that must not wait for another thread
 
 
-def run_bounded(fn: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    """Run ``fn()`` in a daemon thread; fail if it does not return within ``timeout``.
+def rejects(call: Callable[[], object], what: str, error: type[Exception], name: str,
+            why: str) -> None:
+    """``call()`` must raise ``error`` with ``name`` (the argument) in its message."""
+    try:
+        call()
+    except error as exc:
+        assert name in str(exc), f"{what} raised {error.__name__}({str(exc)!r}): name {name!r}"
+        return
+    pytest.fail(f"{what} did not raise {error.__name__}: {why}", pytrace=False)
 
-    Used where a bug means "never returns" (an endless loop over a cycle, a deadlock), so
-    the test fails with a message instead of hanging until the global timeout.
-    """
-    outcome: dict[str, Any] = {}
 
-    def target() -> None:
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True, name=f"bounded: {what}")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        pytest.fail(f"{what} did not return within {timeout:.0f}s (endless loop or deadlock?)")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+BARE_STR = "a bare str is not an iterable of names: 'users' would mean 'u', 's', 'e', 'r'"
 
 
 # ======================================================================================
@@ -99,15 +92,18 @@ class TestPart1Examples:
 
     def test_invalidate_is_transitive(self, kata: Any) -> None:
         dep_cache = kata.DependencyCache()
-        # The seed article's example: its EventBasedCache removes only direct dependents.
+        # A cache that removes only direct dependents leaves "feed" stale.
         dep_cache.set("user:1", {"name": "Alice"}, depends_on=["users"])
         dep_cache.set("user:1:posts", ["p1"], depends_on=["user:1"])
         dep_cache.set("user:1:followers", ["u2"], depends_on=["user:1"])
         dep_cache.set("feed", "...", depends_on=["user:1:posts"])
         dep_cache.set("other", 0, depends_on=["orders"])
-        assert dep_cache.dependents("users") == {
-            "user:1", "user:1:posts", "user:1:followers", "feed"
-        }
+        want = {"user:1", "user:1:posts", "user:1:followers", "feed"}
+        got = dep_cache.dependents("users")
+        assert got == want, (
+            f"dependents('users') returned {sorted(got)}, expected {sorted(want)}: 'feed' "
+            "depends on 'user:1:posts', which depends on 'user:1', which depends on 'users' "
+            "(dependents are transitive)")
         removed = dep_cache.invalidate("users")
         assert removed == {"user:1", "user:1:posts", "user:1:followers", "feed"}, (
             "invalidate('users') must remove every entry depending on it, directly or "
@@ -121,7 +117,11 @@ class TestPart1Examples:
         dep_cache.set("a", 1)
         dep_cache.set("b", 2, depends_on=["a"])
         assert dep_cache.invalidate("a") == {"a", "b"}
-        assert dep_cache.invalidate("a") == set(), "nothing is left to remove"
+        again = dep_cache.invalidate("a")
+        assert again == set(), (
+            f"a second invalidate('a') returned {sorted(again)}, but those keys were removed "
+            "by the first one: nothing is left to remove (are a removed key's dependency "
+            "edges left behind?)")
         assert dep_cache.invalidate("never-seen") == set()
 
     def test_dependents_excludes_name_and_changes_nothing(self, kata: Any) -> None:
@@ -129,9 +129,9 @@ class TestPart1Examples:
         dep_cache.set("a", 1, depends_on=["b"])
         dep_cache.set("b", 2, depends_on=["a"])
         dep_cache.set("c", 3, depends_on=["b"])
-        got = run_bounded(lambda: dep_cache.dependents("a"), "dependents('a') on a cycle")
+        got = run_bounded(lambda: dep_cache.dependents("a"), "dependents('a') on a cycle", WALK)
         assert got == {"b", "c"}, f"dependents('a') returned {got!r}"
-        assert run_bounded(lambda: dep_cache.dependents("c"), "dependents('c')") == set()
+        assert run_bounded(lambda: dep_cache.dependents("c"), "dependents('c')", WALK) == set()
         stats = dep_cache.stats()
         assert len(dep_cache) == 3 and (stats["entries"], stats["edges"]) == (3, 3)
 
@@ -139,19 +139,14 @@ class TestPart1Examples:
         dep_cache = kata.DependencyCache()
         dep_cache.set("a", 1, depends_on=["x", "y"])
         dep_cache.set("a", 2, depends_on=["z"])
-        assert dep_cache.invalidate("x") == set(), (
-            "after set('a', 2, depends_on=['z']), 'a' no longer depends on 'x'"
+        got = dep_cache.invalidate("x")
+        assert got == set(), (
+            f"invalidate('x') removed {sorted(got)}, but set('a', 2, depends_on=['z']) "
+            "replaced a's dependencies ['x', 'y'] with ['z']: set replaces them, never adds"
         )
         assert dep_cache.get("a") == 2
         assert dep_cache.stats()["edges"] == 1
         assert dep_cache.invalidate("z") == {"a"}
-
-    def test_set_keeps_other_entries_edges(self, kata: Any) -> None:
-        dep_cache = kata.DependencyCache()
-        dep_cache.set("a", 1)
-        dep_cache.set("b", 2, depends_on=["a"])
-        dep_cache.set("a", 3, depends_on=["x"])
-        assert dep_cache.invalidate("x") == {"a", "b"}, "b still depends on a"
 
     def test_set_never_invalidates(self, kata: Any) -> None:
         dep_cache = kata.DependencyCache()
@@ -159,8 +154,23 @@ class TestPart1Examples:
         dep_cache.set("b", 2, depends_on=["a"])
         dep_cache.set("a", 10)
         dep_cache.set("a", 11, depends_on=["b"])
-        assert dep_cache.get("b") == 2, "set('a', ...) must not remove a's dependents"
+        assert dep_cache.get("b") == 2, (
+            "set('a', ...) removed 'b', which depends on 'a': set() never invalidates anything "
+            "(the caller calls invalidate() when the data changes)")
         assert len(dep_cache) == 2
+
+    def test_set_keeps_other_entries_edges(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("a", 3, depends_on=["x"])
+        assert "b" in dep_cache, "set('a', ...) removed 'b', which depends on 'a': set() never "\
+            "invalidates anything"
+        got = dep_cache.invalidate("x")
+        assert got == {"a", "b"}, (
+            f"invalidate('x') returned {sorted(got)}: 'b' still depends on 'a' after "
+            "set('a', 3, depends_on=['x']) (set replaces a's own dependencies, not the edges "
+            "of the entries depending on a)")
 
     def test_cycles_terminate(self, kata: Any) -> None:
         dep_cache = kata.DependencyCache()
@@ -168,15 +178,12 @@ class TestPart1Examples:
         dep_cache.set("b", 2, depends_on=["a"])
         dep_cache.set("self", 3, depends_on=["self"])
         dep_cache.set("c", 4, depends_on=["self"])
-        assert run_bounded(lambda: dep_cache.dependents("a"), "dependents('a') on a cycle") == {
-            "b"
-        }
-        assert run_bounded(lambda: dep_cache.invalidate("users"), "invalidate on a cycle") == {
-            "a", "b"
-        }
-        assert run_bounded(lambda: dep_cache.invalidate("self"), "invalidate on a self-loop") == {
-            "self", "c"
-        }
+        got = run_bounded(lambda: dep_cache.dependents("a"), "dependents('a') on a cycle", WALK)
+        assert got == {"b"}, f"dependents('a') returned {got!r}"
+        got = run_bounded(lambda: dep_cache.invalidate("users"), "invalidate on a cycle", WALK)
+        assert got == {"a", "b"}, f"invalidate('users') returned {got!r}"
+        got = run_bounded(lambda: dep_cache.invalidate("self"), "invalidate on a self-loop", WALK)
+        assert got == {"self", "c"}, f"invalidate('self') returned {got!r}"
         stats = dep_cache.stats()
         assert (stats["entries"], stats["edges"]) == (0, 0), (
             f"bookkeeping leak: stats() == {stats} once nothing is cached"
@@ -188,7 +195,16 @@ class TestPart1Examples:
         dep_cache.set("k0", 0, depends_on=["root"])
         for i in range(1, n):
             dep_cache.set(f"k{i}", i, depends_on=[f"k{i - 1}"])
-        removed = run_bounded(lambda: dep_cache.invalidate("root"), "invalidate on a long chain")
+        try:
+            removed = run_bounded(
+                lambda: dep_cache.invalidate("root"), "invalidate on a long chain", WALK)
+        except RecursionError:
+            removed = None  # failed below, outside the except: the traceback is all recursion
+        if removed is None:
+            pytest.fail(
+                f"invalidate('root') on a chain of {n:,} dependents raised RecursionError: "
+                "walk the graph with an explicit stack (a list), not with recursion",
+                pytrace=False)
         assert len(removed) == n and len(dep_cache) == 0
 
     def test_callbacks_once_per_key_after_removal(self, kata: Any) -> None:
@@ -198,17 +214,23 @@ class TestPart1Examples:
         dep_cache.set("b", 2, depends_on=["a"])
         dep_cache.set("c", 3, depends_on=["a"])
         dep_cache.set("d", 4, depends_on=["b", "c"])
-        seen: list[tuple[str, bool]] = []
-        dep_cache.on_invalidate(lambda key: seen.append((key, key in dep_cache)))
+        # For each callback: the key, and which keys of this invalidation were still cached.
+        seen: list[tuple[str, list[str]]] = []
+        dep_cache.on_invalidate(
+            lambda key: seen.append((key, [k for k in "abcd" if k in dep_cache])))
         calls: list[str] = []
         dep_cache.on_invalidate(calls.append)
         dep_cache.invalidate("a")
-        assert Counter(key for key, _ in seen) == Counter("abcd"), (
-            f"the callback must run once per removed key; it ran for {sorted(seen)!r}"
+        keys = [key for key, _ in seen]
+        assert Counter(keys) == Counter("abcd"), (
+            f"the callback must run once per removed key (a, b, c, d); it ran for "
+            f"{sorted(keys)} (in a diamond, d is reached through b and through c)"
         )
         assert Counter(calls) == Counter("abcd"), "every registered callback runs"
-        still_cached = sorted(key for key, cached in seen if cached)
-        assert not still_cached, f"callback ran before {still_cached} were removed"
+        for key, cached in seen:
+            assert not cached, (
+                f"the callback for {key!r} ran while {cached} were still cached: callbacks "
+                "run after the whole invalidation is done (remove every key, then notify)")
 
     def test_no_callback_without_removal(self, kata: Any) -> None:
         dep_cache = kata.DependencyCache()
@@ -236,10 +258,9 @@ class TestPart1Examples:
     def test_bare_str_depends_on_is_rejected(self, kata: Any) -> None:
         dep_cache = kata.DependencyCache()
         dep_cache.set("a", 1, depends_on=["x"])
-        with pytest.raises(TypeError, match="depends_on"):
-            dep_cache.set("a", 2, depends_on="users")
-        with pytest.raises(TypeError, match="depends_on"):
-            dep_cache.set("new", 2, depends_on="users")
+        for key in ("a", "new"):
+            rejects(lambda key=key: dep_cache.set(key, 2, depends_on="users"),
+                    f"set({key!r}, 2, depends_on='users')", TypeError, "depends_on", BARE_STR)
         assert dep_cache.get("a") == 1 and "new" not in dep_cache, "a rejected set changes nothing"
         assert dep_cache.invalidate("x") == {"a"}, "a rejected set keeps the old dependencies"
         assert dep_cache.stats()["edges"] == 0
@@ -365,8 +386,11 @@ class TestPart2Examples:
         tagged.set("o1", "order", tags={"orders"})
         tagged.set("plain", 0)
         tagged.invalidate_tag("users")
-        assert tagged.get("u1", MISSING) is MISSING
-        assert tagged.get("u2", MISSING) is MISSING
+        for key in ("u1", "u2"):
+            got = tagged.get(key, MISSING)
+            assert got is MISSING, (
+                f"get({key!r}) returned {got!r} after invalidate_tag('users'): an entry set "
+                "with a tag before the tag's invalidation is gone (on its first one too)")
         assert tagged.get("o1") == "order" and tagged.get("plain") == 0
         tagged.invalidate_tag("nobody-has-this-tag")
         assert tagged.get("o1") == "order"
@@ -386,7 +410,10 @@ class TestPart2Examples:
         tagged.invalidate_tag("t")
         tagged.set("a", 2, tags=["t"])
         tagged.set("b", 3, tags=["t", "u"])
-        assert tagged.get("a") == 2, "the tag is not poisoned: later entries are live"
+        got = tagged.get("a", MISSING)
+        assert got == 2, (
+            f"get('a') returned {got!r} for an entry set after invalidate_tag('t'): only "
+            "entries set before an invalidation are gone (the tag is not poisoned)")
         assert tagged.get("b") == 3
         tagged.invalidate_tag("t")
         tagged.invalidate_tag("t")
@@ -420,8 +447,11 @@ class TestPart2Examples:
         clock.advance(9.75)
         assert tagged.get("a") == 1 and tagged.get("b") == 2
         clock.set(1_010.0)  # exactly set time + ttl: expired
-        assert tagged.get("a", MISSING) is MISSING, "live while clock() < set time + ttl"
-        assert tagged.get("b", MISSING) is MISSING, "a tagged entry's ttl is honoured"
+        for key, what in (("a", "an entry"), ("b", "a tagged entry")):
+            got = tagged.get(key, MISSING)
+            assert got is MISSING, (
+                f"get({key!r}) returned {got!r} at exactly set time + ttl: {what} is live "
+                "only while clock() < set time + ttl")
         clock.advance(1e6)
         assert tagged.get("forever") == 3
 
@@ -439,10 +469,9 @@ class TestPart2Examples:
     def test_bare_str_tags_rejected(self, kata: Any, clock: FakeClock) -> None:
         tagged = kata.TaggedCache(clock=clock)
         tagged.set("a", 1, tags=["t"])
-        with pytest.raises(TypeError, match="tags"):
-            tagged.set("a", 2, tags="users")
-        with pytest.raises(TypeError, match="tags"):
-            tagged.set("b", 2, tags="users")
+        for key in ("a", "b"):
+            rejects(lambda key=key: tagged.set(key, 2, tags="users"),
+                    f"set({key!r}, 2, tags='users')", TypeError, "tags", BARE_STR)
         assert tagged.get("a") == 1 and tagged.get("b", MISSING) is MISSING
         tagged.invalidate_tag("u")
         assert tagged.get("a") == 1
@@ -624,6 +653,18 @@ class TestPart3Examples:
         assert cache.read("k") == "v1"
         assert backend.gets["k"] == 1, "the second read must be served from the cache"
 
+    @pytest.mark.parametrize("value", [0, "", [], False, 0.0, {}], ids=repr)
+    def test_falsy_values_are_cached(self, kata: Any, value: Any) -> None:
+        backend = CountingBackend({"k": value})
+        cache = kata.CacheAside(backend)
+        first, second = cache.read("k"), cache.read("k")
+        assert backend.gets["k"] == 1, (
+            f"a cached {value!r} was taken for a miss and loaded again: only None means "
+            "absent; a cached copy is a hit whatever its value (`if cached:` is the wrong test)"
+        )
+        for got in (first, second):
+            assert type(got) is type(value) and got == value, f"read('k') returned {got!r}"
+
     def test_none_from_backend_is_not_cached(self, kata: Any) -> None:
         backend = CountingBackend()
         cache = kata.CacheAside(backend)
@@ -682,7 +723,7 @@ class TestPart3Examples:
             run_bounded(
                 lambda: cache.write("k", "new"),
                 "write() while a read was waiting on the backend (is a lock held during "
-                "backend calls?)",
+                "backend calls?)", CALL,
             )
         finally:
             release.set()
@@ -704,7 +745,7 @@ class TestPart3Examples:
         thread.start()
         try:
             assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
-            run_bounded(lambda: cache.delete("k"), "delete() while a read was loading")
+            run_bounded(lambda: cache.delete("k"), "delete() while a read was loading", CALL)
         finally:
             release.set()
             thread.join(WAIT)
@@ -712,6 +753,111 @@ class TestPart3Examples:
         backend.data["k"] = "recreated"  # by another process: only the backend knows
         got = cache.read("k")
         assert got == "recreated", f"read('k') returned {got!r}: the deleted value came back"
+
+
+class PausingKey:
+    """A key whose hash is a pause point: the thread that loaded it stops at its ``n``-th
+    use of the key after the load (any dict lookup, store or delete hashes the key), and
+    the test runs a write right there.
+
+    So a write's invalidation can be placed between any two steps of a read's fill, in
+    whatever cache code: the interleavings a thread switch could produce, made certain.
+    """
+
+    # How long the paused read waits for the write to finish. It finishes in microseconds,
+    # unless the read holds a lock the write needs: then it goes on after this.
+    BLOCKED = 0.25
+
+    def __init__(self, name: str, pause_at: int) -> None:
+        self.name = name
+        self.pause_at = pause_at
+        self.loader: int | None = None  # the thread that loaded the key
+        self.uses = 0  # the loader's uses of the key since the load
+        self.write_may_go = threading.Event()
+        self.write_done = threading.Event()
+
+    def __hash__(self) -> int:
+        if threading.get_ident() == self.loader:
+            self.uses += 1
+            if self.uses == self.pause_at:
+                self.write_may_go.set()
+                self.write_done.wait(self.BLOCKED)
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PausingKey) and other.name == self.name
+
+    def __repr__(self) -> str:
+        return repr(self.name)
+
+
+class PausingBackend:
+    """The store of record for one ``PausingKey``: ``get`` marks its caller as the loader;
+    ``set`` waits until the loader pauses (or its read is over) before returning."""
+
+    def __init__(self, key: PausingKey, value: Any) -> None:
+        self.key = key
+        self.data = {key.name: value}
+
+    def get(self, key: PausingKey) -> Any:
+        value = self.data.get(key.name)
+        self.key.loader = threading.get_ident()
+        return value
+
+    def set(self, key: PausingKey, value: Any) -> None:
+        self.data[key.name] = value
+        if not self.key.write_may_go.wait(WAIT):
+            raise TimeoutError("test backend: the read never reached its fill")
+
+    def delete(self, key: PausingKey) -> None:
+        self.data.pop(key.name, None)
+
+
+@pytest.mark.part(3)
+def test_an_invalidation_between_any_two_steps_of_a_fill(kata: Any) -> None:
+    """Thread safety, forced: read('k') loads "old" while write('k', 'new') is under way,
+    and the write's invalidation is run at the read's 1st, 2nd, 3rd... use of the key
+    after its load. Wherever it lands, the cache must not keep "old" afterwards: the
+    read's "may I fill?" check and its fill must be one step for an invalidation."""
+    for n in itertools.count(1):
+        key = PausingKey("k", pause_at=n)
+        backend = PausingBackend(key, "old")
+        cache = kata.CacheAside(backend)
+        where = f"with the invalidation at the read's use #{n} of the key after its load"
+
+        def read(key: PausingKey = key, cache: Any = cache) -> None:
+            try:
+                cache.read(key)
+            finally:
+                key.write_may_go.set()  # fewer than n uses: the write goes after the read
+
+        def write(key: PausingKey = key, cache: Any = cache) -> None:
+            try:
+                cache.write(key, "new")
+            finally:
+                key.write_done.set()
+
+        reader = Background(read, "read('k')")
+        writer = Background(write, "write('k', 'new')")
+        errors = []
+        for thread in (reader, writer):
+            try:
+                thread.join(WAIT)
+            except Exception as exc:  # reported below, in the cache's terms
+                errors.append(exc)
+        if errors:
+            pytest.fail(
+                f"read('k') racing write('k', 'new') raised {type(errors[0]).__name__}: "
+                f"{errors[0]!r}, {where} (is every change to the cache's state made under "
+                "its lock?)", pytrace=False)
+        got = cache.read(key)
+        assert got == "new", (
+            f"read('k') returned {got!r} after write('k', 'new') finished, {where}: the "
+            "read filled the cache with the old value after the write's invalidation. Make "
+            "the lease check and the fill one step under the lock that invalidation takes"
+        )
+        if key.uses < n:
+            break  # no use of the key left to pause at
 
 
 @pytest.mark.part(3)

@@ -6,6 +6,11 @@ number is exact in binary floating point. Only the sliding counter's and the tok
 bucket's ``retry_after`` can be a non-binary fraction (a division); those are compared
 within 1e-9 and, like all the others, must satisfy the exact promise: a hit at
 ``clock() + retry_after`` is allowed.
+
+In each part, examples come first, each naming one rule (so that a learner's first failure
+names the rule broken); then bad input; then the models, which catch what the examples do
+not. In Part 2 the Redis-specific rules (one script call per decision, members unique per
+hit, a TTL on every key, atomicity under threads) come before the model.
 """
 
 from __future__ import annotations
@@ -124,6 +129,198 @@ def check(got: Any, want: Verdict, exact: bool, what: str) -> None:
     else:
         assert math.isclose(got.retry_after, want.retry_after, rel_tol=1e-9, abs_tol=1e-9), (
             f"{what} returned {got}, expected {want}")
+
+
+# --- Part 1: examples first, each naming one rule ---------------------------------------
+
+
+@pytest.mark.part(1)
+class TestPart1Decision:
+    def test_decision_is_a_frozen_dataclass_of_three_fields(self, kata: Any,
+                                                           clock: FakeClock) -> None:
+        assert dataclasses.is_dataclass(kata.Decision)
+        names = [f.name for f in dataclasses.fields(kata.Decision)]
+        assert names == ["allowed", "remaining", "retry_after"]
+        decision = kata.Decision(False, 2, 1.5)
+        assert (decision.allowed, decision.remaining, decision.retry_after) == (False, 2, 1.5)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            decision.allowed = True
+        assert decision == kata.Decision(allowed=False, remaining=2, retry_after=1.5)
+        assert kata.FixedWindowLimiter(1, 1, clock=clock).hit() == kata.Decision(True, 0, 0.0)
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_hit_returns_a_decision(self, kata: Any, clock: FakeClock, spec: Spec) -> None:
+        limiter = spec.build(kata, basic(spec, 1), clock)
+        assert limiter.hit() == kata.Decision(True, 0, 0.0)
+        denied = limiter.hit()
+        assert isinstance(denied, kata.Decision) and not denied.allowed
+
+
+def basic(spec: Spec, budget: int = 3) -> dict[str, Any]:
+    """Parameters for a limiter with ``budget`` as its limit or capacity, slow to refill."""
+    if spec.bound == "limit":
+        return {"limit": budget, "window": 8}
+    return {"rate": 1, "capacity": budget}
+
+
+@pytest.mark.part(1)
+class TestPart1Edges:
+    def test_fixed_windows_are_aligned_on_multiples_of_window(self, kata: Any,
+                                                               clock: FakeClock) -> None:
+        clock.set(1005.0)  # inside [1000, 1010), not at its start
+        limiter = kata.FixedWindowLimiter(2, 10, clock=clock)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+        clock.set(1009.5)
+        denied = limiter.hit("k")
+        assert not denied.allowed, f"hit('k') at 1009.5 returned {denied}: the window is full"
+        clock.set(1010.0)
+        got = limiter.hit("k")
+        assert got == kata.Decision(True, 1, 0.0), (
+            f"hit('k') at 1010 returned {got}, but a new window starts at 1010: windows are "
+            "aligned on multiples of window (10), not started by a key's first hit (1005)")
+        assert denied == kata.Decision(False, 0, 0.5), (
+            f"hit('k') at 1009.5 returned {denied}: the window ends at 1010, so "
+            "retry_after is the 0.5 s left in it")
+
+    def test_sliding_log_counts_the_half_open_interval(self, kata: Any,
+                                                       clock: FakeClock) -> None:
+        limiter = kata.SlidingWindowLogLimiter(1, 4, clock=clock)
+        assert limiter.hit("k").allowed
+        clock.advance(3.875)
+        got = limiter.hit("k")
+        assert got == kata.Decision(False, 0, 0.125), (
+            f"hit('k') at 1003.875 returned {got}: the hit made at 1000 leaves the window "
+            "(t - window, t] at exactly 1004, so retry_after is 0.125")
+        clock.advance(0.125)  # t - window == the first hit's time: it is outside (t - w, t]
+        got = limiter.hit("k")
+        assert got == kata.Decision(True, 0, 0.0), (
+            f"hit('k') at 1004 returned {got}: the hit made at 1000 is exactly window (4 s) "
+            "old, out of the window (t - window, t]")
+
+    def test_sliding_counter_weights_the_previous_window(self, kata: Any,
+                                                         clock: FakeClock) -> None:
+        limiter = kata.SlidingWindowCounterLimiter(8, 1, clock=clock)
+        assert limiter.hit("k", 8) == kata.Decision(True, 0, 0.0)  # window [1000, 1001)
+        clock.set(1001.5)  # half of the previous window is still inside: estimate 4
+        got = limiter.hit("k", 3)
+        assert got == kata.Decision(True, 1, 0.0), (
+            f"hit('k', 3) at 1001.5 returned {got}: half of the previous window (8) is still "
+            "inside the sliding window, so the estimate is 8 * 0.5 + 0 = 4, and 4 + 3 <= 8")
+        # 4 + 3 + 2 > 8; at 1001.625 the estimate is 8 * 3/8 + 3 = 6, and 6 + 2 <= 8
+        assert limiter.hit("k", 2) == kata.Decision(False, 1, 0.125)
+        clock.advance(0.125)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+
+    def test_token_bucket_refill_counts_fractions(self, kata: Any, clock: FakeClock) -> None:
+        limiter = kata.TokenBucketLimiter(0.5, 2, clock=clock)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+        clock.advance(3)  # 1.5 tokens
+        assert limiter.hit("k") == kata.Decision(True, 0, 0.0)  # 0.5 token left
+        clock.advance(1)  # and half a token more: one whole
+        got = limiter.hit("k")
+        assert got == kata.Decision(True, 0, 0.0), (
+            f"hit('k') at 1004 returned {got}: the half token left at 1003 and the half "
+            "earned since make one (the refill is continuous: fractions of a token count)")
+
+    def test_token_bucket_caps_at_capacity(self, kata: Any, clock: FakeClock) -> None:
+        limiter = kata.TokenBucketLimiter(0.5, 4, clock=clock)
+        assert limiter.hit("k", 4) == kata.Decision(True, 0, 0.0)
+        clock.advance(10_000)  # a long idle fills the bucket, and no more
+        got = limiter.hit("k")
+        assert got == kata.Decision(True, 3, 0.0), (
+            f"hit('k') after 10,000 s idle returned {got}: the bucket refills to its "
+            "capacity (4) and no further, so 3 tokens remain")
+
+    def test_token_bucket_retry_after_waits_for_cost_tokens(self, kata: Any,
+                                                            clock: FakeClock) -> None:
+        limiter = kata.TokenBucketLimiter(1, 4, clock=clock)
+        assert limiter.hit("k", 4) == kata.Decision(True, 0, 0.0)
+        got = limiter.hit("k", 3)
+        assert got == kata.Decision(False, 0, 3.0), (
+            f"hit('k', cost=3) with an empty bucket returned {got}: at 1 token/s, 3 tokens "
+            "take 3 s: retry_after is (cost - tokens) / rate")
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_a_denied_hit_consumes_nothing(self, kata: Any, clock: FakeClock,
+                                           spec: Spec) -> None:
+        limiter = spec.build(kata, basic(spec, 2), clock)
+        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+        denials = [limiter.hit("k") for _ in range(3)]
+        assert denials == [denials[0]] * 3 and not denials[0].allowed, (
+            f"{spec.name}: three hit('k') at one instant on a spent budget returned "
+            f"{denials}: a denied hit consumes nothing, so each is denied the same way")
+        clock.advance(denials[0].retry_after)
+        got = limiter.hit("k")
+        assert got.allowed, (
+            f"{spec.name}: hit('k') at the time retry_after named returned {got}: the "
+            "denied hits before it must not have used any of the budget")
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_keys_have_independent_budgets(self, kata: Any, clock: FakeClock,
+                                           spec: Spec) -> None:
+        limiter = spec.build(kata, basic(spec), clock)
+        assert limiter.hit("a", 3).allowed
+        assert not limiter.hit("a").allowed
+        got = limiter.hit("b", 2)
+        assert got == kata.Decision(True, 1, 0.0), (
+            f"{spec.name}: hit('b', 2) returned {got} after key 'a' spent its budget: each "
+            "key has its own")
+        got = limiter.hit()
+        assert got == kata.Decision(True, 2, 0.0), (
+            f"{spec.name}: hit() returned {got}: the default key has its own budget too")
+
+
+BAD_COUNTS = [("3", TypeError), (None, TypeError), (True, TypeError), (False, TypeError),
+              (2.5, TypeError), (0, ValueError), (-1, ValueError)]
+BAD_DURATIONS = [("1", TypeError), (None, TypeError), (True, TypeError), (0, ValueError),
+                 (-1.0, ValueError), (math.nan, ValueError), (math.inf, ValueError)]
+NOT_FINITE_COUNTS = [math.nan, math.inf]
+BAD_CLOCKS = [None, 1000.0, "time.monotonic"]
+BAD_COSTS = [(0, ValueError), (-2, ValueError), (4, ValueError), (True, TypeError),
+             (False, TypeError), (1.0, TypeError), ("1", TypeError), (None, TypeError)]
+BAD_KEYS = [None, 7, b"k", ("k",)]
+
+
+def constructor_cases(specs: list[Spec]) -> list[Any]:
+    cases = []
+    for spec in specs:
+        good = {"limit": 3, "window": 10} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
+        count, duration = ("limit", "window") if spec.bound == "limit" else ("capacity", "rate")
+        for value, error in BAD_COUNTS:
+            cases.append(pytest.param(spec, {**good, count: value}, count, error,
+                                      id=f"{spec.name}-{count}={value!r}"))
+        for value in NOT_FINITE_COUNTS:
+            cases.append(pytest.param(spec, {**good, count: value}, count, (TypeError, ValueError),
+                                      id=f"{spec.name}-{count}={value!r}"))
+        for value, error in BAD_DURATIONS:
+            cases.append(pytest.param(spec, {**good, duration: value}, duration, error,
+                                      id=f"{spec.name}-{duration}={value!r}"))
+        for value in BAD_CLOCKS:
+            cases.append(pytest.param(spec, {**good, "clock": value}, "clock", TypeError,
+                                      id=f"{spec.name}-clock={value!r}"))
+    return cases
+
+
+@pytest.mark.part(1)
+class TestPart1BadInput:
+    @pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_MEMORY))
+    def test_constructor_rejects(self, kata: Any, clock: FakeClock, spec: Spec,
+                                 params: dict[str, Any], name: str, error: Any) -> None:
+        with pytest.raises(error, match=name):
+            getattr(kata, spec.name)(**{"clock": clock, **params})
+
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_hit_rejects_bad_cost_and_key_and_consumes_nothing(
+        self, kata: Any, clock: FakeClock, spec: Spec
+    ) -> None:
+        limiter = spec.build(kata, basic(spec), clock)
+        for cost, error in BAD_COSTS:
+            with pytest.raises(error, match="cost"):
+                limiter.hit("k", cost)
+        for key in BAD_KEYS:
+            with pytest.raises(TypeError, match="key"):
+                limiter.hit(key)
+        assert limiter.hit("k", 3) == kata.Decision(True, 0, 0.0), "a rejected call consumed budget"
 
 
 # --- Part 1: the limiters against their models -----------------------------------------
@@ -247,162 +444,9 @@ def test_waiting_exactly_retry_after_is_enough_and_needed(spec: Spec, data: st.D
                       spec.exact, steps, cost, EIGHTH)
 
 
-# --- Part 1: hand-picked edges, readable as examples -----------------------------------
-
-
-@pytest.mark.part(1)
-class TestPart1Edges:
-    def test_fixed_windows_are_aligned_on_multiples_of_window(self, kata: Any,
-                                                               clock: FakeClock) -> None:
-        clock.set(1005.0)  # inside [1000, 1010), not at its start
-        limiter = kata.FixedWindowLimiter(2, 10, clock=clock)
-        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
-        clock.set(1009.5)
-        assert limiter.hit("k") == kata.Decision(False, 0, 0.5), "the window ends at 1010"
-        clock.set(1010.0)
-        assert limiter.hit("k") == kata.Decision(True, 1, 0.0), "a new window starts at 1010"
-
-    def test_sliding_log_counts_the_half_open_interval(self, kata: Any,
-                                                       clock: FakeClock) -> None:
-        limiter = kata.SlidingWindowLogLimiter(1, 4, clock=clock)
-        assert limiter.hit("k").allowed
-        clock.advance(3.875)
-        assert limiter.hit("k") == kata.Decision(False, 0, 0.125)
-        clock.advance(0.125)  # t - window == the first hit's time: it is outside (t - w, t]
-        assert limiter.hit("k") == kata.Decision(True, 0, 0.0)
-
-    def test_sliding_counter_weights_the_previous_window(self, kata: Any,
-                                                         clock: FakeClock) -> None:
-        limiter = kata.SlidingWindowCounterLimiter(8, 1, clock=clock)
-        assert limiter.hit("k", 8) == kata.Decision(True, 0, 0.0)  # window [1000, 1001)
-        clock.set(1001.5)  # half of the previous window is still inside: estimate 4
-        assert limiter.hit("k", 3) == kata.Decision(True, 1, 0.0)  # 4 + 3 <= 8
-        # 4 + 3 + 2 > 8; at 1001.625 the estimate is 8 * 3/8 + 3 = 6, and 6 + 2 <= 8
-        assert limiter.hit("k", 2) == kata.Decision(False, 1, 0.125)
-        clock.advance(0.125)
-        assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
-
-    def test_token_bucket_refills_fractions_and_caps_at_capacity(self, kata: Any,
-                                                                  clock: FakeClock) -> None:
-        limiter = kata.TokenBucketLimiter(0.5, 4, clock=clock)
-        assert limiter.hit("k", 4) == kata.Decision(True, 0, 0.0)
-        clock.advance(1)  # half a token
-        assert limiter.hit("k") == kata.Decision(False, 0, 1.0)
-        clock.advance(1)  # a whole token, from two halves
-        assert limiter.hit("k") == kata.Decision(True, 0, 0.0)
-        clock.advance(10_000)  # a long idle fills the bucket, and no more
-        assert limiter.hit("k") == kata.Decision(True, 3, 0.0)
-
-    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
-    def test_keys_have_independent_budgets(self, kata: Any, clock: FakeClock,
-                                           spec: Spec) -> None:
-        params = {"limit": 3, "window": 8} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
-        limiter = spec.build(kata, params, clock)
-        assert limiter.hit("a", 3).allowed
-        assert not limiter.hit("a").allowed
-        assert limiter.hit("b", 2) == kata.Decision(True, 1, 0.0), "key 'b' has its own budget"
-        assert limiter.hit() == kata.Decision(True, 2, 0.0), "the default key has its own too"
-
-
-@pytest.mark.part(1)
-class TestPart1Decision:
-    def test_decision_is_a_frozen_dataclass_of_three_fields(self, kata: Any,
-                                                           clock: FakeClock) -> None:
-        assert dataclasses.is_dataclass(kata.Decision)
-        names = [f.name for f in dataclasses.fields(kata.Decision)]
-        assert names == ["allowed", "remaining", "retry_after"]
-        decision = kata.Decision(False, 2, 1.5)
-        assert (decision.allowed, decision.remaining, decision.retry_after) == (False, 2, 1.5)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            decision.allowed = True
-        assert decision == kata.Decision(allowed=False, remaining=2, retry_after=1.5)
-        assert kata.FixedWindowLimiter(1, 1, clock=clock).hit() == kata.Decision(True, 0, 0.0)
-
-    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
-    def test_hit_returns_a_decision(self, kata: Any, clock: FakeClock, spec: Spec) -> None:
-        params = {"limit": 1, "window": 1} if spec.bound == "limit" else {"rate": 1, "capacity": 1}
-        limiter = spec.build(kata, params, clock)
-        assert limiter.hit() == kata.Decision(True, 0, 0.0)
-        denied = limiter.hit()
-        assert isinstance(denied, kata.Decision) and not denied.allowed
-
-
-BAD_COUNTS = [("3", TypeError), (None, TypeError), (True, TypeError), (2.5, TypeError),
-              (0, ValueError), (-1, ValueError)]
-BAD_DURATIONS = [("1", TypeError), (None, TypeError), (True, TypeError), (0, ValueError),
-                 (-1.0, ValueError), (math.nan, ValueError), (math.inf, ValueError)]
-NOT_FINITE_COUNTS = [math.nan, math.inf]
-
-
-def constructor_cases(specs: list[Spec]) -> list[Any]:
-    cases = []
-    for spec in specs:
-        good = {"limit": 3, "window": 10} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
-        count, duration = ("limit", "window") if spec.bound == "limit" else ("capacity", "rate")
-        for value, error in BAD_COUNTS:
-            cases.append(pytest.param(spec, {**good, count: value}, count, error,
-                                      id=f"{spec.name}-{count}={value!r}"))
-        for value in NOT_FINITE_COUNTS:
-            cases.append(pytest.param(spec, {**good, count: value}, count, (TypeError, ValueError),
-                                      id=f"{spec.name}-{count}={value!r}"))
-        for value, error in BAD_DURATIONS:
-            cases.append(pytest.param(spec, {**good, duration: value}, duration, error,
-                                      id=f"{spec.name}-{duration}={value!r}"))
-    return cases
-
-
-@pytest.mark.part(1)
-class TestPart1BadInput:
-    @pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_MEMORY))
-    def test_constructor_rejects(self, kata: Any, clock: FakeClock, spec: Spec,
-                                 params: dict[str, Any], name: str, error: Any) -> None:
-        with pytest.raises(error, match=name):
-            getattr(kata, spec.name)(**params, clock=clock)
-
-    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
-    def test_hit_rejects_bad_cost_and_key_and_consumes_nothing(
-        self, kata: Any, clock: FakeClock, spec: Spec
-    ) -> None:
-        params = {"limit": 3, "window": 8} if spec.bound == "limit" else {"rate": 1, "capacity": 3}
-        limiter = spec.build(kata, params, clock)
-        for cost, error in [(0, ValueError), (-2, ValueError), (4, ValueError),
-                            (True, TypeError), (1.0, TypeError), ("1", TypeError)]:
-            with pytest.raises(error, match="cost"):
-                limiter.hit("k", cost)
-        for key in [None, 7, b"k"]:
-            with pytest.raises(TypeError, match="key"):
-                limiter.hit(key)
-        assert limiter.hit("k", 3) == kata.Decision(True, 0, 0.0), "a rejected call consumed budget"
-
-
 # --- Part 2: Redis ---------------------------------------------------------------------
 
 _prefixes = itertools.count()
-
-
-def redis_examples() -> int:
-    return max(5, settings().max_examples // 6)
-
-
-@pytest.mark.part(2)
-@pytest.mark.parametrize("spec", IN_REDIS, ids=lambda s: s.name)
-@settings(max_examples=redis_examples())
-@given(data=st.data())
-def test_redis_limiter_against_model(redis_backend: Any, redis_client: redis.Redis,
-                                     spec: Spec, data: st.DataObject) -> None:
-    mod = load(KATA)
-    params = data.draw(spec.params, label="parameters")
-    spec.build(mod, params, FakeClock(), redis_client, redis_backend.key("rl"))  # fail fast
-    most = params[spec.bound]
-    steps = data.draw(history(most, ticks=40),
-                      label="hits (halves of a second since the last, key, cost)")
-    cost = data.draw(st.integers(1, most), label="cost of the denied hit")
-
-    def make(clock: FakeClock) -> Any:
-        prefix = redis_backend.key(f"rl{next(_prefixes)}")
-        return spec.build(mod, params, clock, redis_client, prefix)
-
-    replay_then_retry(make, spec.make_model(params), most, spec.exact, steps, cost, Fraction(1, 2))
 
 
 def small(spec: Spec) -> dict[str, Any]:
@@ -420,10 +464,24 @@ class TestPart2Redis:
         log = record(redis_client)
         decisions = [limiter.hit("k", 2), limiter.hit("k", 2), limiter.hit("j"),
                      limiter.hit("k")]
-        assert [d.allowed for d in decisions] == [True, False, True, True]
         names = log.names()
         assert len(names) == len(decisions) and set(names) <= {"EVALSHA", "EVAL"}, (
-            f"4 decisions sent {names}: each must be exactly one EVALSHA (or EVAL)")
+            f"4 decisions sent {names}: each must be exactly one EVALSHA (or EVAL), one "
+            "script that reads, decides and writes atomically")
+        assert [d.allowed for d in decisions] == [True, False, True, True], (
+            f"hit('k', 2), hit('k', 2), hit('j'), hit('k') on a budget of 3 returned {decisions}")
+
+    def test_hits_at_one_instant_are_counted_apart(self, kata: Any, redis_backend: Any,
+                                                   redis_client: redis.Redis, clock: FakeClock,
+                                                   spec: Spec) -> None:
+        limiter = spec.build(kata, small(spec), clock, redis_client, redis_backend.key("rl"))
+        decisions = [limiter.hit("k") for _ in range(4)]  # the clock stands still
+        want = [kata.Decision(True, 2, 0.0), kata.Decision(True, 1, 0.0),
+                kata.Decision(True, 0, 0.0)]
+        assert decisions[:3] == want and not decisions[3].allowed, (
+            f"four hit('k') at one instant on a budget of 3 returned {decisions}: each hit "
+            "counts, even at the same instant (members of a sorted set must be unique per "
+            "hit, e.g. a random token per call, or a second ZADD only moves the first)")
 
     def test_every_key_written_has_a_ttl(self, kata: Any, redis_backend: Any,
                                          redis_client: redis.Redis, clock: FakeClock,
@@ -487,7 +545,8 @@ class TestPart2Redis:
         run_together(worker, threads_n)
         assert sum(allowed) == limit, (
             f"{threads_n} threads x {hits_n} hits against a budget of {limit}: "
-            f"{sum(allowed)} were allowed")
+            f"{sum(allowed)} were allowed (a decision must be one atomic step in Redis: "
+            "read, decide and write in one script)")
 
     def test_bad_input_is_rejected_before_talking_to_redis(
         self, kata: Any, redis_backend: Any, clock: FakeClock, spec: Spec
@@ -495,20 +554,86 @@ class TestPart2Redis:
         client = redis_backend.client()
         limiter = spec.build(kata, small(spec), clock, client, redis_backend.key("rl"))
         log = record(client)
-        for cost, error in [(0, ValueError), (4, ValueError), (True, TypeError),
-                            (1.5, TypeError)]:
+        for cost, error in BAD_COSTS:
             with pytest.raises(error, match="cost"):
                 limiter.hit("k", cost)
-        with pytest.raises(TypeError, match="key"):
-            limiter.hit(b"k")
+        for key in BAD_KEYS:
+            with pytest.raises(TypeError, match="key"):
+                limiter.hit(key)
         assert log.round_trips == 0, f"bad input still sent {log}"
         assert limiter.hit("k", 3) == kata.Decision(True, 0, 0.0)
 
 
+def redis_constructor_cases() -> list[Any]:
+    cases = constructor_cases(IN_REDIS)
+    for spec in IN_REDIS:
+        good = small(spec)
+        for value, error in [(None, TypeError), (b"rl", TypeError), (7, TypeError),
+                             ("", ValueError)]:
+            cases.append(pytest.param(spec, {**good, "prefix": value}, "prefix", error,
+                                      id=f"{spec.name}-prefix={value!r}"))
+    return cases
+
+
 @pytest.mark.part(2)
-@pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_REDIS))
+@pytest.mark.parametrize(("spec", "params", "name", "error"), redis_constructor_cases())
 def test_redis_constructor_rejects(kata: Any, redis_backend: Any, spec: Spec,
                                    params: dict[str, Any], name: str, error: Any) -> None:
     with pytest.raises(error, match=name):
-        getattr(kata, spec.name)(redis_backend.client(), **params,
-                                 prefix=redis_backend.key("rl"))
+        getattr(kata, spec.name)(redis_backend.client(),
+                                 **{"prefix": redis_backend.key("rl"), **params})
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize("spec", IN_REDIS, ids=lambda s: s.name)
+@pytest.mark.parametrize("client", [None, "redis://127.0.0.1:6379/0", object()], ids=repr)
+def test_redis_constructor_rejects_a_client_that_is_not_one(
+    kata: Any, redis_backend: Any, spec: Spec, client: object
+) -> None:
+    with pytest.raises(TypeError, match="client"):
+        getattr(kata, spec.name)(client, **small(spec), prefix=redis_backend.key("rl"))
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize(("spec", "params"), [
+    (REDIS_LOG, {"limit": 2, "window": 1e300}),
+    (REDIS_BUCKET, {"rate": 1e-300, "capacity": 2}),
+], ids=["RedisSlidingWindowLimiter-window=1e300", "RedisTokenBucketLimiter-rate=1e-300"])
+def test_redis_keys_of_extreme_durations_still_expire(
+    kata: Any, redis_backend: Any, redis_client: redis.Redis, clock: FakeClock, spec: Spec,
+    params: dict[str, Any]
+) -> None:
+    """A window (or refill time) longer than any TTL Redis takes still works: the key gets
+    the longest TTL there is, not an error."""
+    limiter = spec.build(kata, params, clock, redis_client, redis_backend.key("rl"))
+    assert limiter.hit("k", 2) == kata.Decision(True, 0, 0.0)
+    assert not limiter.hit("k").allowed
+    keys = redis_backend.keys()
+    assert keys, "the limiter wrote nothing under its prefix"
+    for key in keys:
+        assert redis_client.pttl(key) > 0, f"key {key!r} has no TTL: it would live forever"
+
+
+def redis_examples() -> int:
+    return max(5, settings().max_examples // 6)
+
+
+@pytest.mark.part(2)
+@pytest.mark.parametrize("spec", IN_REDIS, ids=lambda s: s.name)
+@settings(max_examples=redis_examples())
+@given(data=st.data())
+def test_redis_limiter_against_model(redis_backend: Any, redis_client: redis.Redis,
+                                     spec: Spec, data: st.DataObject) -> None:
+    mod = load(KATA)
+    params = data.draw(spec.params, label="parameters")
+    spec.build(mod, params, FakeClock(), redis_client, redis_backend.key("rl"))  # fail fast
+    most = params[spec.bound]
+    steps = data.draw(history(most, ticks=40),
+                      label="hits (halves of a second since the last, key, cost)")
+    cost = data.draw(st.integers(1, most), label="cost of the denied hit")
+
+    def make(clock: FakeClock) -> Any:
+        prefix = redis_backend.key(f"rl{next(_prefixes)}")
+        return spec.build(mod, params, clock, redis_client, prefix)
+
+    replay_then_retry(make, spec.make_model(params), most, spec.exact, steps, cost, Fraction(1, 2))

@@ -1,13 +1,15 @@
 """The ``ttl`` kata: TTLCache (expiry, LRU eviction, reclamation) and the ttl_cache decorator.
 
 Part 1: TTLCache basics: set/get/remaining/delete/clear/len/in, default and per-entry ttl,
-        the expiry boundary, bad input. A state machine against a plain model (a cache
-        that is never full), and examples.
-Part 2: capacity and reclamation: LRU-among-live eviction, expire(), auto-expiry observed
-        with weakref, and a complexity guard on set. The same state machine on a cache of
-        maxsize 1..3, plus expire() and rules that aim at eviction.
-Part 3: the ttl_cache decorator: examples, a property test of cache_info() against the
-        model, and a differential test against functools.lru_cache.
+        the expiry boundary, bad input. Examples first (each names one rule), then a state
+        machine against a plain model (a cache that is never full).
+Part 2: capacity and reclamation: LRU-among-live eviction, auto-expiry observed with
+        weakref, expire(), a complexity guard on set, copies (deepcopy and pickle, at
+        100,000 entries); then the same state machine on a cache of maxsize 1..3, with
+        expire() and copies as steps.
+Part 3: the ttl_cache decorator: examples (falsy results, exceptions, keys, arguments
+        whose __eq__ or __hash__ call the function, one hash per call), a property test
+        of cache_info() against the model, and a differential test against functools.
 
 Times and ttls are multiples of 0.25 s (exact binary fractions) on a fake clock starting at
 1000.0, so ``t + ttl`` is exact and the boundary is hit exactly: an entry set at ``t`` with
@@ -28,14 +30,16 @@ not: that is its business. So the model bounds the count instead of predicting i
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import itertools
 import math
+import pickle
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -46,7 +50,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from tests.support.clock import FakeClock
+from tests.support.sentinels import MISSING
 from tests.support.targets import load
+from tests.support.threads import run_bounded
 
 KATA = "ttl"
 
@@ -85,19 +91,48 @@ BAD_MAXSIZES = [
 ]
 
 
-class Missing:
-    """The default passed to get() where a hit on a None value must be told from a miss."""
-
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-MISSING = Missing()
-
-
 def same(got: object, want: object) -> bool:
     """Equal and of the same type: 0, False and None are different cached values."""
     return type(got) is type(want) and got == want
+
+
+def make(kata: Any, clock: FakeClock, maxsize: int = 8, ttl: float = 1.0) -> Any:
+    return kata.TTLCache(maxsize, ttl, clock=clock)
+
+
+# --------------------------------------------------------------------------------------
+# Copies. deepcopy and pickle copy the clock along with the cache; this clock comes back as
+# itself, so a copy keeps reading the test's time and is observed at the same instants as
+# the original.
+
+
+class SharedClock(FakeClock):
+    """A fake clock that every copy of a cache shares: it is deep-copied and unpickled as
+    this very object."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        _CLOCKS[id(self)] = self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedClock:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _shared_clock, (id(self),)
+
+
+_CLOCKS: weakref.WeakValueDictionary[int, SharedClock] = weakref.WeakValueDictionary()
+
+
+def _shared_clock(ident: int) -> SharedClock:
+    return _CLOCKS[ident]
+
+
+def pickled(cache: Any) -> Any:
+    return pickle.loads(pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+COPIES: dict[str, Callable[[Any], Any]] = {"deepcopy": copy.deepcopy, "pickle": pickled}
 
 
 # --------------------------------------------------------------------------------------
@@ -165,125 +200,7 @@ class Model:
 
 
 # --------------------------------------------------------------------------------------
-# Part 1: the state machine without eviction, and example tests.
-
-
-class TTLMachine(RuleBasedStateMachine):
-    """TTLCache against the model. This base is never full (maxsize > number of keys)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kata = load(KATA)
-        self.clock = FakeClock()
-        self.last_call = self.clock()
-
-    def start(self, maxsize: int, ttl: float) -> None:
-        self.cache = self.kata.TTLCache(maxsize, ttl, clock=self.clock)
-        self.model = Model(maxsize, ttl)
-        note(f"TTLCache(maxsize={maxsize}, ttl={ttl!r}, clock=FakeClock(now={self.clock()}))")
-
-    @property
-    def now(self) -> float:
-        return self.clock()
-
-    def called(self) -> None:
-        self.last_call = self.clock()
-
-    def describe(self) -> str:
-        return self.model.describe(self.now)
-
-    @initialize(ttl=TTLS)
-    def make(self, ttl: float) -> None:
-        self.start(64, ttl)
-
-    @rule(key=KEYS, value=VALUES, ttl=ENTRY_TTLS)
-    def set(self, key: str, value: object, ttl: float | None) -> None:
-        self.cache.set(key, value, ttl)  # positionally: the contract's parameter order
-        self.called()
-        evicted = self.model.set(key, value, ttl, self.now)
-        if evicted is not None:
-            note(f"set({key!r}) evicted {evicted!r} (least recently used live entry)")
-        self.observe()
-
-    @rule(key=KEYS)
-    def get(self, key: str) -> None:
-        got = self.cache.get(key, MISSING)
-        self.called()
-        entry = self.model.get(key, self.now)
-        want = MISSING if entry is None else entry.value
-        assert same(got, want), (
-            f"get({key!r}, <missing>) returned {got!r}, expected {want!r}\n{self.describe()}"
-        )
-        self.observe()
-
-    @rule()
-    def get_expired(self) -> None:
-        """get() every key whose entry has expired: each must miss (a miss is not a use)."""
-        for key in self.model.expired(self.now):
-            got = self.cache.get(key, MISSING)
-            self.called()
-            assert got is MISSING, (
-                f"get({key!r}, <missing>) returned {got!r}, but {key!r} expired at "
-                f"{self.model.entries[key].expires:g}\n{self.describe()}"
-            )
-
-    def observe(self) -> None:
-        """After each operation: remaining() and `in` for every key, and len() (not uses).
-
-        They run at the same clock time as the operation, so they change nothing the model
-        tracks (an implementation may drop expired entries here: that is allowed).
-        """
-        now = self.now
-        for key in KEY_NAMES:
-            entry = self.model.live(key, now)
-            got_left = self.cache.remaining(key)
-            want_left = None if entry is None else entry.expires - now
-            assert got_left == want_left and (got_left is None) == (want_left is None), (
-                f"remaining({key!r}) returned {got_left!r}, expected {want_left!r}\n"
-                f"{self.describe()}"
-            )
-            got_in = key in self.cache
-            assert got_in is (entry is not None), (
-                f"{key!r} in cache gave {got_in!r}, expected {entry is not None!r}\n"
-                f"{self.describe()}"
-            )
-        got_len = len(self.cache)
-        self.called()
-        want_len = len(self.model.live_keys(now))
-        assert got_len == want_len, (
-            f"len(cache) is {got_len}, expected {want_len} live entries\n{self.describe()}"
-        )
-
-    @rule(key=KEYS)
-    def delete(self, key: str) -> None:
-        got = self.cache.delete(key)
-        self.called()
-        want = self.model.live(key, self.now) is not None
-        assert got is want, (
-            f"delete({key!r}) returned {got!r}, expected {want!r} (True only for a live "
-            f"entry)\n{self.describe()}"
-        )
-        if want:
-            del self.model.entries[key]
-        self.observe()
-
-    @rule(step=STEPS)
-    def advance(self, step: float | str) -> None:
-        if not isinstance(step, str):
-            self.clock.advance(step)
-            return
-        upcoming = [e.expires for e in self.model.entries.values() if e.expires > self.now]
-        target = min(upcoming, default=self.now + 1.0) - (0.25 if step == "before" else 0.0)
-        if target > self.now:
-            self.clock.set(target)
-            note(f"clock moved to {target:g}")
-
-
-TestPart1Machine = pytest.mark.part(1)(TTLMachine.TestCase)
-
-
-def make(kata: Any, clock: FakeClock, maxsize: int = 8, ttl: float = 1.0) -> Any:
-    return kata.TTLCache(maxsize, ttl, clock=clock)
+# Part 1: examples, bad input, then the state machine without eviction.
 
 
 @pytest.mark.part(1)
@@ -309,29 +226,60 @@ class TestPart1Basics:
         cache = make(kata, clock)
         cache.set("k", value)
         got = cache.get("k", MISSING)
-        assert same(got, value), f"get('k') after set('k', {value!r}) returned {got!r}"
-        assert "k" in cache
+        assert same(got, value), f"get('k', MISSING) after set('k', {value!r}) returned {got!r}"
+        assert "k" in cache, f"'k' in cache is False after set('k', {value!r})"
         assert len(cache) == 1
 
+    def test_an_expired_entry_is_never_returned(self, kata: Any, clock: FakeClock) -> None:
+        # Two caches: one is read, one only counted (a read may drop the entry on the way).
+        cache, unread = make(kata, clock, ttl=2.0), make(kata, clock, ttl=2.0)
+        cache.set("a", "A")  # at 1000, ttl 2: expired from 1002 on
+        unread.set("a", "A")
+        clock.set(START + 3.0)
+        got = cache.get("a", MISSING)
+        assert got is MISSING, (
+            f"get('a') returned {got!r} at 1003, a second after 'a' expired (set at 1000 with "
+            "ttl 2): get() must check the expiry time, and miss")
+        assert "a" not in cache, "'a' in cache is True at 1003, but 'a' expired at 1002"
+        left = cache.remaining("a")
+        assert left is None, f"remaining('a') is {left!r} at 1003, but 'a' expired at 1002"
+        size = len(unread)
+        assert size == 0, (
+            f"len(cache) is {size} at 1003, but the only entry ('a') expired at 1002: len() "
+            "counts live entries only")
+
     def test_expiry_boundary(self, kata: Any, clock: FakeClock) -> None:
-        cache = make(kata, clock, ttl=2.0)
+        cache, unread = make(kata, clock, ttl=2.0), make(kata, clock, ttl=2.0)
         cache.set("a", "A")  # at 1000.0: live while clock < 1002.0
+        unread.set("a", "A")
         clock.set(START + 1.75)
         assert cache.get("a") == "A", "an entry is live strictly before t + ttl"
         assert "a" in cache and len(cache) == 1
         clock.set(START + 2.0)
-        assert cache.get("a", MISSING) is MISSING, "an entry is expired at exactly t + ttl"
-        assert "a" not in cache, "an expired entry is not `in` the cache"
-        assert len(cache) == 0, "len() counts live entries only"
-        assert cache.remaining("a") is None
+        rule = "an entry is expired from t + ttl on (`clock() >= t + ttl`, not `>`)"
+        got = cache.get("a", MISSING)
+        assert got is MISSING, (
+            f"get('a') returned {got!r} at exactly t + ttl (set at 1000 with ttl 2, now 1002): "
+            f"{rule}")
+        assert "a" not in cache, f"'a' in cache is True at exactly t + ttl: {rule}"
+        left = cache.remaining("a")
+        assert left is None, f"remaining('a') is {left!r} at exactly t + ttl: {rule}"
+        size = len(unread)
+        assert size == 0, (
+            f"len(cache) is {size} at exactly t + ttl (set at 1000 with ttl 2, now 1002), but "
+            "the only entry has expired: len() counts live entries only, and an entry is "
+            "expired from t + ttl on")
 
     def test_per_entry_ttl_overrides_the_default(self, kata: Any, clock: FakeClock) -> None:
         cache = make(kata, clock, ttl=1.0)
         cache.set("short", 1, ttl=0.5)
         cache.set("long", 2, ttl=3)
         cache.set("default", 3)
-        clock.advance(0.5)
-        assert cache.get("short") is None, "set(..., ttl=0.5) expires after 0.5 s"
+        clock.advance(0.75)  # times between the expiry times: the boundary is tested above
+        got = cache.get("short")
+        assert got is None, (
+            f"get('short') returned {got!r} at 1000.75, but it was set at 1000 with ttl=0.5: "
+            "a per-entry ttl replaces the default ttl (1.0)")
         assert cache.get("default") == 3
         clock.advance(0.5)
         assert cache.get("default") is None, "the default ttl (1.0) applies without ttl="
@@ -355,7 +303,7 @@ class TestPart1Basics:
         assert cache.remaining("a") == 2.0
         clock.advance(1.25)
         assert cache.remaining("a") == 0.75
-        clock.advance(0.75)
+        clock.advance(1.0)
         assert cache.remaining("a") is None, "remaining() of an expired key is None"
 
     def test_delete(self, kata: Any, clock: FakeClock) -> None:
@@ -365,7 +313,7 @@ class TestPart1Basics:
         assert cache.delete("a") is True
         assert cache.get("a") is None and "a" not in cache
         assert cache.delete("a") is False, "deleting a missing key returns False"
-        clock.advance(0.5)
+        clock.advance(0.75)
         assert cache.delete("b") is False, "deleting an expired key returns False"
         assert len(cache) == 0
 
@@ -379,16 +327,12 @@ class TestPart1Basics:
         cache.set("a", 1)
         assert cache.get("a") == 1, "the cache works after clear()"
 
-    def test_defaults(self, kata: Any, clock: FakeClock) -> None:
+    def test_default_ttl(self, kata: Any, clock: FakeClock) -> None:
         cache = kata.TTLCache(clock=clock)  # maxsize=128, ttl=60.0
-        for i in range(128):
-            cache.set(i, i)
-        assert len(cache) == 128, "the default maxsize is 128"
-        cache.set(128, 128)
-        assert len(cache) == 128 and 0 not in cache, "the 129th key evicts the LRU one"
+        cache.set(1, 1)
         clock.advance(59.75)
         assert cache.get(1) == 1, "the default ttl is 60 s"
-        clock.advance(0.25)
+        clock.advance(0.5)
         assert cache.get(1) is None and len(cache) == 0, "the default ttl is 60 s"
 
     def test_default_clock_is_real_time(self, kata: Any) -> None:
@@ -446,51 +390,122 @@ class TestPart1BadInput:
         assert len(cache) == 1
 
 
-# --------------------------------------------------------------------------------------
-# Part 2: eviction, expire(), reclamation.
+class TTLMachine(RuleBasedStateMachine):
+    """TTLCache against the model. This base is never full (maxsize > number of keys)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.kata = load(KATA)
+        self.clock = SharedClock()
+        self.last_call = self.clock()
 
-class TTLEvictionMachine(TTLMachine):
-    """The same rules on a small cache (maxsize 1..4, five keys), plus expire()."""
+    def start(self, maxsize: int, ttl: float) -> None:
+        self.cache = self.kata.TTLCache(maxsize, ttl, clock=self.clock)
+        self.model = Model(maxsize, ttl)
+        note(f"TTLCache(maxsize={maxsize}, ttl={ttl!r}, clock=FakeClock(now={self.clock()}))")
 
-    @initialize(maxsize=st.integers(1, 3), ttl=st.sampled_from([2, 4.0, 8]))
-    def make(self, maxsize: int, ttl: float) -> None:
-        self.start(maxsize, ttl)
+    @property
+    def now(self) -> float:
+        return self.clock()
 
-    @rule(value=VALUES, ttl=ENTRY_TTLS)
-    def set_new(self, value: object, ttl: float | None) -> None:
-        """set() a key that has no live entry (into a full cache, this evicts)."""
-        key = next(k for k in KEY_NAMES if self.model.live(k, self.now) is None)
-        note(f"set_new: set({key!r}, {value!r}, {ttl!r})")
-        self.set(key, value, ttl)
+    def called(self) -> None:
+        self.last_call = self.clock()
 
-    @rule()
-    def get_lru(self) -> None:
-        """get() the least recently used live key: it becomes the most recently used."""
-        live = self.model.live_keys(self.now)
-        if live:
-            note(f"get_lru: get({live[0]!r})")
-            self.get(live[0])
+    def describe(self) -> str:
+        return self.model.describe(self.now)
 
-    @rule()
-    def expire(self) -> None:
-        since = self.last_call
-        got = self.cache.expire()
+    @initialize(ttl=TTLS)
+    def make(self, ttl: float) -> None:
+        self.start(64, ttl)
+
+    @rule(key=KEYS, value=VALUES, ttl=ENTRY_TTLS)
+    def set(self, key: str, value: object, ttl: float | None) -> None:
+        self.cache.set(key, value, ttl)  # positionally: the contract's parameter order
         self.called()
-        now = self.now
-        expired = self.model.expired(now)
-        surely = [k for k in expired if self.model.entries[k].expires > since]
-        assert len(surely) <= got <= len(expired), (
-            f"expire() returned {got!r}; expected between {len(surely)} (entries that expired "
-            f"since the last call: {surely}) and {len(expired)} (expired entries not yet "
-            f"certainly dropped: {expired}); a replaced, deleted, evicted or already dropped "
-            f"entry must not be counted\n{self.describe()}"
-        )
-        self.model.drop_expired(now)
+        evicted = self.model.set(key, value, ttl, self.now)
+        if evicted is not None:
+            note(f"set({key!r}) evicted {evicted!r} (least recently used live entry)")
         self.observe()
 
+    @rule(key=KEYS)
+    def get(self, key: str) -> None:
+        got = self.cache.get(key, MISSING)
+        self.called()
+        entry = self.model.get(key, self.now)
+        want = MISSING if entry is None else entry.value
+        assert same(got, want), (
+            f"get({key!r}, MISSING) returned {got!r}, expected {want!r}\n{self.describe()}"
+        )
+        self.observe()
 
-TestPart2Machine = pytest.mark.part(2)(TTLEvictionMachine.TestCase)
+    @rule()
+    def get_expired(self) -> None:
+        """get() every key whose entry has expired: each must miss (a miss is not a use)."""
+        for key in self.model.expired(self.now):
+            got = self.cache.get(key, MISSING)
+            self.called()
+            assert got is MISSING, (
+                f"get({key!r}, MISSING) returned {got!r}, but {key!r} expired at "
+                f"{self.model.entries[key].expires:g}\n{self.describe()}"
+            )
+
+    def observe(self) -> None:
+        """After each operation: len(), then remaining() and `in` for every key (not uses).
+
+        They run at the same clock time as the operation, so they change nothing the model
+        tracks (an implementation may drop expired entries here: that is allowed).
+        """
+        now = self.now
+        got_len = len(self.cache)  # first: reading a key may drop it on the way
+        want_len = len(self.model.live_keys(now))
+        assert got_len == want_len, (
+            f"len(cache) is {got_len}, expected {want_len} live entries\n{self.describe()}"
+        )
+        for key in KEY_NAMES:
+            entry = self.model.live(key, now)
+            got_left = self.cache.remaining(key)
+            want_left = None if entry is None else entry.expires - now
+            assert got_left == want_left and (got_left is None) == (want_left is None), (
+                f"remaining({key!r}) returned {got_left!r}, expected {want_left!r}\n"
+                f"{self.describe()}"
+            )
+            got_in = key in self.cache
+            assert got_in is (entry is not None), (
+                f"{key!r} in cache gave {got_in!r}, expected {entry is not None!r}\n"
+                f"{self.describe()}"
+            )
+        self.called()
+
+    @rule(key=KEYS)
+    def delete(self, key: str) -> None:
+        got = self.cache.delete(key)
+        self.called()
+        want = self.model.live(key, self.now) is not None
+        assert got is want, (
+            f"delete({key!r}) returned {got!r}, expected {want!r} (True only for a live "
+            f"entry)\n{self.describe()}"
+        )
+        if want:
+            del self.model.entries[key]
+        self.observe()
+
+    @rule(step=STEPS)
+    def advance(self, step: float | str) -> None:
+        if not isinstance(step, str):
+            self.clock.advance(step)
+            return
+        upcoming = [e.expires for e in self.model.entries.values() if e.expires > self.now]
+        target = min(upcoming, default=self.now + 1.0) - (0.25 if step == "before" else 0.0)
+        if target > self.now:
+            self.clock.set(target)
+            note(f"clock moved to {target:g}")
+
+
+TestPart1Machine = pytest.mark.part(1)(TTLMachine.TestCase)
+
+
+# --------------------------------------------------------------------------------------
+# Part 2: eviction, auto-expiry, expire(), complexity, copies; then the state machine.
 
 
 @pytest.mark.part(2)
@@ -510,7 +525,9 @@ class TestPart2Eviction:
             cache.set(k, k)
         assert cache.get("a") == "a"  # "a" becomes the most recently used: "b" is LRU
         cache.set("d", "d")
-        assert "a" in cache, "get() counts as a use: 'a' was used after 'b'"
+        assert "a" in cache, (
+            "set('d') into the full cache evicted 'a', but get('a') had just used it: get() "
+            "on a hit makes the key the most recently used, so 'b' was the one to evict")
         assert "b" not in cache, "'b' was the least recently used and must be evicted"
 
     def test_set_counts_as_use(self, kata: Any, clock: FakeClock) -> None:
@@ -536,50 +553,20 @@ class TestPart2Eviction:
         cache = make(kata, clock, maxsize=2, ttl=10)
         cache.set("old", 1)  # least recently used, but live
         cache.set("brief", 2, ttl=1)
-        clock.advance(1)  # "brief" expired
+        clock.advance(1.25)  # "brief" expired
         cache.set("new", 3)
         assert cache.get("old") == 1, (
-            "the full cache held an expired entry: drop it instead of evicting a live one"
-        )
+            "set('new') evicted the live 'old' while the full cache held the expired "
+            "'brief': a set drops the expired entries first, and evicts only if still full")
         assert cache.get("new") == 3 and len(cache) == 2
 
-    def test_expire_counts_what_it_removes(self, kata: Any, clock: FakeClock) -> None:
-        cache = make(kata, clock, maxsize=8, ttl=1)
-        cache.set("a", 1)
-        cache.set("b", 2)
-        cache.set("c", 3, ttl=5)
-        assert cache.expire() == 0, "nothing has expired yet"
-        clock.advance(1)
-        assert cache.expire() == 2, "'a' and 'b' expired at exactly t + ttl"
-        assert cache.expire() == 0, "a second expire() has nothing left to remove"
-        assert len(cache) == 1 and cache.get("c") == 3
-
-    def test_expire_does_not_count_replaced_entries(self, kata: Any, clock: FakeClock) -> None:
-        cache = make(kata, clock, maxsize=8, ttl=1)
-        cache.set("a", 1)
-        cache.set("a", 2)
-        cache.set("a", 3)
-        clock.advance(1)
-        assert cache.expire() == 1, "one entry expired ('a', set three times)"
-
-    def test_expire_does_not_count_deleted_or_evicted(self, kata: Any, clock: FakeClock) -> None:
-        cache = make(kata, clock, maxsize=2, ttl=1)
-        cache.set("a", 1)
-        cache.set("b", 2)
-        cache.set("c", 3)  # evicts "a"
-        assert cache.delete("b") is True
-        clock.advance(1)
-        assert cache.expire() == 1, "only 'c' expired; 'a' was evicted and 'b' deleted"
-
-    def test_expire_does_not_count_what_set_dropped(self, kata: Any, clock: FakeClock) -> None:
-        cache = make(kata, clock, maxsize=8, ttl=1)
-        cache.set("a", 1)
-        cache.set("b", 2, ttl=3)
-        clock.advance(1)
-        cache.set("c", 3)  # drops the expired "a"
-        assert cache.expire() == 0, "'a' was dropped by set() already and is not counted again"
-        clock.advance(2)
-        assert cache.expire() == 2
+    def test_default_maxsize(self, kata: Any, clock: FakeClock) -> None:
+        cache = kata.TTLCache(clock=clock)  # maxsize=128, ttl=60.0
+        for i in range(128):
+            cache.set(i, i)
+        assert len(cache) == 128, "the default maxsize is 128"
+        cache.set(128, 128)
+        assert len(cache) == 128 and 0 not in cache, "the 129th key evicts the LRU one"
 
 
 def still_referenced(refs: dict[str, weakref.ref[Blob]]) -> list[str]:
@@ -611,7 +598,7 @@ class TestPart2AutoExpiry:
     def test_next_set_releases_an_expired_value(self, kata: Any, clock: FakeClock) -> None:
         cache = make(kata, clock, maxsize=100, ttl=1)
         ref = self._set_blob(cache, "a")
-        clock.advance(1)
+        clock.advance(1.25)
         cache.set("b", "B")
         assert not still_referenced({"a": ref}), (
             "the cache still holds the value of 'a', expired before the last set(): every "
@@ -642,12 +629,60 @@ class TestPart2AutoExpiry:
         cache = make(kata, clock, maxsize=100, ttl=1)
         gone = self._set_blob(cache, "gone", ttl=0.5)
         kept = self._set_blob(cache, "kept", ttl=2)
-        clock.advance(0.5)
+        clock.advance(0.75)
         cache.set("x", 1)
         assert not still_referenced({"gone": gone}), (
             "the value of an entry that expired before the set is still held"
         )
         assert kept() is not None and cache.get("kept") is kept()
+
+
+@pytest.mark.part(2)
+class TestPart2Expire:
+    def test_expire_counts_what_it_removes(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        cache.set("c", 3, ttl=5)
+        assert cache.expire() == 0, "nothing has expired yet"
+        clock.advance(1)
+        assert cache.expire() == 2, "'a' and 'b' expired at exactly t + ttl"
+        assert cache.expire() == 0, "a second expire() has nothing left to remove"
+        assert len(cache) == 1 and cache.get("c") == 3
+
+    def test_expire_does_not_count_replaced_entries(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("a", 2)
+        cache.set("a", 3)
+        clock.advance(1.25)
+        got = cache.expire()
+        assert got == 1, (
+            f"expire() returned {got}, but one entry expired: 'a', set three times (the two "
+            "entries it replaced were gone already and must not be counted)")
+
+    def test_expire_does_not_count_deleted_or_evicted(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=2, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2)
+        cache.set("c", 3)  # evicts "a"
+        assert cache.delete("b") is True
+        clock.advance(1.25)
+        got = cache.expire()
+        assert got == 1, f"expire() returned {got}: only 'c' expired; 'a' was evicted, 'b' deleted"
+
+    def test_expire_does_not_count_what_set_dropped(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("a", 1)
+        cache.set("b", 2, ttl=3)
+        clock.advance(1.25)
+        cache.set("c", 3)  # drops the expired "a"
+        got = cache.expire()
+        assert got == 0, (
+            f"expire() returned {got} right after set('c'), but that set had to drop the "
+            "expired 'a' already (every set drops all expired entries): nothing is left")
+        clock.advance(2)
+        assert cache.expire() == 2
 
 
 # How the time of one set grows from a small cache to a large one. An O(log n) set (a heap
@@ -726,6 +761,125 @@ class TestPart2Complexity:
         )
 
 
+# A copy of a big cache: 100,000 entries, per-entry ttls (expiry order is not use order),
+# a few expired, and a use order shuffled by get(). The copy must match it: the same live
+# entries, values (copies of them), remaining() and eviction order.
+COPY_SIZE = 100_000
+
+
+def big_cache(kata: Any, clock: FakeClock) -> tuple[Any, list[int]]:
+    """The cache, and its live keys in use order (least recently used first)."""
+    cache = kata.TTLCache(COPY_SIZE, 60, clock=clock)
+    for i in range(COPY_SIZE):
+        value = [i] if i % 100 == 0 else i  # some mutable: a copy holds copies of them
+        cache.set(i, value, ttl=None if i % 3 else 0.25 * (1 + i % 40))
+        if i % 10_000 == 9_999:
+            clock.advance(0.25)  # by the end, the shortest per-entry ttls have run out
+    used = list(range(COPY_SIZE - 1, -1, -7))  # read, newest first: a new use order
+    for key in used:
+        cache.get(key)
+    order = [k for k in range(COPY_SIZE) if k % 7 != (COPY_SIZE - 1) % 7] + used
+    return cache, [k for k in order if cache.remaining(k) is not None]
+
+
+@pytest.mark.part(2)
+class TestPart2Copies:
+    @pytest.mark.parametrize("how", list(COPIES))
+    def test_a_copy_keeps_entries_expiry_times_and_use_order(self, kata: Any, how: str) -> None:
+        cache, order = big_cache(kata, SharedClock())
+        try:
+            twin = COPIES[how](cache)
+        except RecursionError:
+            twin = None  # reported below, without the 1,000 frames of the recursion
+        if twin is None:
+            pytest.fail(
+                f"{how} of a TTLCache of {COPY_SIZE:,} entries raised RecursionError: the "
+                "cache must copy without recursing once per entry (a linked list pickled "
+                "node by node does; give the cache a flat state: __getstate__ and "
+                "__setstate__)", pytrace=False)
+        assert twin is not cache and len(twin) == len(order), (
+            f"{how}: the copy has {len(twin)} live entries, the cache {len(order)}")
+        wrong = [(k, twin.remaining(k), cache.remaining(k)) for k in range(COPY_SIZE)
+                 if twin.remaining(k) != cache.remaining(k)]
+        assert not wrong, (
+            f"{how}: {len(wrong)} keys have another remaining() in the copy than in the cache "
+            f"(key, copy's, cache's): {wrong[:3]}")
+        # Reading the newer half in use order leaves the use order as it was; then new keys
+        # fill the copy's free room and evict its entries, in the cache's use order.
+        for key in order[len(order) // 2:]:
+            got, want = twin.get(key, MISSING), cache.get(key, MISSING)
+            assert got == want and (got is not want or not isinstance(want, list)), (
+                f"{how}: the copy's get({key}) is {got!r}, the cache's {want!r} (a copy holds "
+                "copies of the values)")
+        for n in range(COPY_SIZE - len(order)):
+            twin.set(-1 - n, None)
+        self.check_evictions(twin, order, how)
+        assert len(cache) == len(order), f"{how}: filling the copy changed the cache"
+
+    @staticmethod
+    def check_evictions(twin: Any, order: list[int], how: str) -> None:
+        """Each new key into the full copy evicts the next key of ``order``."""
+        for n in range(len(order)):
+            twin.set(COPY_SIZE + n, None)
+            victim = order[n]
+            if victim in twin:
+                gone = [k for k in order[:n + 1] if k not in twin]
+                pytest.fail(
+                    f"{how}: the copy evicts in another order than the cache: new key "
+                    f"#{n + 1} into the full copy should evict {victim} (the least recently "
+                    f"used left), but the copy dropped {gone[:3]} so far", pytrace=False)
+
+
+class TTLEvictionMachine(TTLMachine):
+    """The same rules on a small cache (maxsize 1..4, five keys), plus expire() and copies."""
+
+    @initialize(maxsize=st.integers(1, 3), ttl=st.sampled_from([2, 4.0, 8]))
+    def make(self, maxsize: int, ttl: float) -> None:
+        self.start(maxsize, ttl)
+
+    @rule(value=VALUES, ttl=ENTRY_TTLS)
+    def set_new(self, value: object, ttl: float | None) -> None:
+        """set() a key that has no live entry (into a full cache, this evicts)."""
+        key = next(k for k in KEY_NAMES if self.model.live(k, self.now) is None)
+        note(f"set_new: set({key!r}, {value!r}, {ttl!r})")
+        self.set(key, value, ttl)
+
+    @rule()
+    def get_lru(self) -> None:
+        """get() the least recently used live key: it becomes the most recently used."""
+        live = self.model.live_keys(self.now)
+        if live:
+            note(f"get_lru: get({live[0]!r})")
+            self.get(live[0])
+
+    @rule()
+    def expire(self) -> None:
+        since = self.last_call
+        got = self.cache.expire()
+        self.called()
+        now = self.now
+        expired = self.model.expired(now)
+        surely = [k for k in expired if self.model.entries[k].expires > since]
+        assert len(surely) <= got <= len(expired), (
+            f"expire() returned {got!r}; expected between {len(surely)} (entries that expired "
+            f"since the last call: {surely}) and {len(expired)} (expired entries not yet "
+            f"certainly dropped: {expired}); a replaced, deleted, evicted or already dropped "
+            f"entry must not be counted\n{self.describe()}"
+        )
+        self.model.drop_expired(now)
+        self.observe()
+
+    @rule(how=st.sampled_from(list(COPIES)))
+    def replace_by_a_copy(self, how: str) -> None:
+        """Go on with a copy of the cache: it must behave exactly as the cache would."""
+        self.cache = COPIES[how](self.cache)
+        note(f"the cache replaced by its {how}")
+        self.observe()
+
+
+TestPart2Machine = pytest.mark.part(2)(TTLEvictionMachine.TestCase)
+
+
 # --------------------------------------------------------------------------------------
 # Part 3: the ttl_cache decorator.
 
@@ -744,6 +898,29 @@ def counted(kata: Any, clock: FakeClock, **options: Any) -> tuple[Any, list[tupl
     return describe, calls
 
 
+class Counted:
+    """An argument that counts the calls of its ``__hash__``."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.hashes = 0
+
+    def __hash__(self) -> int:
+        self.hashes += 1
+        return hash(self.n)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Counted) and other.n == self.n
+
+    def __repr__(self) -> str:
+        return f"Counted({self.n})"
+
+
+def lookup_size(f: Any) -> int:
+    size: int = f.cache_info().currsize
+    return size
+
+
 @pytest.mark.part(3)
 class TestPart3Decorator:
     def test_caches_results(self, kata: Any, clock: FakeClock) -> None:
@@ -754,7 +931,24 @@ class TestPart3Decorator:
         info = f.cache_info()
         assert (info.hits, info.misses, info.maxsize, info.currsize) == (1, 1, 8, 1)
 
-    def test_caches_none_results(self, kata: Any, clock: FakeClock) -> None:
+    @pytest.mark.parametrize("result", [0, "", False, ()], ids=repr)
+    def test_falsy_results_are_cached(self, kata: Any, clock: FakeClock, result: object) -> None:
+        calls = []
+
+        @kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
+        def lookup(x: int) -> object:
+            calls.append(x)
+            return result
+
+        first, second = lookup(1), lookup(1)
+        assert same(first, result) and same(second, result), (
+            f"lookup(1) returned {first!r}, then {second!r}; the function returns {result!r}")
+        assert calls == [1], (
+            f"lookup(1) returns {result!r}, and two calls ran it {len(calls)} times: a cached "
+            f"{result!r} is a hit like any other result (a falsy result is not a miss)")
+        assert tuple(lookup.cache_info()) == (1, 1, 4, 1)
+
+    def test_none_results_are_cached(self, kata: Any, clock: FakeClock) -> None:
         calls = []
 
         @kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
@@ -764,7 +958,9 @@ class TestPart3Decorator:
 
         assert lookup(1) is None
         assert lookup(1) is None
-        assert calls == [1], "a None result must be cached like any other (not treated as a miss)"
+        assert calls == [1], (
+            f"lookup(1) returns None, and two calls ran it {len(calls)} times: a cached None "
+            "is a hit like any other result (tell a miss by a sentinel, not by None)")
         assert tuple(lookup.cache_info()) == (1, 1, 4, 1)
 
     def test_exceptions_are_not_cached(self, kata: Any, clock: FakeClock) -> None:
@@ -779,7 +975,15 @@ class TestPart3Decorator:
 
         with pytest.raises(RuntimeError):
             flaky(3)
-        assert flaky(3) == 30, "after an exception, the next call must run the function again"
+        try:
+            again = flaky(3)
+        except RuntimeError as exc:
+            ran = "ran flaky again" if len(attempts) > 1 else "did not even run flaky"
+            pytest.fail(
+                f"the second flaky(3) raised the first call's {exc!r} again ({ran}): an "
+                "exception propagates and nothing is cached, so the next call runs the "
+                "function again", pytrace=False)
+        assert again == 30
         assert flaky(3) == 30
         assert attempts == [3, 3]
         assert lookup_size(flaky) == 1
@@ -849,6 +1053,65 @@ class TestPart3Decorator:
             f(1, k={})
         assert f(1) == repr(((1,), [])), "the wrapper still works"
 
+    def test_an_argument_whose_hash_calls_the_function(self, kata: Any, clock: FakeClock) -> None:
+        @kata.ttl_cache(maxsize=8, ttl=60, clock=clock)
+        def f(x: Any) -> Any:
+            return ("key", x.n) if isinstance(x, Key) else x * 10
+
+        class Key:
+            def __init__(self, n: int) -> None:
+                self.n = n
+
+            def __hash__(self) -> int:
+                return hash(f(self.n))  # the cache hashes the key: f is called inside f
+
+            def __eq__(self, other: object) -> bool:
+                return isinstance(other, Key) and other.n == self.n
+
+        what = "f(Key(1)), where Key.__hash__ calls f itself"
+        assert run_bounded(lambda: f(Key(1)), what, timeout=2.0) == ("key", 1)
+        assert run_bounded(lambda: f(Key(1)), f"{what}, a second time", timeout=2.0) == (
+            "key", 1)
+        assert f(1) == 10
+
+    def test_an_argument_whose_eq_calls_the_function(self, kata: Any, clock: FakeClock) -> None:
+        @kata.ttl_cache(maxsize=8, ttl=60, clock=clock)
+        def f(x: Any) -> Any:
+            return ("key", x.n) if isinstance(x, Key) else x * 10
+
+        class Key:
+            def __init__(self, n: int) -> None:
+                self.n = n
+
+            def __hash__(self) -> int:
+                return hash(self.n)
+
+            def __eq__(self, other: object) -> bool:  # the cache compares keys: f inside f
+                return isinstance(other, Key) and f(other.n) == f(self.n)
+
+        assert f(Key(1)) == ("key", 1)
+        what = ("f(Key(1)) a second time (looking it up compares the new Key(1) with the "
+                "cached one, and Key.__eq__ calls f: a lock that f holds there must be "
+                "reentrant)")
+        assert run_bounded(lambda: f(Key(1)), what, timeout=2.0) == ("key", 1)
+        assert f(1) == 10 and f(2) == 20
+
+    def test_each_argument_is_hashed_once_per_call(self, kata: Any, clock: FakeClock) -> None:
+        f, calls = counted(kata, clock)
+        for n, what in [(1, "a miss"), (1, "a hit")]:
+            arg = Counted(n)
+            f(arg)
+            assert arg.hashes == 1, (
+                f"f(Counted({n})), {what}, called Counted.__hash__ {arg.hashes} times: build "
+                "the call's key once and hash it once (functools keeps the hash with the key), "
+                "however many times the cache looks it up")
+        keyword = Counted(2)
+        f(Counted(3), k=keyword)
+        assert keyword.hashes == 1, (
+            f"f(Counted(3), k=Counted(2)) called Counted.__hash__ {keyword.hashes} times on the "
+            "keyword argument: once per call")
+        assert len(calls) == 2
+
     def test_cache_clear(self, kata: Any, clock: FakeClock) -> None:
         f, calls = counted(kata, clock, maxsize=5)
         f(1)
@@ -888,11 +1151,6 @@ class TestPart3Decorator:
     def test_bad_ttl(self, kata: Any, clock: FakeClock, ttl: object, error: type) -> None:
         with pytest.raises(error, match="ttl"):
             kata.ttl_cache(maxsize=4, ttl=ttl, clock=clock)(abs)
-
-
-def lookup_size(f: Any) -> int:
-    size: int = f.cache_info().currsize
-    return size
 
 
 CALLS = st.lists(

@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,8 @@ import redis  # noqa: E402
 from tests.support import gallery, manifest  # noqa: E402
 from tests.support.targets import KATAS  # noqa: E402
 
+# No single run may take longer than this (seconds); a run stuck in C code is killed.
+JOB_LIMIT = float(os.environ.get("VERIFY_JOB_LIMIT", "300"))
 # Many tests wait on threads, sleeps or a Redis server, so one more job than cores.
 JOBS = int(os.environ.get("VERIFY_JOBS", str((os.cpu_count() or 2) + 1)))
 
@@ -52,6 +55,7 @@ class Job:
     summary: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".json")[1]))
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
     pid: int = 0
+    killed: bool = False
     started: float = 0.0
     seconds: float = 0.0
     code: int | None = None
@@ -91,6 +95,8 @@ class Job:
         failed = sum(1 for o in outcomes.values() if o == "failed")
         skipped = sum(1 for o in outcomes.values() if o == "skipped")
         counts = f"{passed} passed, {failed} failed, {skipped} skipped"
+        if self.killed:
+            return False, f"still running after {JOB_LIMIT:g} s: killed ({counts})"
         if self.code not in (0, 1):
             return False, f"pytest exited {self.code} ({counts})"
         if self.expect == "pass":
@@ -141,6 +147,10 @@ def run_jobs(jobs: list[Job], on_done: Callable[[Job], None]) -> None:
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             progress.show(list(running.values()))
+            for job in running.values():
+                if time.monotonic() - job.started > JOB_LIMIT and not job.killed:
+                    job.killed = True  # stuck where no watchdog reaches: fail, not hang CI
+                    os.kill(job.pid, signal.SIGKILL)
             time.sleep(0.05)
             continue
         finished = running.pop(pid, None)

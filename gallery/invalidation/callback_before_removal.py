@@ -1,23 +1,21 @@
-"""Bug: invalidate() calls the callbacks before removing the key, so they still see it.
+"""Bug: invalidate() calls a key's callbacks before removing it, so they still see it.
 
 A callback that reads the cache (to log, or to refill it) finds the stale entry.
 """
 
 from __future__ import annotations
 
-from solutions.invalidation import Backend, CacheAside, TaggedCache, _check_key
-from solutions.invalidation import DependencyCache as Reference
+from solutions import invalidation as reference
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+KILLED_BY = "TestPart1Examples::test_callbacks_once_per_key_after_removal"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"ran while .* were still cached"
 
 
-class DependencyCache(Reference):
+class DependencyCache(reference.DependencyCache):
     def invalidate(self, name: str) -> set[str]:
-        doomed = self._closure(_check_key(name, "name"))
-        for key in doomed:
-            for callback in self._callbacks:
-                callback(key)  # BUG: the key is still cached while its callback runs
-            # Correct: remove every doomed key first, then run the callbacks.
-            self._unlink(key)
-            del self._values[key]
-        return doomed
+        removed = list(self.walk(name))
+        for key in removed:
+            self.notify(key)  # BUG: the key is still cached while its callbacks run
+            self.forget(key)  # correct: forget every key first, then notify each
+        return set(removed)

@@ -5,29 +5,24 @@ In a diamond (b and c depend on a, d on both), invalidating a notifies d twice.
 
 from __future__ import annotations
 
-from solutions.invalidation import Backend, CacheAside, TaggedCache, _check_key
-from solutions.invalidation import DependencyCache as Reference
+from collections.abc import Iterator
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+from solutions import invalidation as reference
+
+KILLED_BY = "TestPart1Examples::test_callbacks_once_per_key_after_removal"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"the callback must run once per removed key"
 
 
-class DependencyCache(Reference):
-    def invalidate(self, name: str) -> set[str]:
-        # The reference's traversal (_closure), but recording every edge it follows.
-        reached = [name] if _check_key(name, "name") in self._values else []
+class DependencyCache(reference.DependencyCache):
+    def walk(self, name: str) -> Iterator[str]:
+        if name in self:
+            yield name
         seen = {name}
         stack = [name]
         while stack:
-            for dependent in self._dependents.get(stack.pop(), ()):
-                reached.append(dependent)  # BUG: once per edge followed, not once per key
+            for dependent in self.direct_dependents(stack.pop()):
+                yield dependent  # BUG: once per edge followed; correct: only when first seen
                 if dependent not in seen:
                     seen.add(dependent)
                     stack.append(dependent)
-        doomed = set(reached)
-        for key in doomed:
-            self._unlink(key)
-            del self._values[key]
-        for key in reached:  # correct: for key in doomed
-            for callback in self._callbacks:
-                callback(key)
-        return doomed

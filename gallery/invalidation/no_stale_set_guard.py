@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from solutions.invalidation import Backend, DependencyCache, TaggedCache
-from solutions.invalidation import CacheAside as Reference
+from solutions import invalidation as reference
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+KILLED_BY = "TestPart3Examples::test_stale_set_race"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"stale-set race"
 
 
-class CacheAside(Reference):
-    def read(self, key: Any) -> Any:
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        value = self._backend.get(key)  # the lock is not held here: that part is right
-        with self._lock:
-            # BUG: fills whether or not a write invalidated the key during the load
-            # (correct: take a lease before loading, fill only if the lease survived)
-            if value is not None:
-                self._cache[key] = value
-        return value
+class CacheAside(reference.CacheAside):
+    def end_lease(self, key: Any, lease: object) -> bool:
+        super().end_lease(key, lease)
+        # BUG: fills whether or not a write invalidated the key during the load; correct:
+        # return what super() says, True only if the lease survived
+        return True

@@ -1,37 +1,17 @@
-"""Bug: invalidate() drops a removed entry's forward edges but not its reverse edges.
+"""Bug: a key's dependency edges are never unlinked, so the graph keeps every removed key.
 
-The dependency -> dependents index keeps every removed key, so stats()["edges"] never
-returns to 0 (memory grows forever), and a key set again later can be removed through an
-edge it no longer has.
-
-Besides invalidate(), two methods are adapted so the leak shows rather than crashes:
-stats() counts the edges of the reverse index (which a correct cache keeps equal to the
-forward one), and _closure() skips the leaked keys that are no longer cached.
+Memory grows with every key ever cached, and the stale edges lead later invalidations to
+keys that are long gone: they are reported as removed again.
 """
 
 from __future__ import annotations
 
-from solutions.invalidation import Backend, CacheAside, TaggedCache, _check_key
-from solutions.invalidation import DependencyCache as Reference
+from solutions import invalidation as reference
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+KILLED_BY = "TestPart1Examples::test_invalidate_removes_the_name_itself_if_cached"
+KILLED_WITH = "AssertionError"
 
 
-class DependencyCache(Reference):
-    def invalidate(self, name: str) -> set[str]:
-        doomed = self._closure(_check_key(name, "name"))
-        for key in doomed:
-            # BUG: the reverse edges in _dependents stay behind (correct: self._unlink(key))
-            del self._depends_on[key]
-            del self._values[key]
-        for key in doomed:
-            for callback in self._callbacks:
-                callback(key)
-        return doomed
-
-    def stats(self) -> dict[str, int]:
-        edges = sum(len(dependents) for dependents in self._dependents.values())
-        return {"entries": len(self._values), "edges": edges}
-
-    def _closure(self, name: str) -> set[str]:
-        return {key for key in super()._closure(name) if key in self._values}
+class DependencyCache(reference.DependencyCache):
+    def unlink(self, key: str) -> None:
+        pass  # BUG: the key's edges stay in both indexes; correct: super().unlink(key)

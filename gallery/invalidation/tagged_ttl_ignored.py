@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
-from solutions.invalidation import Backend, CacheAside, DependencyCache
-from solutions.invalidation import TaggedCache as Reference
+from solutions import invalidation as reference
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+KILLED_BY = "TestPart2Examples::test_ttl_boundary"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"get\(.b.\) returned .* a tagged entry is live"
 
 
-class TaggedCache(Reference):
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        entry = self._entries.get(key)
-        if entry is None:
-            return default
-        generations = self._generations
-        # BUG: a tagged entry is never expired (correct: self._clock() >= entry.expires_at)
-        expired = not entry.generations and self._clock() >= entry.expires_at
-        if expired or any(generations.get(tag, 0) != seen for tag, seen in entry.generations):
-            del self._entries[key]
-            return default
-        return entry.value
+class TaggedCache(reference.TaggedCache):
+    def expired(self, entry: Any, now: float) -> bool:
+        # BUG: a tagged entry is never expired; correct: now >= entry.expires_at, tags or not
+        return not entry.stamp and super().expired(entry, now)

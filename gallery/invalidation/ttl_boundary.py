@@ -4,24 +4,15 @@ clock() < set time + ttl).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
-from solutions.invalidation import Backend, CacheAside, DependencyCache
-from solutions.invalidation import TaggedCache as Reference
+from solutions import invalidation as reference
 
-__all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
+KILLED_BY = "TestPart2Examples::test_ttl_boundary"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"get\(.a.\) returned .* an entry is live"
 
 
-class TaggedCache(Reference):
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        entry = self._entries.get(key)
-        if entry is None:
-            return default
-        generations = self._generations
-        # BUG: live at expires_at itself (correct: self._clock() >= entry.expires_at)
-        expired = self._clock() > entry.expires_at
-        if expired or any(generations.get(tag, 0) != seen for tag, seen in entry.generations):
-            del self._entries[key]
-            return default
-        return entry.value
+class TaggedCache(reference.TaggedCache):
+    def expired(self, entry: Any, now: float) -> bool:
+        return now > entry.expires_at  # BUG: live at expires_at itself; correct: >=

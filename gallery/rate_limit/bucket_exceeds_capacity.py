@@ -4,35 +4,14 @@ After an hour idle at 10 tokens/s the bucket would hold 36,000 tokens; it must n
 more than `capacity`.
 """
 
-from __future__ import annotations
-
 from solutions import rate_limit as reference
-from solutions.rate_limit import (
-    SLIDING_WINDOW_SCRIPT,
-    TOKEN_BUCKET_SCRIPT,
-    Decision,
-    FixedWindowLimiter,
-    RedisSlidingWindowLimiter,
-    RedisTokenBucketLimiter,
-    SlidingWindowCounterLimiter,
-    SlidingWindowLogLimiter,
-)
 
-__all__ = [
-    "SLIDING_WINDOW_SCRIPT",
-    "TOKEN_BUCKET_SCRIPT",
-    "Decision",
-    "FixedWindowLimiter",
-    "RedisSlidingWindowLimiter",
-    "RedisTokenBucketLimiter",
-    "SlidingWindowCounterLimiter",
-    "SlidingWindowLogLimiter",
-    "TokenBucketLimiter",
-]
+KILLED_BY = "TestPart1Edges::test_token_bucket_caps_at_capacity"
+KILLED_WITH = "AssertionError"
 
 
 class TokenBucketLimiter(reference.TokenBucketLimiter):
-    def _tokens(self, bucket: tuple[float, float], at: float) -> float:
+    def tokens_at(self, bucket: tuple[float, float], at: float) -> float:
         tokens, since = bucket
-        # correct: min(self.capacity, tokens + max(0.0, at - since) * self.rate)
-        return tokens + max(0.0, at - since) * self.rate  # BUG: no cap at capacity
+        # BUG: no cap; correct: min(self.capacity, tokens + max(0.0, at - since) * self.rate)
+        return tokens + max(0.0, at - since) * self.rate

@@ -4,38 +4,17 @@ With rate 0.5/s and a hit every 1.5 s, floor(0.75) = 0 tokens come back each tim
 refill must be continuous, elapsed * rate, fractions included.
 """
 
-from __future__ import annotations
-
 import math
 
 from solutions import rate_limit as reference
-from solutions.rate_limit import (
-    SLIDING_WINDOW_SCRIPT,
-    TOKEN_BUCKET_SCRIPT,
-    Decision,
-    FixedWindowLimiter,
-    RedisSlidingWindowLimiter,
-    RedisTokenBucketLimiter,
-    SlidingWindowCounterLimiter,
-    SlidingWindowLogLimiter,
-)
 
-__all__ = [
-    "SLIDING_WINDOW_SCRIPT",
-    "TOKEN_BUCKET_SCRIPT",
-    "Decision",
-    "FixedWindowLimiter",
-    "RedisSlidingWindowLimiter",
-    "RedisTokenBucketLimiter",
-    "SlidingWindowCounterLimiter",
-    "SlidingWindowLogLimiter",
-    "TokenBucketLimiter",
-]
+KILLED_BY = "TestPart1Edges::test_token_bucket_refill_counts_fractions"
+KILLED_WITH = "AssertionError"
 
 
 class TokenBucketLimiter(reference.TokenBucketLimiter):
-    def _tokens(self, bucket: tuple[float, float], at: float) -> float:
+    def tokens_at(self, bucket: tuple[float, float], at: float) -> float:
         tokens, since = bucket
-        # BUG: the fraction of a token earned since `since` is thrown away
-        # correct: min(self.capacity, tokens + max(0.0, at - since) * self.rate)
+        # BUG: the fraction of a token earned since `since` is thrown away; correct:
+        # min(self.capacity, tokens + max(0.0, at - since) * self.rate)
         return min(self.capacity, tokens + math.floor(max(0.0, at - since) * self.rate))

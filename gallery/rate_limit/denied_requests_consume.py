@@ -4,49 +4,17 @@ Denied requests must consume nothing: a client hammering a full window would oth
 push its count further and further above the limit.
 """
 
-from __future__ import annotations
-
 from solutions import rate_limit as reference
-from solutions.rate_limit import (
-    SLIDING_WINDOW_SCRIPT,
-    TOKEN_BUCKET_SCRIPT,
-    Decision,
-    RedisSlidingWindowLimiter,
-    RedisTokenBucketLimiter,
-    SlidingWindowCounterLimiter,
-    SlidingWindowLogLimiter,
-    TokenBucketLimiter,
-    _first_allowed,
-    _request,
-)
 
-__all__ = [
-    "SLIDING_WINDOW_SCRIPT",
-    "TOKEN_BUCKET_SCRIPT",
-    "Decision",
-    "FixedWindowLimiter",
-    "RedisSlidingWindowLimiter",
-    "RedisTokenBucketLimiter",
-    "SlidingWindowCounterLimiter",
-    "SlidingWindowLogLimiter",
-    "TokenBucketLimiter",
-]
+KILLED_BY = "TestPart1Edges::test_a_denied_hit_consumes_nothing"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"FixedWindowLimiter"
 
 
 class FixedWindowLimiter(reference.FixedWindowLimiter):
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        with self._lock:
-            now = self._clock()
-            index = now // self.window
-            counted, used = self._windows.get(key, (index, 0))
-            if counted != index:
-                used = 0
-            # BUG: counted before the check; the correct place is inside the `if` below
-            self._windows[key] = (index, used + cost)
-            if used + cost <= self.limit:
-                return Decision(True, self.limit - used - cost, 0.0)
-            wait = _first_allowed(
-                now, (index + 1) * self.window - now, lambda t: t // self.window > index
-            )
-            return Decision(False, self.limit - used, wait)
+    def decide(self, key: str, now: float, cost: int) -> reference.Decision:
+        decision = super().decide(key, now, cost)
+        if not decision.allowed:
+            start, _ = self.window_of(key, now)
+            self.charge(key, start, cost)  # BUG: counted though denied; only admitted hits are
+        return decision

@@ -4,49 +4,23 @@ The contract aligns windows on multiples of `window`, so every key and every pro
 agree on where a window ends; a window started by the first request ends somewhere else.
 """
 
-from __future__ import annotations
+from typing import Any
 
 from solutions import rate_limit as reference
-from solutions.rate_limit import (
-    SLIDING_WINDOW_SCRIPT,
-    TOKEN_BUCKET_SCRIPT,
-    Decision,
-    RedisSlidingWindowLimiter,
-    RedisTokenBucketLimiter,
-    SlidingWindowCounterLimiter,
-    SlidingWindowLogLimiter,
-    TokenBucketLimiter,
-    _first_allowed,
-    _request,
-)
 
-__all__ = [
-    "SLIDING_WINDOW_SCRIPT",
-    "TOKEN_BUCKET_SCRIPT",
-    "Decision",
-    "FixedWindowLimiter",
-    "RedisSlidingWindowLimiter",
-    "RedisTokenBucketLimiter",
-    "SlidingWindowCounterLimiter",
-    "SlidingWindowLogLimiter",
-    "TokenBucketLimiter",
-]
+KILLED_BY = "TestPart1Edges::test_fixed_windows_are_aligned_on_multiples_of_window"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"a new window starts at 1010"
 
 
 class FixedWindowLimiter(reference.FixedWindowLimiter):
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        with self._lock:
-            now = self._clock()
-            # BUG: the window starts with the key's first request, not on a multiple of window
-            # (correct: index = now // self.window, and a new window when the index changes)
-            start, used = self._windows.get(key, (now, 0))
-            if now >= start + self.window:
-                start, used = now, 0
-            if used + cost <= self.limit:
-                self._windows[key] = (start, used + cost)
-                return Decision(True, self.limit - used - cost, 0.0)
-            wait = _first_allowed(
-                now, start + self.window - now, lambda t: t >= start + self.window
-            )
-            return Decision(False, self.limit - used, wait)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first_seen: dict[str, float] = {}
+
+    def window_of(self, key: str, now: float) -> tuple[float, float]:
+        # BUG: windows count from the key's first request; correct: from 0, so that
+        # start = (now // window) * window
+        origin = self.first_seen.setdefault(key, now)
+        n = (now - origin) // self.window
+        return origin + n * self.window, origin + (n + 1) * self.window

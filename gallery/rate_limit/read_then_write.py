@@ -5,57 +5,29 @@ Between one client's ZCARD and its ZADD, other clients read the same count and a
 (or WATCH/MULTI with retries). It also costs four round trips per decision instead of one.
 """
 
-from __future__ import annotations
-
 import secrets
-from typing import Any
-
-import redis
 
 from solutions import rate_limit as reference
-from solutions.rate_limit import (
-    SLIDING_WINDOW_SCRIPT,
-    TOKEN_BUCKET_SCRIPT,
-    Decision,
-    FixedWindowLimiter,
-    RedisTokenBucketLimiter,
-    SlidingWindowCounterLimiter,
-    SlidingWindowLogLimiter,
-    TokenBucketLimiter,
-    _first_allowed,
-    _request,
-    _ttl_ms,
-)
 
-__all__ = [
-    "SLIDING_WINDOW_SCRIPT",
-    "TOKEN_BUCKET_SCRIPT",
-    "Decision",
-    "FixedWindowLimiter",
-    "RedisSlidingWindowLimiter",
-    "RedisTokenBucketLimiter",
-    "SlidingWindowCounterLimiter",
-    "SlidingWindowLogLimiter",
-    "TokenBucketLimiter",
-]
+KILLED_BY = "TestPart2Redis::test_each_decision_is_one_script_call"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"ZCARD"
 
 
 class RedisSlidingWindowLimiter(reference.RedisSlidingWindowLimiter):
-    def __init__(self, client: redis.Redis, *args: Any, **kwargs: Any) -> None:
-        super().__init__(client, *args, **kwargs)
-        self._client = client  # for the plain commands below (the reference only keeps a script)
-
-    def hit(self, key: str = "default", cost: int = 1) -> Decision:
-        _request(key, cost, self.limit, "limit")
-        name, now = f"{self._prefix}:{key}", self._clock()
-        self._client.zremrangebyscore(name, "-inf", repr(now - self.window))
-        used = int(self._client.zcard(name))  # BUG: read here, written below: not atomic
+    def hit(self, key: str = "default", cost: int = 1) -> reference.Decision:
+        reference.check_request(key, cost, self.limit, "limit")
+        name, now = f"{self.prefix}:{key}", self.clock()
+        self.client.zremrangebyscore(name, "-inf", repr(now - self.window))
+        used = int(self.client.zcard(name))  # BUG: read here, written below: not atomic
         if used + cost <= self.limit:
             token = secrets.token_hex(8)
-            self._client.zadd(name, {f"{token}:{i}": now for i in range(cost)})
-            self._client.pexpire(name, _ttl_ms(self.window))
-            return Decision(True, self.limit - used - cost, 0.0)
+            self.client.zadd(name, {f"{token}:{i}": now for i in range(cost)})
+            self.client.pexpire(name, reference.ttl_ms(self.window))
+            return reference.Decision(True, self.limit - used - cost, 0.0)
         nth = used + cost - self.limit - 1
-        ((_, leaves),) = self._client.zrange(name, nth, nth, withscores=True)
-        wait = _first_allowed(now, leaves + self.window - now, lambda t: t - self.window >= leaves)
-        return Decision(False, self.limit - used, wait)
+        ((_, leaves),) = self.client.zrange(name, nth, nth, withscores=True)
+        wait = reference.first_allowed(
+            now, leaves + self.window - now, lambda t: t - self.window >= leaves)
+        return reference.Decision(False, self.limit - used, wait)
+

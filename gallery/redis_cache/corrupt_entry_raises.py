@@ -6,31 +6,21 @@ those arguments fails until the entry expires.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import redis
+from solutions import redis_cache as reference
 
-from solutions.redis_cache import (
-    _MISS,
-    CachedFunction,
-    CacheInfo,
-    JsonSerializer,
-    Serializer,
-    _decorator,
-)
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart2Serializers::test_corrupt_entry_is_a_miss_and_overwritten"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"raised JSONDecodeError on an entry that loads\(\) cannot decode"
 
 
-class CorruptEntryRaises(CachedFunction[Any, Any]):
-    def _read(self, key: str) -> Any:
-        data = self._client.get(key)
-        # BUG: a corrupt entry breaks every call; the reference wraps loads() in
-        # try/except Exception, logs a warning and returns _MISS (recompute, overwrite)
-        return _MISS if data is None else self._serializer.loads(data)
+class CachedFunction(reference.CachedFunction):
+    def read_entry(self, key: str) -> Any:
+        data = self.client.get(key)
+        # BUG: loads() errors escape; correct: try loads(), and on any exception log a
+        # warning and return MISS (the call recomputes and overwrites the entry)
+        return reference.MISS if data is None else self.serializer.loads(data)
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with CorruptEntryRaises."""
-    return _decorator(CorruptEntryRaises, client, **options)
+redis_cache = CachedFunction.decorator

@@ -6,35 +6,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
-from typing import Any
 
-import redis
+from solutions import redis_cache as reference
 
-from solutions.redis_cache import (
-    CachedFunction,
-    CacheInfo,
-    JsonSerializer,
-    Serializer,
-    _decorator,
-    _encode,
-)
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart1Keys::test_equal_arguments_give_equal_keys"
+KILLED_WITH = "AssertionError"
 
 
-class UnsortedKey(CachedFunction[Any, Any]):
-    def _digest(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-        bound = self._signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        canonical = {name: _encode(value, name) for name, value in bound.arguments.items()}
-        # BUG: dict order leaks in; the reference passes sort_keys=True
-        text = json.dumps(canonical, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+class CachedFunction(reference.CachedFunction):
+    def canonical_text(self, encoded: dict[str, object]) -> str:
+        # BUG: dict order leaks into the key; correct: json.dumps(..., sort_keys=True)
+        return json.dumps(encoded, separators=(",", ":"))
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with UnsortedKey."""
-    return _decorator(UnsortedKey, client, **options)
+redis_cache = CachedFunction.decorator

@@ -6,23 +6,18 @@ with a warning). Here the outage is re-raised, on the read and on the write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from solutions import redis_cache as reference
 
-import redis
-
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart3FailOpen::test_closed_port_fails_open"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"raised ConnectionError while Redis was unavailable"
 
 
-class FailClosed(CachedFunction[Any, Any]):
-    def _fail_open(self, exc: Exception, what: str) -> None:
-        # BUG: the ConnectionError escapes; the reference logs a warning and carries on
-        # without the cache (calls through on a failed read, skips a failed write)
+class CachedFunction(reference.CachedFunction):
+    def on_redis_down(self, exc: Exception, doing: str) -> None:
+        # BUG: the outage escapes to the caller; correct: log a warning and return, so the
+        # call goes on without the cache
         raise exc
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with FailClosed."""
-    return _decorator(FailClosed, client, **options)
+redis_cache = CachedFunction.decorator

@@ -1,35 +1,25 @@
 """Bug: a cached falsy result (0, "", None, [], False) is taken for a miss and recomputed.
 
-The article's ``if cached:`` test: "is there an entry?" and "is the value truthy?" are two
-different questions.
+``if cached:`` asks "is the value truthy?" where the question is "is there an entry?": a
+function returning 0 or an empty list runs on every call, cache or not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import redis
+from solutions import redis_cache as reference
 
-from solutions.redis_cache import (
-    _MISS,
-    CachedFunction,
-    CacheInfo,
-    JsonSerializer,
-    Serializer,
-    _decorator,
-)
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart1Caching::test_falsy_results_are_cached"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"a cached .+ was treated as a miss"
 
 
-class FalsyIsMiss(CachedFunction[Any, Any]):
-    def _read(self, key: str) -> Any:
-        value = super()._read(key)
-        # BUG: a falsy value is a perfectly good hit; the reference returns it as it is
-        return value if value else _MISS
+class CachedFunction(reference.CachedFunction):
+    def read_entry(self, key: str) -> Any:
+        value = super().read_entry(key)
+        # BUG: a falsy value is a perfectly good hit; correct: return value (only MISS misses)
+        return value if value else reference.MISS
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with FalsyIsMiss."""
-    return _decorator(FalsyIsMiss, client, **options)
+redis_cache = CachedFunction.decorator

@@ -6,31 +6,25 @@ invalidated (until it restarts or the entries expire).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from solutions import redis_cache as reference
 
-import redis
-
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart2Invalidation::test_invalidation_is_seen_by_another_process"
+KILLED_WITH = "AssertionError"
 
 
-class GenerationCached(CachedFunction[Any, Any]):
-    _generation: int | None = None  # this process's copy of the generation
+class CachedFunction(reference.CachedFunction):
+    generation: int | None = None  # this process's copy of the generation
 
     def invalidate_all(self) -> None:
-        self._generation = int(self._client.incr(self._generation_key))
+        self.generation = int(self.client.incr(self.generation_key))
 
-    def _entry_key(self, digest: str) -> str:
-        # BUG: never re-read, so other processes' bumps go unseen; the reference GETs
-        # the generation key on every call
-        if self._generation is None:
-            raw = self._client.get(self._generation_key)
-            self._generation = 0 if raw is None else int(raw)
-        return f"{self._prefix}:{self._generation}:{digest}"
+    def entry_key(self, digest: str) -> str:
+        # BUG: read once, so other processes' bumps go unseen; correct: GET the generation
+        # key on every call
+        if self.generation is None:
+            raw = self.client.get(self.generation_key)
+            self.generation = 0 if raw is None else int(raw)
+        return f"{self.prefix}:{self.generation}:{digest}"
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with GenerationCached."""
-    return _decorator(GenerationCached, client, **options)
+redis_cache = CachedFunction.decorator

@@ -5,23 +5,17 @@ The generation only works if every key is read and written under the current one
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from solutions import redis_cache as reference
 
-import redis
-
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart2Invalidation::test_invalidate_all_forgets_every_entry"
+KILLED_WITH = "AssertionError"
 
 
-class NoGenerationOnKey(CachedFunction[Any, Any]):
-    def _entry_key(self, digest: str) -> str:
-        # BUG: the generation is not part of the key; the reference GETs the generation
-        # key and returns f"{prefix}:{generation}:{digest}"
-        return f"{self._prefix}:{digest}"
+class CachedFunction(reference.CachedFunction):
+    def entry_key(self, digest: str) -> str:
+        # BUG: the generation is not part of the key; correct: GET the generation key and
+        # return f"{prefix}:{generation}:{digest}"
+        return f"{self.prefix}:{digest}"
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with NoGenerationOnKey."""
-    return _decorator(NoGenerationOnKey, client, **options)
+redis_cache = CachedFunction.decorator

@@ -7,18 +7,16 @@ contract says JSON by default.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
 from typing import Any
 
-import redis
+from solutions import redis_cache as reference
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer
-from solutions.redis_cache import redis_cache as _reference_redis_cache
+KILLED_BY = "TestPart1Caching::test_the_value_is_json_by_default"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"the entry is not the result as JSON"
 
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
 
-
-class _Pickle:
+class PickleSerializer:
     def dumps(self, obj: Any) -> bytes:
         return pickle.dumps(obj)
 
@@ -26,9 +24,8 @@ class _Pickle:
         return pickle.loads(data)
 
 
-def redis_cache(
-    client: redis.Redis, *, serializer: Serializer | None = None, **options: Any
-) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator, with a different default serializer."""
-    chosen = serializer if serializer is not None else _Pickle()  # BUG: pickle on Redis data
-    return _reference_redis_cache(client, serializer=chosen, **options)
+class CachedFunction(reference.CachedFunction):
+    default_serializer = PickleSerializer  # BUG: pickle on data read from Redis; correct: JSON
+
+
+redis_cache = CachedFunction.decorator

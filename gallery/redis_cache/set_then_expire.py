@@ -5,23 +5,18 @@ A crash, timeout or failover between them leaves an entry that never expires.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from solutions import redis_cache as reference
 
-import redis
-
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart1Caching::test_written_with_one_set_px"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"SET PEXPIRE"
 
 
-class SetThenExpire(CachedFunction[Any, Any]):
-    def _write(self, key: str, payload: str | bytes) -> None:
-        # BUG: not atomic; the reference is one SET key payload PX ttl_ms
-        self._client.set(key, payload)
-        self._client.pexpire(key, self._ttl_ms)
+class CachedFunction(reference.CachedFunction):
+    def write_entry(self, key: str, payload: str | bytes) -> None:
+        # BUG: not atomic; correct: one SET key payload PX ttl_ms
+        self.client.set(key, payload)
+        self.client.pexpire(key, self.ttl_ms)
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with SetThenExpire."""
-    return _decorator(SetThenExpire, client, **options)
+redis_cache = CachedFunction.decorator

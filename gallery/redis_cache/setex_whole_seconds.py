@@ -5,23 +5,18 @@ SETEX (like EX) counts whole seconds; a fractional TTL needs PX (milliseconds).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from solutions import redis_cache as reference
 
-import redis
-
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
+KILLED_BY = "TestPart1Caching::test_written_with_one_set_px"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"SETEX"
 
 
-class SetexWholeSeconds(CachedFunction[Any, Any]):
-    def _write(self, key: str, payload: str | bytes) -> None:
-        # BUG: whole seconds, rounded up; the reference is SET key payload PX ttl_ms
-        seconds = -(-self._ttl_ms // 1000)
-        self._client.setex(key, seconds, payload)
+class CachedFunction(reference.CachedFunction):
+    def write_entry(self, key: str, payload: str | bytes) -> None:
+        # BUG: whole seconds, rounded up; correct: SET key payload PX ttl_ms
+        seconds = -(-self.ttl_ms // 1000)
+        self.client.setex(key, seconds, payload)
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with SetexWholeSeconds."""
-    return _decorator(SetexWholeSeconds, client, **options)
+redis_cache = CachedFunction.decorator

@@ -1,30 +1,25 @@
-"""Bug: the key is built from str(args) and str(kwargs), like the article's decorator.
+"""Bug: the key is built from str() of the call as written: f"{args}:{kwargs}".
 
 Not bound to the signature (f(1) and f(x=1) differ), dict order leaks into the key, and any
-object with a default repr (memory address) is accepted instead of raising TypeError.
+object is accepted: a default repr holds a memory address, so its key changes every run.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from typing import Any
 
-import redis
+from solutions import redis_cache as reference
 
-from solutions.redis_cache import CachedFunction, CacheInfo, JsonSerializer, Serializer, _decorator
-
-__all__ = ["CacheInfo", "CachedFunction", "JsonSerializer", "Serializer", "redis_cache"]
-
-
-class StrArgsKey(CachedFunction[Any, Any]):
-    def _digest(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-        # BUG: str() is neither canonical nor type-checked; the reference binds the call,
-        # encodes each argument with _encode() and dumps it as sorted JSON
-        text = f"{args}:{kwargs}"
-        return hashlib.sha256(text.encode()).hexdigest()
+KILLED_BY = "TestPart1Keys::test_arguments_are_bound_with_defaults"
+KILLED_WITH = "AssertionError"
 
 
-def redis_cache(client: redis.Redis, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """The reference decorator (same checks and defaults), wrapping with StrArgsKey."""
-    return _decorator(StrArgsKey, client, **options)
+class CachedFunction(reference.CachedFunction):
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {"args": args, "kwargs": kwargs}  # BUG: not bound; correct: super().bind(...)
+
+    def encode(self, value: object, name: str) -> object:
+        return str(value)  # BUG: neither canonical nor type-checked; correct: super().encode
+
+
+redis_cache = CachedFunction.decorator

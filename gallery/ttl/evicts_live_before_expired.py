@@ -1,27 +1,20 @@
-"""Bug: a full cache evicts its least recently used entry before dropping expired ones.
+"""Bug: a full cache evicts its least recently used entry instead of dropping the expired ones.
 
-When the LRU entry is live and another is expired, a live entry is lost for nothing.
+set() skips reclaiming when the cache is full, so it evicts a live entry while an expired
+one still holds a place: a live entry is lost for nothing.
 """
 
-from __future__ import annotations
+from solutions import ttl as reference
 
-from typing import Any
-
-from solutions.ttl import CacheInfo, _check_ttl, ttl_cache
-from solutions.ttl import TTLCache as _TTLCache
-
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
+KILLED_BY = "TestPart2Eviction::test_expired_entries_are_dropped_before_evicting"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"evicted the live 'old'"
 
 
-class TTLCache(_TTLCache):
-    __slots__ = ()
-
-    def set(self, key: Any, value: Any, ttl: float | None = None) -> None:
-        if ttl is not None:
-            _check_ttl(ttl)  # a rejected call still changes nothing
-        data = self._data
-        if key not in data and len(data) >= self._maxsize:
-            # BUG: evicts before the expired entries are dropped (the reference purges
-            # first, then evicts only if the cache is still full)
-            data.popitem(last=False)
-        super().set(key, value, ttl)
+class TTLCache(reference.TTLCache):
+    def reclaim(self, now: float) -> None:
+        if self.currsize >= self.maxsize:
+            # BUG: full, so set() goes on to evict; the reference reclaims first, on every
+            # set, and evicts only if the cache is still full
+            return
+        super().reclaim(now)

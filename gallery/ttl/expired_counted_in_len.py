@@ -1,23 +1,17 @@
-"""Bug: len() and `in` count stored entries, expired ones included.
+"""Bug: len() counts the entries the cache holds, expired ones not yet dropped included.
 
-Expired entries linger until something drops them, so counting what is stored overcounts.
+Expired entries linger until something drops them, so counting what is stored overcounts:
+len() must count the live entries only.
 """
 
-from __future__ import annotations
+from solutions import ttl as reference
 
-from solutions.ttl import CacheInfo, ttl_cache
-from solutions.ttl import TTLCache as _TTLCache
+KILLED_BY = "TestPart1Basics::test_an_expired_entry_is_never_returned"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"len\(cache\) is 1 at 1003"
 
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
 
-
-class TTLCache(_TTLCache):
-    __slots__ = ()
-
+class TTLCache(reference.TTLCache):
     def __len__(self) -> int:
-        # BUG: expired entries not yet dropped are counted (the reference purges first)
-        return len(self._data)
-
-    def __contains__(self, key: object) -> bool:
-        # BUG: an expired entry still stored is `in` the cache (no `clock() < expires_at`)
-        return key in self._data
+        # BUG: expired entries still held are counted; the reference drops them first
+        return self.currsize

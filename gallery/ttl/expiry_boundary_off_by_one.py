@@ -1,25 +1,16 @@
-"""Bug: get() treats an entry as live at exactly t + ttl (`>` instead of `>=`).
+"""Bug: the expiry rule is off by one instant: an entry is still live at exactly t + ttl.
 
-The entry is expired from t + ttl on; at that instant get() still returns the stale value.
+`now > expires_at` where `now >= expires_at` belongs: at the instant the entry expires,
+get(), `in` and remaining() still serve it.
 """
 
-from __future__ import annotations
+from solutions import ttl as reference
 
-from typing import Any
-
-from solutions.ttl import CacheInfo, ttl_cache
-from solutions.ttl import TTLCache as _TTLCache
-
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
+KILLED_BY = "TestPart1Basics::test_expiry_boundary"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"at exactly t \+ ttl"
 
 
-class TTLCache(_TTLCache):
-    __slots__ = ()
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        data = self._data
-        entry = data.get(key)
-        if entry is None or self._clock() > entry[1]:  # BUG: live at exactly t + ttl; `>=`
-            return default
-        data.move_to_end(key)
-        return entry[0]
+class TTLCache(reference.TTLCache):
+    def is_expired(self, expires_at: float, now: float) -> bool:
+        return now > expires_at  # BUG: live at exactly t + ttl; correct: now >= expires_at

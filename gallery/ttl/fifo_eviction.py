@@ -3,23 +3,17 @@
 A key read constantly is evicted as if it had not been touched since it was set.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
-from solutions.ttl import CacheInfo, ttl_cache
-from solutions.ttl import TTLCache as _TTLCache
+from solutions import ttl as reference
 
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
+KILLED_BY = "TestPart2Eviction::test_get_counts_as_use"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"get\(\) on a hit makes the key the most recently used"
 
 
-class TTLCache(_TTLCache):
-    __slots__ = ()
-
+class TTLCache(reference.TTLCache):
     def get(self, key: Any, default: Any = None) -> Any:
-        entry = self._data.get(key)
-        if entry is None or self._clock() >= entry[1]:
-            return default
-        # BUG: a hit does not move the key to the most recently used end
-        # (missing: `self._data.move_to_end(key)`)
-        return entry[0]
+        # BUG: peek() reads without making the key the most recently used; get() is peek()
+        # plus that move (the reference: self._data.move_to_end(key) on a hit)
+        return self.peek(key, default)

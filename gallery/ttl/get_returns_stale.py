@@ -1,25 +1,16 @@
-"""Bug: get() returns an entry's value without checking whether it has expired.
+"""Bug: reads never check the expiry time: an expired value is served until a set() drops it.
 
-Until a set() or expire() drops it, an expired value keeps being served.
+get(), `in` and remaining() look the key up and stop there; only reclamation (on the next
+set) makes an expired entry go away, and a cache nobody writes to serves it for ever.
 """
 
-from __future__ import annotations
+from solutions import ttl as reference
 
-from typing import Any
-
-from solutions.ttl import CacheInfo, ttl_cache
-from solutions.ttl import TTLCache as _TTLCache
-
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
+KILLED_BY = "TestPart1Basics::test_an_expired_entry_is_never_returned"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"get\('a'\) returned 'A' at 1003"
 
 
-class TTLCache(_TTLCache):
-    __slots__ = ()
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        data = self._data
-        entry = data.get(key)
-        if entry is None:  # BUG: no expiry check (`or self._clock() >= entry[1]`)
-            return default
-        data.move_to_end(key)
-        return entry[0]
+class TTLCache(reference.TTLCache):
+    def is_expired(self, expires_at: float, now: float) -> bool:
+        return False  # BUG: no read compares the clock; correct: return now >= expires_at

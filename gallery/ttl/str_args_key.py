@@ -1,64 +1,22 @@
-"""Bug: the decorator keys calls by `str(args) + str(kwargs)`, as the tutorial does.
+"""Bug: the decorator keys calls by `str(args) + str(kwargs)`.
 
 f(1) and f("1") print the same way and share an entry; 0.5 and Fraction(1, 2) do not.
-
-The key is built inside the reference decorator's wrapper, so ttl_cache is copied
-(validation and TTLCache are imported).
 """
 
-from __future__ import annotations
-
-import time
-from collections.abc import Callable
-from functools import update_wrapper
-from threading import Lock
+from collections.abc import Hashable
 from typing import Any
 
-from solutions.ttl import CacheInfo, TTLCache, _check_maxsize, _check_ttl
+from solutions import ttl as reference
 
-__all__ = ["CacheInfo", "TTLCache", "ttl_cache"]
+KILLED_BY = "TestPart3Decorator::test_untyped_equal_arguments_share_an_entry"
+KILLED_WITH = "AssertionError"
 
 
-def ttl_cache(
-    maxsize: int = 128, ttl: float = 60.0, *, clock: Callable[[], float] = time.monotonic,
-    typed: bool = False,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    _check_maxsize(maxsize)
-    _check_ttl(ttl)
+class StrArgsKey(reference.CachedFunction[Any]):
+    def make_key(self, args: tuple[Any, ...], kwds: dict[str, Any]) -> Hashable:
+        # BUG: different arguments can print alike, equal ones differently; the reference
+        # builds the key from the arguments themselves, as functools does
+        return str(args) + str(kwds)
 
-    def decorating_function(user_function: Callable[..., Any]) -> Callable[..., Any]:
-        cache: TTLCache[Any, Any] = TTLCache(maxsize, ttl, clock=clock)
-        lock = Lock()
-        missing = object()
-        hits = misses = 0
 
-        def wrapper(*args: Any, **kwds: Any) -> Any:
-            nonlocal hits, misses
-            # BUG: different arguments can print the same; `_make_key(args, kwds, typed)`
-            key = str(args) + str(kwds)
-            with lock:
-                result = cache.get(key, missing)
-                if result is not missing:
-                    hits += 1
-                    return result
-                misses += 1
-            result = user_function(*args, **kwds)
-            with lock:
-                cache.set(key, result)
-            return result
-
-        def cache_info() -> CacheInfo:
-            with lock:
-                return CacheInfo(hits, misses, maxsize, len(cache))
-
-        def cache_clear() -> None:
-            nonlocal hits, misses
-            with lock:
-                cache.clear()
-                hits = misses = 0
-
-        wrapper.cache_info = cache_info  # type: ignore[attr-defined]
-        wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
-        return update_wrapper(wrapper, user_function)
-
-    return decorating_function
+ttl_cache = StrArgsKey.decorator

@@ -9,7 +9,8 @@ here without importing them:
 ``KILLED_BY``
     the test that fails first against the module (or a tuple of them): its node id after
     the file, ``"TestPart1LRUCache::test_capacity_below_one"``; shell wildcards allowed,
-    parameters ignored unless the pattern names them.
+    parameters ignored unless the pattern names them (``[`` opens a wildcard set there,
+    so a literal parameter is written ``test_x[[]0]``, or ``test_x?0?``).
 ``KILLED_WITH``
     how: the exception's type name (``"AssertionError"``, ``"TypeError"``, ``"Failed"``
     for a ``pytest.raises`` that did not raise), or ``"hang"`` for a test stopped by the
