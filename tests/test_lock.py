@@ -315,10 +315,12 @@ class TestPart1Acquire:
         client = redis_backend.client()
         name = redis_backend.key("job")
         lock = kata.RedisLock(client, name, ttl=5.0)
-        assert lock.acquire(blocking=False) is True, "acquire() of a free lock returned False"
-        lock.release()  # warm-up: a registered script is loaded on its first call
         log = record(client)
         assert lock.acquire(blocking=False) is True, "acquire() of a free lock returned False"
+        if any(n.startswith("SCRIPT") for n in log.names()):  # loaded by its first call
+            lock.release()
+            log.clear()
+            assert lock.acquire(blocking=False) is True, "acquire() of a free lock failed"
         if script_calls(log):
             self.check_acquire_script(client, name, log)
             return
@@ -1088,8 +1090,6 @@ class TestPart2Fencing:
         client = redis_backend.client()
         name = redis_backend.key("job")
         lock = kata.RedisLock(client, name)
-        assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
-        lock.release()  # warm-up: a registered script is loaded on its first call
         log = record(client)
         assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
         named: list[str] = []
