@@ -19,7 +19,7 @@ PYTEST_ARGS := --target=$(TARGET) $(if $(KATA),--kata=$(KATA) $(wildcard tests/t
                $(if $(PART),--part=$(PART))
 
 .DEFAULT_GOAL := help
-.PHONY: help test verify cluster bench lint soak progress hint watch interview compare reset clean
+.PHONY: help test verify thorough cluster bench lint soak progress hint watch interview compare reset clean
 
 help:
 	@echo "make test [KATA=lru] [PART=1] [TARGET=katas|solutions|DIR]  run the suites"
@@ -31,6 +31,7 @@ help:
 	@echo "make reset KATA=lru             restore the stub (your file is kept as a copy)"
 	@echo "make bench [KATA=lru]           speed of the references against their baselines"
 	@echo "make verify [KATA=lru]          the repository's own check (CI runs this)"
+	@echo "make thorough [KATA=lru]        the references under many more examples (CI runs it)"
 	@echo "make verify ORDER=suite         the gallery and first attempts in the learner's test order"
 	@echo "make cluster [KATA=lock]        the Redis katas' references on a Redis Cluster"
 	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
@@ -45,6 +46,11 @@ test: $(STAMP)
 
 verify: $(STAMP)
 	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA)) $(if $(ORDER),--order=$(ORDER))
+
+# The references under the thorough hypothesis profile (CI runs it after verify).
+thorough: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q --target=solutions \
+	    $(if $(KATA),--kata=$(KATA) tests/test_$(KATA).py)
 
 # The Redis katas' references on a Redis Cluster: REDIS_CLUSTER_URL names a node of one,
 # else a throwaway cluster of three masters is started from redis-server and stopped.

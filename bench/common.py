@@ -96,7 +96,7 @@ def ops_per_second(run: Callable[[], object], ops: int, repeat: int = 3) -> floa
 
 
 def format_table(rows: list[Row]) -> str:
-    header = f"{'kata':<12} {'measure':<38} {'value':>14}  {'baseline':<34} {'ratio':>7}  target"
+    header = f"{'kata':<16} {'measure':<38} {'value':>14}  {'baseline':<34} {'ratio':>7}  target"
     lines = [header, "-" * len(header)]
     for r in rows:
         value = f"{r.value:,.0f} {r.unit}" if r.unit == "ops/s" else f"{r.value:g} {r.unit}"
@@ -106,8 +106,8 @@ def format_table(rows: list[Row]) -> str:
         else:
             verdict = f">= {r.target:g}x " + ("ok" if r.meets_target else "MISSED")
         lines.append(
-            f"{r.kata:<12} {r.name:<38} {value:>14}  {r.baseline:<34} {ratio:>7}  {verdict}"
+            f"{r.kata:<16} {r.name:<38} {value:>14}  {r.baseline:<34} {ratio:>7}  {verdict}"
         )
         if r.note:
-            lines.append(f"{'':<12} {'':<38} {'':>14}  {r.note}")
+            lines.append(f"{'':<16} {'':<38} {'':>14}  {r.note}")
     return "\n".join(lines)

@@ -57,10 +57,11 @@ class DependencyCache:
     - Only cached entries have edges: once an entry is removed, nothing of it is left, and
       ``stats()`` returns ``{"entries": 0, "edges": 0}`` when the cache is empty, whatever
       happened before (no bookkeeping leaks).
-    - Keys and dependency names are ``str`` (``TypeError`` otherwise). ``depends_on`` is
-      any iterable of ``str``; duplicates count once. A bare ``str`` for ``depends_on`` is
-      a ``TypeError`` (``"users"`` would otherwise mean ``{"u", "s", "e", "r"}``). A
-      rejected call changes nothing.
+    - Keys and dependency names are ``str`` (``TypeError`` otherwise, naming the
+      argument). ``depends_on`` is any iterable of ``str``, a one-shot iterator such as a
+      generator included; duplicates count once. A bare ``str`` for ``depends_on`` is a
+      ``TypeError`` (``"users"`` would otherwise mean ``{"u", "s", "e", "r"}``). A
+      rejected call changes nothing: the key keeps its old value and dependencies.
     - Callbacks registered with ``on_invalidate`` are called with each removed key, once
       per key and per callback, after the whole invalidation is done (so inside a
       callback ``key in cache`` is ``False``, and the callback may use the cache).
@@ -99,16 +100,20 @@ class DependencyCache:
         raise NotImplementedError
 
     def dependents(self, name: str) -> builtins.set[str]:
-        """The keys ``invalidate(name)`` would remove, ``name`` excluded. Changes nothing."""
+        """The keys ``invalidate(name)`` would remove, ``name`` excluded. Changes nothing.
+
+        ``TypeError`` if ``name`` is not a ``str``.
+        """
         raise NotImplementedError
 
     def on_invalidate(self, callback: Callable[[str], object]) -> Callable[[str], object]:
         """Register ``callback(key)``, called once for each key removed by ``invalidate``.
 
-        Returns ``callback`` (so it works as a decorator). Callbacks run in registration
-        order, after all the keys of that invalidation are removed. ``TypeError`` if
-        ``callback`` is not callable. An exception from a callback propagates to the
-        caller of ``invalidate``; the entries are removed by then.
+        Returns ``callback`` (so it works as a decorator). For each removed key, the
+        callbacks run in registration order, after all the keys of that invalidation are
+        removed. ``TypeError`` (naming ``callback``) if it is not callable, and then
+        nothing is registered. An exception from a callback propagates to the caller of
+        ``invalidate``; the entries are removed by then.
         """
         raise NotImplementedError
 
@@ -125,7 +130,8 @@ class DependencyCache:
         raise NotImplementedError
 
     def __contains__(self, key: object) -> bool:
-        """Whether ``key`` is cached (any object may be asked about: non-``str`` is False)."""
+        """Whether ``key`` is cached. Any hashable object may be asked about: a non-``str``
+        is simply not cached (``False``). Like a dict, an unhashable one may raise."""
         raise NotImplementedError
 
 
@@ -138,11 +144,12 @@ class TaggedCache:
     """A cache with tags and optional per-entry TTLs; a tag is invalidated in O(1).
 
     - ``set(key, value, tags=(), ttl=None)`` stores (or replaces) an entry. ``tags`` is an
-      iterable of ``str`` (a bare ``str`` is a ``TypeError``: ``"users"`` is not the tags
-      ``u, s, e, r``). ``ttl`` is ``None`` (no expiry) or a positive finite number of
-      seconds: ``ValueError`` for ``ttl <= 0``, NaN or infinity, ``TypeError`` for a
-      non-number (a ``bool`` is not a duration). A rejected call changes nothing. Keys
-      are any hashable.
+      iterable of ``str``, a generator included (a bare ``str`` or a non-``str`` item is
+      a ``TypeError``: ``"users"`` is not the tags ``u, s, e, r``). ``ttl`` is ``None``
+      (no expiry) or a positive finite number of seconds: ``ValueError`` for
+      ``ttl <= 0``, NaN or infinity, ``TypeError`` for a non-number (a ``bool`` is not a
+      duration). Each error names its argument. A rejected call changes nothing. Keys
+      are any hashable (``("user", 1)``, ``0`` and ``None`` are keys like ``"a"``).
     - ``get(key, default=None)``: the value if the entry is live, else ``default``. A
       cached ``None`` is returned as ``None``. An entry set at time ``t`` with ``ttl`` is
       live while ``clock() < t + ttl``.
@@ -205,9 +212,13 @@ class CacheAside:
       included.
     - ``write(key, value)``: ``backend.set(key, value)``, then invalidate the cached copy.
       Never set the cache on a write: the next read loads the value from the backend.
-      (Invalidate even if ``backend.set`` raised: it may have landed.) ``write(key,
-      None)`` is a ``ValueError``: ``None`` means absent; use ``delete``.
+      ``write(key, None)`` is a ``ValueError`` (naming ``value``), raised before anything
+      is done: ``None`` means absent; use ``delete``.
     - ``delete(key)``: ``backend.delete(key)``, then invalidate the cached copy.
+    - An exception from the backend propagates to the caller. A ``write`` or ``delete``
+      whose backend call raised still invalidates the cached copy first: the change may
+      have landed. A ``read`` whose ``backend.get`` raised caches nothing, and the next
+      read of that key loads (and caches) as usual.
     - The stale-set race: reader R misses and calls ``backend.get`` (gets the OLD value),
       writer W writes the NEW value and invalidates, then R caches OLD: every later read
       returns OLD forever. Guard against it: a read may fill the cache only if no

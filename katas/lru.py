@@ -7,15 +7,20 @@ Part 1, ``LRUCache``: a bounded key/value store that evicts the least recently u
     write by hand (nodes with prev/next references, a sentinel makes it simplest). The kata
     forbids ``collections.OrderedDict`` and the ``functools`` caches (``lru_cache``,
     ``cache``, ``_lru_cache_wrapper``): the tests read this module's source and objects.
+    A plain dict's insertion order (pop and re-insert to refresh, evict ``next(iter(d))``)
+    is not O(1) either: each evicted first key leaves a hole that ``next(iter(d))`` walks
+    over, until the dict is rebuilt; Part 3 times a long run of evictions.
 
 Part 2, ``lru_cache``: a memoising decorator with exactly the contract of
     ``functools.lru_cache``. The tests call your decorator and functools' side by side on
     the same call sequences: results, exceptions and ``cache_info()`` must match after
     every call.
 
-Part 3, production grade: the decorator is thread-safe (real threads hammer it), and
-    ``LRUCache`` stays O(1) when the capacity grows from 1,000 to 100,000 keys (a cache
-    that scans a list per operation is caught).
+Part 3, production grade: the decorator is thread-safe (real threads hammer it, and a
+    thread is paused inside the cache while another one calls) and keeps functools'
+    defences (see ``lru_cache``); ``LRUCache`` stays O(1) when the capacity grows from
+    1,000 to 100,000 keys (a cache that scans a list per operation is caught), and pickles
+    and copies at any size.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ class LRUCache(Generic[K, V]):
     nothing.
 
     Keys follow dict rules: keys that are equal and hash alike (``1``, ``1.0``, ``True``)
-    are one key, and replacing a key keeps the key object stored first (as a dict does).
+    are one key, and the key object stored first stays, whatever equal key a later
+    ``get`` or ``put`` passes (as a dict does): after ``put(1, a)``, ``get(1.0)`` and
+    ``put(True, b)``, ``keys()`` is ``[1]``.
 
     Errors:
     - ``capacity`` that is not an ``int``, or is a ``bool``: ``TypeError`` whose message
@@ -53,6 +60,14 @@ class LRUCache(Generic[K, V]):
     instance across threads holds a lock around it (the decorator of Part 2 does).
 
     Complexity: every operation O(1) except ``keys()`` and ``clear()``, O(n).
+
+    Part 3, copies: ``pickle``, ``copy.copy`` and ``copy.deepcopy`` work at any size,
+    100,000 keys included, and give an independent cache with the same capacity, keys,
+    values and recency order. (Pickling an object by default pickles its attributes, so
+    a linked list is pickled one node inside the next, recursively: past a few hundred
+    keys that is RecursionError, and ``copy.copy`` would share the nodes with the
+    original. Give the class a ``__reduce__``, or ``__getstate__`` and
+    ``__setstate__``. It is Part 3 because only size breaks it.)
     """
 
     def __init__(self, capacity: int) -> None:
@@ -145,10 +160,11 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     not run, the counters do not move.
 
     Calls: a hit returns the cached result; a miss runs the function and caches its
-    result, ``None`` included. An exception propagates and is not cached (the miss is
-    still counted). Recursion through the decorated name works: the function runs
-    without any lock held, and if a recursive call (or another thread) cached the same
-    key meanwhile, that entry stays and the outer result is just returned.
+    result, ``None``, ``0``, ``""`` and every other falsy result included (a cached
+    falsy result is a hit). An exception propagates and is not cached (the miss is still
+    counted). Recursion through the decorated name works: the function runs without any
+    lock held, and if a recursive call (or another thread) cached the same key
+    meanwhile, that entry stays and the outer result is just returned.
 
     The wrapper carries ``functools.wraps`` metadata (``__name__``, ``__qualname__``,
     ``__doc__``, ``__module__``, ``__annotations__``, ``__dict__`` and ``__wrapped__``),
@@ -157,8 +173,20 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     - ``cache_clear()``: drops every entry and resets hits and misses to 0;
     - ``cache_parameters() -> {"maxsize": ..., "typed": ...}`` (a new dict, typed a bool).
 
-    Part 3: thread-safe. Concurrent calls never corrupt the cache, ``currsize`` never
-    exceeds ``maxsize``, and ``hits + misses`` equals the number of calls. Two threads
-    missing on one key at once may both run the function (functools does too).
+    Part 3: thread-safe, with functools' defences.
+    - Concurrent calls never corrupt the cache, ``currsize`` never exceeds ``maxsize``,
+      and ``hits + misses`` equals the number of calls. Two threads missing on one key at
+      once may both run the function (functools does too).
+    - No lock is held while the user function runs: a call never waits for another
+      thread's call of the function to finish.
+    - The lookup runs a key's ``__eq__``, which may call the same cached function: that
+      neither deadlocks nor corrupts the cache, and gives the right result (functools
+      uses a reentrant lock, and updates its list before each dict operation).
+    - A call hashes its arguments once, on a miss as on a hit (functools' ``_HashedSeq``
+      keeps the hash for the key's three dict operations on a miss); with ``maxsize``
+      ``0`` no key is built, so nothing is hashed.
+    - The wrapper calls no builtin a user may replace: ``lru_cache(len)`` works, even
+      installed as ``builtins.len`` (functools binds what it needs when it defines the
+      wrapper: ``cache_len = cache.__len__``).
     """
     raise NotImplementedError

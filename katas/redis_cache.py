@@ -39,7 +39,8 @@ the decorated function is a :class:`CachedFunction`.
   JSON (:class:`JsonSerializer`). It is written with its TTL in ONE command,
   ``SET key value PX milliseconds`` (never SET then EXPIRE: a crash in between leaves a
   key that lives forever). ``ttl`` is in seconds and may be fractional; it is rounded to
-  whole milliseconds, at least 1.
+  the nearest whole millisecond, and at least 1: ``ttl=0.0016`` is ``PX 2``,
+  ``ttl=0.0004`` is ``PX 1`` (Redis rejects ``PX 0``).
 - Falsy results (``None``, ``0``, ``""``, ``[]``, ``False``, ``{}``) are cached and
   served as hits: a miss is "no entry", never "a falsy value".
 - A hit costs at most two Redis commands (Part 2: the generation, then the entry).
@@ -80,6 +81,8 @@ Part 3: fail open
   as is, not serialized. Such a call counts as a miss.
 - ``invalidate``, ``invalidate_all`` and ``cache_key`` do NOT fail open: the Redis error
   propagates, because a caller that invalidates must know it did not happen.
+- Any other Redis error (a ``ResponseError`` such as WRONGTYPE, when someone else's data
+  sits under the key) is a bug, not an outage: it propagates, in calls too.
 - Bad arguments still raise ``TypeError`` when Redis is down.
 """
 

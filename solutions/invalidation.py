@@ -30,11 +30,15 @@ each, then calls ``notify(key)`` for each.
 - ``purge()``: drops every dead entry now, O(entries).
 
 ``CacheAside``: ``read`` takes a lease, calls ``load``, then fills the cache if
-``end_lease`` says the lease survived and the value is ``cacheable``.
+``end_lease`` says the lease survived and the value is ``cacheable``; ``write`` and
+``delete`` call the backend inside ``invalidating(key)``.
 
 - ``load(key)``: the backend's value (``backend.get``), called without the lock.
 - ``cacheable(value)``: whether a loaded value may be cached.
 - ``end_lease(key, lease)``: ends a read's lease; whether no invalidation came since.
+- ``invalidating(key)``: a context manager that calls ``discard(key)`` when its block
+  ends, however it ends.
+- ``discard(key)``: drops the key's cached copy and its lease, under the lock.
 - attributes: ``backend``; ``cache``, the cached copies; ``lock``, made by
   ``lock_factory``, which guards them and the leases.
 """
@@ -46,7 +50,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 __all__ = ["Backend", "CacheAside", "DependencyCache", "TaggedCache"]
@@ -317,16 +321,12 @@ class CacheAside:
     def write(self, key: Any, value: Any) -> None:
         if value is None:
             raise ValueError("value: None means absent in the backend; use delete(key)")
-        try:
+        with self.invalidating(key):
             self.backend.set(key, value)
-        finally:  # even a failed write may have landed: drop the copy either way
-            self._invalidate(key)
 
     def delete(self, key: Any) -> None:
-        try:
+        with self.invalidating(key):
             self.backend.delete(key)
-        finally:
-            self._invalidate(key)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cached={len(self.cache)})"
@@ -351,7 +351,17 @@ class CacheAside:
             return True
         return False
 
-    def _invalidate(self, key: Any) -> None:
+    @contextmanager
+    def invalidating(self, key: Any) -> Iterator[None]:
+        """Invalidate ``key`` when the block (a backend write or delete) ends, however it
+        ends: a backend call that raised, a timeout say, may still have landed."""
+        try:
+            yield
+        finally:
+            self.discard(key)
+
+    def discard(self, key: Any) -> None:
+        """Drop ``key``'s cached copy and its lease: a read in flight will not fill."""
         with self.lock:
             self.cache.pop(key, None)
             self._leases.pop(key, None)

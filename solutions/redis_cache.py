@@ -27,13 +27,16 @@ The key of a call, in the order the steps run:
 The entry:
 
 - ``read_entry(key)``: the cached result under ``key``, or ``MISS`` (no usable entry).
+- ``on_corrupt_entry(key, exc)``: ``loads`` rejected the entry; the call goes on as a miss.
 - ``write_entry(key, payload)``: store the serialized result with its TTL, atomically.
+- ``outage_errors``: the exceptions that mean "Redis is unavailable"; only these fail open.
 - ``on_redis_down(exc, doing)``: Redis was unreachable; the call goes on without the cache.
 
 Building: ``CachedFunction.decorator(client, ...)`` is ``redis_cache`` building instances
-of the class it is called on, and ``default_serializer`` makes the serializer used when
-none is given. Attributes a step may read: ``client``, ``prefix``, ``generation_key``,
-``ttl_ms``, ``serializer``.
+of the class it is called on; ``ttl_milliseconds(ttl)`` turns its ``ttl`` into PX's whole
+milliseconds, and ``default_serializer`` makes the serializer used when none is given.
+Attributes a step may read: ``client``, ``prefix``, ``generation_key``, ``ttl_ms``,
+``serializer``.
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ class CachedFunction(Generic[P, R]):
 
     # The serializer of a decorator given none (called once per decorator).
     default_serializer: ClassVar[Callable[[], Serializer]] = JsonSerializer
+    # What "Redis is unavailable" means: a call fails open on these, and only these.
+    outage_errors: ClassVar[tuple[type[Exception], ...]] = REDIS_DOWN
 
     def __init__(
         self,
@@ -144,7 +149,7 @@ class CachedFunction(Generic[P, R]):
             callable(getattr(serializer, method, None)) for method in ("dumps", "loads")
         ):
             raise TypeError("serializer must have callable dumps() and loads() methods")
-        ttl_ms = max(1, round(ttl * 1000))  # PX takes whole milliseconds
+        ttl_ms = cls.ttl_milliseconds(ttl)
         chosen = serializer if serializer is not None else cls.default_serializer()
 
         def decorate(func: Callable[P2, R2]) -> CachedFunction[P2, R2]:
@@ -153,13 +158,19 @@ class CachedFunction(Generic[P, R]):
 
         return decorate
 
+    @staticmethod
+    def ttl_milliseconds(ttl: float) -> int:
+        """``ttl`` seconds as PX's whole milliseconds: the nearest, and at least 1 (Redis
+        rejects ``PX 0``)."""
+        return max(1, round(ttl * 1000))
+
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         digest = self._call_digest(args, kwargs)  # TypeError before anything runs
         key: str | None = None
         try:
             key = self.entry_key(digest)
             cached = self.read_entry(key)
-        except REDIS_DOWN as exc:
+        except self.outage_errors as exc:
             key, cached = None, MISS  # None: do not wait for a dead server a second time
             self.on_redis_down(exc, "reading the cache, calling through")
         if cached is not MISS:
@@ -171,7 +182,7 @@ class CachedFunction(Generic[P, R]):
             payload = self._serialize(result)
             try:
                 self.write_entry(key, payload)
-            except REDIS_DOWN as exc:
+            except self.outage_errors as exc:
                 self.on_redis_down(exc, "writing the cache")
         return result
 
@@ -242,16 +253,21 @@ class CachedFunction(Generic[P, R]):
 
     def read_entry(self, key: str) -> R | Literal[Miss.MISS]:
         """The cached result under ``key``, or ``MISS``: no entry, or one ``loads`` rejects
-        (logged; the call then recomputes and overwrites it)."""
+        (then ``on_corrupt_entry`` is told, and the call recomputes and overwrites it)."""
         data = self.client.get(key)
         if data is None:  # only nil is a miss: b"", b"0" and b"null" are entries
             return MISS
         try:
             value: R = self.serializer.loads(data)
         except Exception as exc:  # whatever loads() raises, the entry is unusable
-            logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
+            self.on_corrupt_entry(key, exc)
             return MISS
         return value
+
+    def on_corrupt_entry(self, key: str, exc: Exception) -> None:
+        """``loads`` rejected the entry under ``key`` (``exc``): say so; the call goes on as
+        a miss, and its result overwrites the entry."""
+        logger.warning("%s: undecodable entry %s is recomputed: %r", self._name, key, exc)
 
     def write_entry(self, key: str, payload: str | bytes) -> None:
         """One ``SET key payload PX ttl_ms``: the entry exists with its TTL or not at all."""

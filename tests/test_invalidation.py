@@ -272,6 +272,132 @@ class TestPart1Examples:
             dep_cache.set(key, 1)
         assert len(dep_cache) == 0
 
+    def test_non_str_dependency_is_rejected_and_changes_nothing(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["x"])
+        for key, deps in (("a", ["y", 1]), ("new", ("y", None)), ("a", [b"y"])):
+            rejects(lambda key=key, deps=deps: dep_cache.set(key, 2, depends_on=deps),
+                    f"set({key!r}, 2, depends_on={deps!r})", TypeError, "depends_on",
+                    "dependency names are str")
+        got = (dep_cache.get("a"), "new" in dep_cache)
+        assert got == (1, False), (
+            f"after the rejected sets, get('a') is {got[0]!r} and 'new' in cache is {got[1]}, "
+            "expected 1 and False: a rejected set changes nothing (check every dependency "
+            "before changing anything)")
+        got = dep_cache.invalidate("y")
+        assert got == set(), (
+            f"invalidate('y') removed {sorted(got)}: a rejected set added its edges anyway "
+            "(check every dependency before changing anything)")
+        assert dep_cache.invalidate("x") == {"a"}, "a rejected set keeps the old dependencies"
+        assert dep_cache.stats() == {"entries": 0, "edges": 0}
+
+    def test_depends_on_may_be_a_generator(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=(name for name in ["x", "y", "x"]))
+        stats = dep_cache.stats()
+        assert (stats["entries"], stats["edges"]) == (1, 2), (
+            f"after set('a', 1, depends_on=<a generator of 'x', 'y', 'x'>), stats() is "
+            f"{stats}, expected 1 entry and 2 edges: a generator can be iterated only once "
+            "(make a set of it first, then check and use that)")
+        got = dep_cache.invalidate("y")
+        assert got == {"a"}, (
+            f"invalidate('y') returned {sorted(got)}, but 'a' was set depending on a generator "
+            "yielding 'x', 'y', 'x' (a generator can be iterated only once)")
+
+    @pytest.mark.parametrize("name", [1, None, b"users", ("users",)], ids=repr)
+    def test_non_str_name_is_rejected(self, kata: Any, name: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1, depends_on=["users"])
+        for what, call in (("invalidate", dep_cache.invalidate),
+                           ("dependents", dep_cache.dependents)):
+            rejects(lambda call=call: call(name), f"{what}({name!r})", TypeError, "name",
+                    "names are str")
+        assert dep_cache.get("a") == 1, "a rejected invalidate changes nothing"
+
+    @pytest.mark.parametrize("thing", [1, None, b"a", ("a",), frozenset("a")], ids=repr)
+    def test_contains_accepts_any_hashable(self, kata: Any, thing: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        dep_cache.set("a", 1)
+        try:
+            found = thing in dep_cache
+        except Exception as exc:
+            pytest.fail(f"{thing!r} in cache raised {type(exc).__name__}: {exc} (any hashable "
+                        "may be asked about; a non-str is simply not cached)", pytrace=False)
+        assert found is False, f"{thing!r} in cache is {found!r}: only str keys are cached"
+
+    def test_on_invalidate_returns_the_callback(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        removed: list[str] = []
+
+        @dep_cache.on_invalidate
+        def remember(key: str) -> None:
+            removed.append(key)
+
+        assert callable(remember), (
+            f"on_invalidate(callback) returned {remember!r}: it returns the callback, so that "
+            "@cache.on_invalidate keeps the decorated function's name bound to it")
+        dep_cache.set("a", 1)
+        dep_cache.invalidate("a")
+        remember("by hand")
+        assert removed == ["a", "by hand"]
+
+    @pytest.mark.parametrize("callback", [None, "print", 1], ids=repr)
+    def test_non_callable_callback_is_rejected(self, kata: Any, callback: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        rejects(lambda: dep_cache.on_invalidate(callback), f"on_invalidate({callback!r})",
+                TypeError, "callback",
+                "a callback that is not callable would fail later, inside invalidate()")
+        dep_cache.set("a", 1)
+        try:
+            got = dep_cache.invalidate("a")
+        except TypeError as exc:
+            pytest.fail(f"invalidate('a') raised TypeError({exc}) after on_invalidate("
+                        f"{callback!r}) was rejected: a rejected callback is not registered",
+                        pytrace=False)
+        assert got == {"a"}
+
+    def test_callbacks_run_in_registration_order(self, kata: Any) -> None:
+        dep_cache = kata.DependencyCache()
+        log: list[tuple[str, str]] = []
+        for name in ("first", "second", "third"):
+            dep_cache.on_invalidate(lambda key, name=name: log.append((key, name)))
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.invalidate("a")
+        for key in ("a", "b"):
+            order = [name for k, name in log if k == key]
+            assert order == ["first", "second", "third"], (
+                f"the callbacks for {key!r} ran in the order {order}: they run in the order "
+                "they were registered (first, second, third)")
+
+    def test_a_callback_error_propagates_after_the_removal(self, kata: Any) -> None:
+        class CallbackError(Exception):
+            pass
+
+        def fail(key: str) -> None:
+            raise CallbackError(key)
+
+        dep_cache = kata.DependencyCache()
+        dep_cache.on_invalidate(fail)
+        dep_cache.set("a", 1)
+        dep_cache.set("b", 2, depends_on=["a"])
+        dep_cache.set("c", 3, depends_on=["b"])
+        dep_cache.set("other", 4)
+        try:
+            dep_cache.invalidate("a")
+        except CallbackError:
+            pass
+        else:
+            pytest.fail("invalidate('a') returned although its callback raised: an exception "
+                        "from a callback propagates to the caller", pytrace=False)
+        left = [key for key in "abc" if key in dep_cache]
+        assert not left, (
+            f"{left} still cached after invalidate('a') raised from a callback: the entries are "
+            "removed before any callback runs")
+        stats = dep_cache.stats()
+        assert (stats["entries"], stats["edges"]) == (1, 0), (
+            f"stats() is {stats} after the invalidation: only 'other' is left, with no edges")
+
 
 KEYS = ["a", "b", "c", "d", "e"]
 NAMES = [*KEYS, "users", "orders"]  # table names: sometimes cached, usually not
@@ -484,6 +610,50 @@ class TestPart2Examples:
             tagged.set("a", 2, ttl=ttl)
         assert tagged.get("a") == 1, "a rejected set changes nothing"
 
+    @pytest.mark.parametrize("ttl", [True, False, "5", b"5", [5], object()], ids=repr)
+    def test_non_number_ttl_rejected(self, kata: Any, clock: FakeClock, ttl: Any) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1)
+        why = ("a bool is not a duration (True == 1, but ttl=True is a mistake)"
+               if isinstance(ttl, bool) else "ttl is None or a number of seconds")
+        rejects(lambda: tagged.set("a", 2, ttl=ttl), f"set('a', 2, ttl={ttl!r})", TypeError,
+                "ttl", why)
+        assert tagged.get("a") == 1, "a rejected set changes nothing"
+
+    @pytest.mark.parametrize("tag", [1, None, b"t", ("t",)], ids=repr)
+    def test_non_str_tag_rejected(self, kata: Any, clock: FakeClock, tag: Any) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=["t"])
+        rejects(lambda: tagged.invalidate_tag(tag), f"invalidate_tag({tag!r})", TypeError,
+                "tag", "tags are str")
+        rejects(lambda: tagged.set("a", 2, tags=["u", tag]), f"set('a', 2, tags=['u', {tag!r}])",
+                TypeError, "tags", "tags are str")
+        assert tagged.get("a") == 1, "a rejected call changes nothing"
+        tagged.invalidate_tag("u")
+        assert tagged.get("a") == 1, "a rejected set keeps the old tags"
+
+    def test_tags_may_be_a_generator(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        tagged.set("a", 1, tags=(tag for tag in ["t1", "t2"]))
+        tagged.invalidate_tag("t2")
+        got = tagged.get("a", MISSING)
+        assert got is MISSING, (
+            f"get('a') returned {got!r} after invalidate_tag('t2'), but 'a' was set with tags "
+            "from a generator yielding 't1', 't2' (a generator can be iterated only once)")
+
+    def test_keys_are_any_hashable(self, kata: Any, clock: FakeClock) -> None:
+        tagged = kata.TaggedCache(clock=clock)
+        keys = [("user", 1), 0, None, frozenset({"x"}), 2.5]
+        for n, key in enumerate(keys):
+            tagged.set(key, f"v{n}", tags=["t"] if n % 2 else ())
+        for n, key in enumerate(keys):
+            got = tagged.get(key, MISSING)
+            assert got == f"v{n}", f"get({key!r}) returned {got!r}: keys are any hashable"
+        tagged.invalidate_tag("t")
+        got = [tagged.get(key, MISSING) for key in keys]
+        assert got == ["v0", MISSING, "v2", MISSING, "v4"], (
+            f"after invalidate_tag('t'), the values are {got}")
+
 
 def _time_invalidations(kata: Any, per_tag: int) -> int:
     """Nanoseconds for the fastest of three first ``invalidate_tag`` calls, on a cache with
@@ -606,7 +776,8 @@ class CountingBackend:
 
     ``gate(key)`` makes the NEXT ``get(key)`` slow: it reads the stored value, sets
     ``arrived``, waits for ``release``, then returns the value it read (by then, maybe
-    an old one).
+    an old one). ``gate_set(key)`` does the same to the next ``set(key, ...)``, after
+    storing the value.
     """
 
     def __init__(self, data: dict[Any, Any] | None = None, *, slow: bool = False) -> None:
@@ -614,12 +785,26 @@ class CountingBackend:
         self.slow = slow  # let other threads run between reading and returning
         self.gets: Counter[Any] = Counter()
         self._gates: dict[Any, tuple[threading.Event, threading.Event]] = {}
+        self._set_gates: dict[Any, tuple[threading.Event, threading.Event]] = {}
         self._lock = threading.Lock()
 
     def gate(self, key: Any) -> tuple[threading.Event, threading.Event]:
         arrived, release = threading.Event(), threading.Event()
         self._gates[key] = (arrived, release)
         return arrived, release
+
+    def gate_set(self, key: Any) -> tuple[threading.Event, threading.Event]:
+        arrived, release = threading.Event(), threading.Event()
+        self._set_gates[key] = (arrived, release)
+        return arrived, release
+
+    @staticmethod
+    def _wait_at(gate: tuple[threading.Event, threading.Event] | None, what: str) -> None:
+        if gate is not None:
+            arrived, release = gate
+            arrived.set()
+            if not release.wait(2 * WAIT):  # longer than any wait of the test itself
+                raise TimeoutError(f"test backend: nobody released the gated {what}")
 
     def get(self, key: Any) -> Any:
         with self._lock:
@@ -628,20 +813,46 @@ class CountingBackend:
             gate = self._gates.pop(key, None)
         if self.slow:
             time.sleep(0)
-        if gate is not None:  # the value was read above: the load happened before the wait
-            arrived, release = gate
-            arrived.set()
-            if not release.wait(2 * WAIT):  # longer than any wait of the test itself
-                raise TimeoutError("test backend: nobody released the gated get")
+        # The value was read above: the load happened before the wait.
+        self._wait_at(gate, "get")
         return value
 
     def set(self, key: Any, value: Any) -> None:
         with self._lock:
             self.data[key] = value
+            gate = self._set_gates.pop(key, None)
+        self._wait_at(gate, "set")
 
     def delete(self, key: Any) -> None:
         with self._lock:
             self.data.pop(key, None)
+
+
+class BackendError(Exception):
+    """What a store of record raises: a lost connection, a timeout."""
+
+
+class LandedThenFailed(CountingBackend):
+    """A store whose ``set`` and ``delete`` take effect and then raise (a timeout after the
+    change landed), and whose first ``failing_gets`` reads raise before reading."""
+
+    def __init__(self, data: dict[Any, Any], *, failing_gets: int = 0) -> None:
+        super().__init__(data)
+        self.failing_gets = failing_gets
+
+    def get(self, key: Any) -> Any:
+        if self.failing_gets:
+            self.failing_gets -= 1
+            raise BackendError(f"connection lost during get({key!r})")
+        return super().get(key)
+
+    def set(self, key: Any, value: Any) -> None:
+        super().set(key, value)
+        raise BackendError(f"timed out after set({key!r}, {value!r}) landed")
+
+    def delete(self, key: Any) -> None:
+        super().delete(key)
+        raise BackendError(f"timed out after delete({key!r}) landed")
 
 
 @pytest.mark.part(3)
@@ -712,12 +923,7 @@ class TestPart3Examples:
         cache = kata.CacheAside(backend)
         arrived, release = backend.gate("k")
         reader_result: dict[str, Any] = {}
-
-        def reader() -> None:
-            reader_result["value"] = cache.read("k")
-
-        thread = threading.Thread(target=reader, daemon=True)
-        thread.start()
+        reader = Background(lambda: reader_result.update(value=cache.read("k")), "read('k')")
         try:
             assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
             run_bounded(
@@ -727,8 +933,7 @@ class TestPart3Examples:
             )
         finally:
             release.set()
-            thread.join(WAIT)
-        assert not thread.is_alive(), "the reader never finished"
+        reader.join(WAIT)
         assert reader_result.get("value") in ("old", "new")
         got = cache.read("k")
         assert got == "new", (
@@ -741,18 +946,86 @@ class TestPart3Examples:
         backend = CountingBackend({"k": "old"})
         cache = kata.CacheAside(backend)
         arrived, release = backend.gate("k")
-        thread = threading.Thread(target=lambda: cache.read("k"), daemon=True)
-        thread.start()
+        reader = Background(lambda: cache.read("k"), "read('k')")
         try:
             assert arrived.wait(WAIT), "read('k') on an empty cache never called backend.get"
             run_bounded(lambda: cache.delete("k"), "delete() while a read was loading", CALL)
         finally:
             release.set()
-            thread.join(WAIT)
-        assert not thread.is_alive(), "the reader never finished"
+        reader.join(WAIT)
         backend.data["k"] = "recreated"  # by another process: only the backend knows
         got = cache.read("k")
         assert got == "recreated", f"read('k') returned {got!r}: the deleted value came back"
+
+    def test_a_slow_backend_write_blocks_no_other_call(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "v1", "other": "o1"})
+        cache = kata.CacheAside(backend)
+        assert cache.read("other") == "o1"
+        arrived, release = backend.gate_set("k")
+        writer = Background(lambda: cache.write("k", "v2"), "write('k', 'v2')")
+        try:
+            assert arrived.wait(WAIT), "write('k', 'v2') never called backend.set"
+            for what, call in (("read('other')", lambda: cache.read("other")),
+                               ("read('new')", lambda: cache.read("new")),
+                               ("write('other', 'o2')", lambda: cache.write("other", "o2"))):
+                run_bounded(call, f"{what} while write('k', 'v2') was waiting in backend.set "
+                            "(is a lock held during backend calls?)", CALL)
+        finally:
+            release.set()
+        writer.join(WAIT)
+        assert cache.read("k") == "v2" and cache.read("other") == "o2"
+
+    def test_write_of_none_is_rejected_before_anything(self, kata: Any) -> None:
+        backend = CountingBackend({"k": "v1"})
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") == "v1"
+        rejects(lambda: cache.write("k", None), "write('k', None)", ValueError, "value",
+                "None means absent in the backend; delete('k') removes a key")
+        assert backend.data == {"k": "v1"}, (
+            f"write('k', None) was rejected, but the backend now holds {backend.data}: reject "
+            "it before doing anything")
+        assert cache.read("k") == "v1" and backend.gets["k"] == 1, (
+            "write('k', None) was rejected, but the cached copy of 'k' is gone: reject it "
+            "before doing anything")
+
+    def test_a_failed_backend_write_still_invalidates(self, kata: Any) -> None:
+        backend = LandedThenFailed({"k": "v1", "d": "doomed"})
+        cache = kata.CacheAside(backend)
+        assert cache.read("k") == "v1" and cache.read("d") == "doomed"
+        for what, call in (("write('k', 'v2')", lambda: cache.write("k", "v2")),
+                           ("delete('d')", lambda: cache.delete("d"))):
+            try:
+                call()
+            except BackendError:
+                continue
+            pytest.fail(f"{what} returned although the backend raised BackendError: an "
+                        "exception from the backend propagates to the caller", pytrace=False)
+        got = cache.read("k")
+        assert got == "v2", (
+            f"read('k') returned {got!r} after write('k', 'v2') raised in backend.set, which "
+            "had stored 'v2' (a timeout after the write landed): invalidate the cached copy "
+            "even when the backend call raises (try/finally)")
+        got = cache.read("d")
+        assert got is None, (
+            f"read('d') returned {got!r} after delete('d') raised in backend.delete, which had "
+            "deleted it: invalidate the cached copy even when the backend call raises")
+
+    def test_a_failed_load_propagates_and_caches_nothing(self, kata: Any) -> None:
+        backend = LandedThenFailed({"k": "v1"}, failing_gets=1)
+        cache = kata.CacheAside(backend)
+        try:
+            got = cache.read("k")
+        except BackendError:
+            pass
+        else:
+            pytest.fail(f"read('k') returned {got!r} although backend.get raised BackendError: "
+                        "an exception from the backend propagates to the caller", pytrace=False)
+        assert cache.read("k") == "v1"
+        assert cache.read("k") == "v1"
+        assert backend.gets["k"] == 1, (
+            f"after a read whose backend.get raised, the next read loaded 'k' but did not cache "
+            f"it (backend.get answered {backend.gets['k']} times for 2 reads): a failed read "
+            "must leave nothing behind (a lease, a flag) that blocks later fills")
 
 
 class PausingKey:

@@ -11,14 +11,17 @@ Every key a test writes contains its backend's namespace (``prefix=redis_backend
 from __future__ import annotations
 
 import copy
+import enum
 import json
 import logging
 import math
 import os
 import pickle
+import re
 import subprocess
 import sys
-import time
+import zlib
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,6 +43,7 @@ from tests.support.redis_backends import (
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import run_together
+from tests.support.waiting import wait_until
 
 KATA = "redis_cache"
 
@@ -119,17 +123,15 @@ def fails_open(call: Callable[[], Any], what: str) -> Any:
     )
 
 
-def must_raise(call: Callable[[], Any], what: str) -> None:
-    """An invalidation with Redis unavailable must raise a Redis error, never pass silently."""
+def must_raise(call: Callable[[], Any], what: str,
+               why: str = "an invalidation must raise (the caller must know that the stale "
+                          "entry may still be there)") -> None:
+    """A call with Redis unavailable that must raise a Redis error, never pass silently."""
     try:
         call()
     except redis.exceptions.RedisError:
         return
-    pytest.fail(
-        f"{what} returned while Redis was unavailable: an invalidation must raise (the "
-        "caller must know that the stale entry may still be there)",
-        pytrace=False,
-    )
+    pytest.fail(f"{what} returned while Redis was unavailable: {why}", pytrace=False)
 
 
 def fail_on(client: redis.Redis, exc: Exception, only: str | None = None) -> None:
@@ -197,7 +199,24 @@ def set_px_calls(log: Any, key: str) -> list[tuple[Any, ...]]:
     return [c for c in log.calls if text(c[0]).upper() == "SET" and text(c[1]) == key]
 
 
+def px_of(set_call: tuple[Any, ...]) -> int | None:
+    """The PX milliseconds of a recorded SET, or None if it has no PX."""
+    args = [text(a).upper() for a in set_call[3:]]
+    return int(args[args.index("PX") + 1]) if "PX" in args else None
+
+
 # =========================================================================== Part 1
+
+
+class Color(enum.IntEnum):
+    RED = 1
+
+
+class Name(str):
+    """A str subclass: equal to its text, but not the exact type ``str``."""
+
+
+Point = namedtuple("Point", "x y")
 
 
 @pytest.mark.part(1)
@@ -377,12 +396,29 @@ class TestPart1Keys:
 
         return str(kata.redis_cache(client, prefix=prefix)(f).cache_key(*args, **kwargs))
 
+    def test_key_is_prefix_generation_and_sha256_digest(self, kata, redis_backend):
+        prefix = redis_backend.key("f")
+        f, _ = counted(kata, redis_backend.client(), prefix)
+        for args in (("secret-token-123",), (1,), ([{"user": "ada"}], ("x" * 500,))):
+            key = f.cache_key(*args)
+            assert isinstance(key, str), f"cache_key{args!r} returned {key!r}, not a str"
+            assert key.startswith(f"{prefix}:"), f"cache_key{args!r} is {key!r}"
+            generation, _, digest = key.removeprefix(f"{prefix}:").rpartition(":")
+            assert generation.isdigit(), (
+                f"cache_key{args!r} is {key!r}: after the prefix comes the generation (a "
+                f"number, 0 while {prefix + ':generation'!r} is absent), then the digest: "
+                "f'{prefix}:{generation}:{digest}'")
+            assert re.fullmatch("[0-9a-f]{64}", digest), (
+                f"cache_key{args!r} ends with {digest!r}: the digest is the SHA-256 hex (64 "
+                "characters) of the canonical text: fixed length, no argument data in keys")
+
     @pytest.mark.parametrize(
         "bad",
         [object(), {1, 2}, {1: "a"}, [object()], b"bytes", ({"a": {2: 3}},), frozenset(),
-         1j, [1, {None: 1}]],
+         1j, [1, {None: 1}], Color.RED, Name("ada"), [Point(1, 2)]],
         ids=["object", "set", "int-keyed dict", "list of object", "bytes", "nested int key",
-             "frozenset", "complex", "dict with None key"],
+             "frozenset", "complex", "dict with None key", "IntEnum", "str subclass",
+             "namedtuple"],
     )
     def test_unencodable_argument_raises_type_error_before_the_call(
         self, kata, redis_backend, bad
@@ -416,6 +452,25 @@ class TestPart1Keys:
             assert f(value) == "ok"
             assert f(float(str(value))) == "ok"
         assert fn.calls == 3, "inf, -inf and nan are three arguments, each cached once"
+
+
+class NotASerializer:
+    """No dumps, no loads."""
+
+    def __repr__(self) -> str:
+        return "NotASerializer()"
+
+
+class LoadsNotCallable(NotASerializer):
+    """A serializer whose ``loads`` is not a method: the decorator must refuse it."""
+
+    loads = "json"
+
+    def dumps(self, obj: Any) -> str:
+        return json.dumps(obj)
+
+    def __repr__(self) -> str:
+        return "LoadsNotCallable()"
 
 
 @pytest.mark.part(1)
@@ -481,6 +536,32 @@ class TestPart1Caching:
         assert 0 < pttl <= ttl * 1000, f"ttl={ttl}: PTTL of the entry is {pttl} ms"
         assert pttl >= ttl * 1000 - 2000, f"ttl={ttl}: PTTL {pttl} ms is far too short"
 
+    @pytest.mark.parametrize(
+        ("ttl", "px"),
+        [(0.0004, 1), (1e-9, 1), (0.0012, 1), (0.0016, 2), (0.25, 250), (2, 2000),
+         (1.2344, 1234), (1.2346, 1235)],
+        ids=lambda v: repr(v))
+    def test_the_ttl_is_rounded_to_whole_milliseconds(self, kata, redis_backend, ttl, px):
+        client = redis_backend.client()
+        f, fn = counted(kata, client, redis_backend.key("f"), ttl=ttl)
+        log = record(client)
+        try:
+            f(1)
+        except redis.exceptions.ResponseError as exc:
+            error = exc
+        else:
+            error = None
+        written = [px_of(c) for c in log.calls if text(c[0]).upper() == "SET"]
+        if error is not None:
+            pytest.fail(
+                f"f(1) with ttl={ttl!r} raised ResponseError({error}); it sent {log} (PX "
+                f"{written}): the ttl is rounded to the nearest millisecond, and at least 1 "
+                "(Redis rejects PX 0)", pytrace=False)
+        assert fn.calls == 1
+        assert written == [px], (
+            f"ttl={ttl!r} was written with PX {written}, expected [{px}]: the nearest whole "
+            "millisecond, and at least 1")
+
     def test_default_ttl_is_300_seconds(self, kata, redis_backend):
         client = redis_backend.client()
         f = kata.redis_cache(client, prefix=redis_backend.key("f"))(lambda: 1)
@@ -493,10 +574,7 @@ class TestPart1Caching:
         f, fn = counted(kata, client, redis_backend.key("f"), ttl=0.2)
         f(1)
         key = f.cache_key(1)
-        deadline = time.monotonic() + 5
-        while client.exists(key) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert not client.exists(key), "an entry with ttl=0.2 still exists after 5 s"
+        wait_until(lambda: not client.exists(key), 5, "the entry with ttl=0.2 to expire")
         f(1)
         assert fn.calls == 2, "after expiry the call must run the function again"
 
@@ -546,8 +624,10 @@ class TestPart1Caching:
             ({"ttl": True}, TypeError, "ttl"),
             ({"ttl": None}, TypeError, "ttl"),
             ({"prefix": 5}, TypeError, "prefix"),
-            ({"serializer": object()}, TypeError, "serializer"),
+            ({"prefix": ""}, ValueError, "prefix"),
+            ({"serializer": NotASerializer()}, TypeError, "serializer"),
             ({"serializer": json.dumps}, TypeError, "serializer"),
+            ({"serializer": LoadsNotCallable()}, TypeError, "serializer"),
         ],
         ids=lambda v: repr(v) if isinstance(v, dict) else None,
     )
@@ -555,6 +635,39 @@ class TestPart1Caching:
         with pytest.raises(error, match=name):
             kata.redis_cache(redis_backend.client(), **kwargs)
         assert redis_backend.keys() == []
+
+    def test_the_wrapper_carries_the_function_metadata(self, kata, redis_backend):
+        def lookup(user_id: int) -> dict[str, int]:
+            """Fetch a user."""
+            return {"id": user_id}
+
+        wrapped = kata.redis_cache(redis_backend.client(), prefix=redis_backend.key("f"))(lookup)
+        for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
+            got, want = getattr(wrapped, attribute, MISSING), getattr(lookup, attribute)
+            assert got == want, (
+                f"the wrapper's {attribute} is {got!r}, expected {want!r}: it carries the "
+                "function's metadata (functools.update_wrapper)")
+        assert getattr(wrapped, "__wrapped__", None) is lookup, (
+            "the wrapper's __wrapped__ is not the decorated function (functools.update_wrapper)")
+
+    def test_json_serializer(self, kata):
+        serializer = kata.JsonSerializer()
+        text_form = serializer.dumps({"name": "Ådä", "ids": (1, 2), "none": None})
+        assert isinstance(text_form, str), f"JsonSerializer.dumps returned {text_form!r}"
+        want = {"name": "Ådä", "ids": [1, 2], "none": None}
+        assert json.loads(text_form) == want, f"dumps gave {text_form!r}, not that JSON"
+        for data in (text_form, text_form.encode()):
+            got = serializer.loads(data)
+            assert got == want, f"JsonSerializer.loads({data!r}) returned {got!r}"
+        for bad in ({1, 2}, b"bytes", NotASerializer()):
+            try:
+                got = serializer.dumps(bad)
+            except TypeError:
+                continue
+            pytest.fail(
+                f"JsonSerializer().dumps({bad!r}) returned {got!r}: it raises TypeError for "
+                "what JSON cannot encode (a fallback such as default=str caches a different "
+                "value than the function returned)", pytrace=False)
 
 
 # =========================================================================== Part 2
@@ -585,6 +698,43 @@ class BytesSerializer:
         return text(data)
 
 
+class ReturnsThis:
+    """A broken serializer: ``dumps`` returns ``payload`` whatever it is given."""
+
+    def __init__(self, payload: Any) -> None:
+        self.payload = payload
+
+    def dumps(self, obj: Any) -> Any:
+        return self.payload
+
+    def loads(self, data: Any) -> Any:
+        return json.loads(data)
+
+
+class RecordingSerializer:
+    """JSON text, remembering the type of every value ``loads`` is given."""
+
+    def __init__(self) -> None:
+        self.loaded: list[type] = []
+
+    def dumps(self, obj: Any) -> str:
+        return json.dumps(obj)
+
+    def loads(self, data: Any) -> Any:
+        self.loaded.append(type(data))
+        return json.loads(data)
+
+
+class ZlibSerializer:
+    """Compressed JSON: binary data that is not UTF-8, as msgpack or pickle would be."""
+
+    def dumps(self, obj: Any) -> bytes:
+        return zlib.compress(json.dumps(obj).encode())
+
+    def loads(self, data: bytes) -> Any:
+        return json.loads(zlib.decompress(data))
+
+
 def call_on_corrupt(f: Any, garbage: bytes) -> Any:
     """``f(1)`` whose entry holds ``garbage``; an exception escaping fails in cache terms."""
     try:
@@ -613,6 +763,31 @@ class TestPart2Serializers:
         )
         assert f(1) == result
         assert fn.calls == 1, f"result {result!r}: the second call must be a hit"
+
+    @pytest.mark.parametrize("decoding", [False, True], ids=["bytes", "str"])
+    def test_loads_receives_what_the_client_returns(self, kata, redis_backend, decoding):
+        serializer = RecordingSerializer()
+        client = redis_backend.client(decode_responses=decoding)
+        f, fn = counted(kata, client, redis_backend.key("f"), result=lambda x, y: [x],
+                        serializer=serializer)
+        assert f(1) == [1] and f(1) == [1] and fn.calls == 1
+        want = str if decoding else bytes
+        got = [t.__name__ for t in serializer.loaded]
+        assert got == [want.__name__], (
+            f"loads() was given {got} on a decode_responses={decoding} client, expected "
+            f"[{want.__name__!r}]: it receives the value as the client returns it (bytes, or "
+            "str when the client decodes), unconverted")
+
+    def test_a_binary_serializer_round_trips(self, kata, redis_backend):
+        client = redis_backend.client()  # decode_responses=False: the value comes back as bytes
+        f, fn = counted(kata, client, redis_backend.key("f"), result=lambda x, y: {"x": x},
+                        serializer=ZlibSerializer())
+        assert f(1) == {"x": 1}
+        got = f(1)
+        assert got == {"x": 1} and fn.calls == 1, (
+            f"the second f(1) with a compressing serializer returned {got!r} and ran the "
+            f"function {fn.calls} times: its entry, zlib bytes that are not UTF-8, must reach "
+            "loads() as the client returned it (do not decode it to str)")
 
     @pytest.mark.parametrize(
         ("serializer", "result"),
@@ -645,16 +820,23 @@ class TestPart2Serializers:
         ids=["text-bytes", "text-str", "empty-bytes", "empty-str", "truncated-str", "binary",
              "pickle"],
     )
-    def test_corrupt_entry_is_a_miss_and_overwritten(self, kata, redis_backend, garbage, decode):
+    def test_corrupt_entry_is_a_miss_and_overwritten(self, kata, redis_backend, garbage, decode,
+                                                     caplog):
         # (a decode_responses=True client cannot even read non-UTF-8 bytes: not tested there)
         redis_client = redis_backend.client(decode_responses=decode)
         f, fn = counted(kata, redis_client, redis_backend.key("f"),
                         result=lambda x, y: {"fresh": x})
         key = f.cache_key(1)
         redis_backend.client().set(key, garbage, px=60_000)
-        assert call_on_corrupt(f, garbage) == {"fresh": 1}, (
+        with caplog.at_level(logging.WARNING):
+            got = call_on_corrupt(f, garbage)
+        assert got == {"fresh": 1}, (
             f"a corrupt entry ({garbage!r}) must be a miss; planted data was returned")
         assert fn.calls == 1
+        assert warned(caplog), (
+            f"f(1) found an entry that loads() cannot decode ({garbage[:20]!r}) and logged "
+            "nothing: a corrupt entry is a miss AND a warning (someone wrote that key, or the "
+            "format changed: an operator must be able to see it)")
         stored = raw(redis_backend, f.cache_key(1))
         assert stored is not None and json.loads(stored) == {"fresh": 1}, (
             f"the corrupt entry was not overwritten: {stored!r}"
@@ -662,6 +844,29 @@ class TestPart2Serializers:
         assert 0 < redis_client.pttl(f.cache_key(1)) <= 300_000
         assert f(1) == {"fresh": 1}
         assert fn.calls == 1, "after the overwrite the call is a hit"
+
+    def test_dumps_returning_neither_str_nor_bytes_raises(self, kata, redis_client,
+                                                          redis_backend):
+        for payload in (5, 1.5, None, {"v": 1}, ["v"]):
+            f, fn = counted(kata, redis_client, redis_backend.key(f"f{type(payload).__name__}"),
+                            result=lambda x, y: "r", serializer=ReturnsThis(payload))
+            try:
+                got = f(1)
+            except TypeError:
+                pass
+            except Exception as exc:
+                pytest.fail(
+                    f"f(1) raised {type(exc).__name__}({exc}) when serializer.dumps returned "
+                    f"{payload!r}: check what dumps returns, and raise TypeError for anything "
+                    "but str or bytes, before writing", pytrace=False)
+            else:
+                stored = [raw(redis_backend, k) for k in other_keys(redis_backend, redis_client)]
+                pytest.fail(
+                    f"f(1) returned {got!r} although serializer.dumps returned {payload!r}, "
+                    f"neither str nor bytes: the call raises TypeError and stores nothing "
+                    f"(stored: {stored})", pytrace=False)
+            assert other_keys(redis_backend, redis_client) == [], "nothing may be stored"
+            assert fn.calls == 1
 
     def test_corrupt_entry_with_a_custom_serializer(self, kata, redis_client, redis_backend):
         f, fn = counted(kata, redis_client, redis_backend.key("f"),
@@ -797,6 +1002,28 @@ class TestPart2Invalidation:
             "cache_key(1) after invalidate_all() is not the key f(1) wrote"
         )
         assert isinstance(after, str) and after.startswith(redis_backend.key("f") + ":")
+
+    def test_the_generation_lives_under_prefix_generation(self, kata, redis_backend):
+        """Another implementation of the contract, in another process, shares the entries:
+        the generation's key and meaning are part of the contract."""
+        client = redis_backend.client()
+        prefix = redis_backend.key("f")
+        generation_key = f"{prefix}:generation"
+        f, _ = counted(kata, client, prefix)
+        assert f.cache_key(1).startswith(f"{prefix}:0:"), (
+            f"cache_key(1) is {f.cache_key(1)!r} while {generation_key!r} is absent: the "
+            "generation is 0 then")
+        f.invalidate_all()
+        f.invalidate_all()
+        stored = client.get(generation_key)
+        assert stored == b"2", (
+            f"after two invalidate_all() calls, {generation_key!r} holds {stored!r}, expected "
+            "2: invalidate_all() is INCR of f'{prefix}:generation'")
+        assert f.cache_key(1).startswith(f"{prefix}:2:"), f.cache_key(1)
+        client.set(generation_key, 7)  # another process's INCRs
+        assert f.cache_key(1).startswith(f"{prefix}:7:"), (
+            f"cache_key(1) is {f.cache_key(1)!r} after {generation_key!r} was set to 7 "
+            "elsewhere: the generation is read from Redis on every call")
 
 
 POOL = [1, 1.0, True, "1", [1], (1,), None, 0, False, "", [], {"k": 1}, {"k": 1.0}]
@@ -942,6 +1169,12 @@ class TestPart3FailOpen:
         must_raise(lambda: f.invalidate(1), "f.invalidate(1)")
         must_raise(f.invalidate_all, "f.invalidate_all()")
 
+    def test_closed_port_cache_key_raises(self, kata):
+        f, _ = counted(kata, closed_port_client(), "kt-closed:f")
+        must_raise(lambda: f.cache_key(1), "f.cache_key(1)",
+                   "cache_key does not fail open (the key depends on the generation stored in "
+                   "Redis: without it there is no right answer)")
+
     def test_unencodable_argument_still_raises_when_down(self, kata):
         f, fn = counted(kata, closed_port_client(), "kt-closed:f")
         with pytest.raises(TypeError):
@@ -1001,3 +1234,55 @@ class TestPart3FailOpen:
         assert warned(caplog), "a call that fails open must log a warning (nothing was logged)"
         with pytest.raises(redis.exceptions.TimeoutError):
             f.invalidate(1)
+
+    def test_calls_that_fail_open_count_as_misses(self, kata, redis_backend):
+        client = redis_backend.client()
+        f, fn = counted(kata, client, redis_backend.key("f"))
+        f(1)
+        f(1)
+        fail_on(client, redis.exceptions.ConnectionError("Redis is down"))
+        fails_open(lambda: f(1), "f(1)")
+        fails_open(lambda: f(2), "f(2)")
+        assert fn.calls == 3, "with Redis down every call runs the function"
+        got = tuple(f.cache_info())
+        assert got == (1, 3), (
+            f"cache_info() is {got} after a miss, a hit, then two calls with Redis down, "
+            "expected (1, 3): a call that fails open ran the function, so it is a miss")
+
+    def test_after_a_failed_read_nothing_is_written(self, kata, redis_backend, caplog):
+        client = redis_backend.client()
+        f, fn = counted(kata, client, redis_backend.key("f"), result=lambda x, y: {x, "set"})
+        fail_on(client, redis.exceptions.ConnectionError("read refused"), only="GET")
+        log = record(client)
+        with caplog.at_level(logging.WARNING):
+            try:
+                got = fails_open(lambda: f(1), "f(1), whose cache read failed,")
+            except TypeError as exc:
+                pytest.fail(
+                    f"f(1) raised TypeError({exc}) after its cache read failed: then the "
+                    "result is returned as is, never serialized nor written", pytrace=False)
+        assert got == {1, "set"} and fn.calls == 1
+        sent = [name for name in log.names() if name != "GET"]
+        assert not sent, (
+            f"after its read failed (Redis unavailable), f(1) still sent {sent} ({log}): do "
+            "not try to write, the server is gone (and the call would wait for it twice)")
+
+    def test_other_redis_errors_propagate(self, kata, redis_backend):
+        client = redis_backend.client()
+        prefix = redis_backend.key("f")
+        f, fn = counted(kata, client, prefix)
+        for where, key in (("the entry", f.cache_key(1)), ("the generation",
+                                                          f"{prefix}:generation")):
+            client.delete(key)
+            client.rpush(key, "someone else's list")
+            client.pexpire(key, 60_000)
+            try:
+                got = f(1)
+            except redis.exceptions.ResponseError:
+                client.delete(key)
+                continue
+            pytest.fail(
+                f"f(1) returned {got!r} although Redis answered WRONGTYPE for {where} ({key}, "
+                "a list): only ConnectionError and TimeoutError mean Redis is unavailable; any "
+                "other Redis error is a bug and propagates", pytrace=False)
+        assert fn.calls == 0

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,9 +180,14 @@ def progress(_: argparse.Namespace) -> int:
     if stale:
         print(f"running the {len(stale)} kata(s) whose files changed since the last run:",
               flush=True)
-        data = run_suites(stale, announce=True)
+        # Two sessions side by side (the machine has two cores), each announcing its katas.
+        halves = [stale[0::2], stale[1::2]]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(lambda half: run_suites(half, announce=True),
+                                    [h for h in halves if h]))
+        every_row = [row for data in results for row in data["rows"]]
         for kata in stale:
-            rows = [r for r in data["rows"] if r["kata"] == kata.name]
+            rows = [r for r in every_row if r["kata"] == kata.name]
             cache[kata.name] = {"key": content_key(kata), "rows": rows}
             if solved(rows):
                 record_solve(kata.name, cache[kata.name]["key"])
@@ -194,8 +200,8 @@ def progress(_: argparse.Namespace) -> int:
 
 def print_progress(cache: dict[str, Any]) -> None:
     today = dt.date.today()
-    print(f"{'kata':<14}{'part':<6}{'passing':>9}  status")
-    print("-" * 72)
+    print(f"{'kata':<17}{'part':<6}{'passing':>9}  status")
+    print("-" * 75)
     suggestion = None
     reviews = []
     for kata in manifest.katas().values():
@@ -207,20 +213,20 @@ def print_progress(cache: dict[str, Any]) -> None:
                 status = "not started (stub)"
             elif status == "in progress":
                 status = f"in progress ({row['passed']} of {counted})"
-            print(f"{kata.name:<14}{row['part']:<6}{row['passed']:>5}/{counted:<3}  {status}")
+            print(f"{kata.name:<17}{row['part']:<6}{row['passed']:>5}/{counted:<3}  {status}")
         if solved(rows):
             due = next_review(kata.name)
             best = best_interview(kata.name)
             solves = read_json(HISTORY, {}).get(kata.name, {}).get("solves", [])
             last = solves[-1]["date"] if solves else "?"
             best_text = f", best interview {best:.0f} min" if best is not None else ""
-            print(f"{'':<14}solved, last on {last}{best_text}"
+            print(f"{'':<17}solved, last on {last}{best_text}"
                   + (f"; review on {due.isoformat()}" if due else ""))
             if due is not None and due <= today:
                 reviews.append(kata.name)
         elif suggestion is None and rows:
             suggestion = (kata.name, first_open_part(rows))
-    print("-" * 72)
+    print("-" * 75)
     if reviews:
         print(f"Due for review: {', '.join(reviews)}   ->   make reset KATA={reviews[0]}, then "
               f"make interview KATA={reviews[0]}")
@@ -381,7 +387,8 @@ def watch(args: argparse.Namespace) -> int:
 
 def follow_ups(kata: manifest.Kata) -> list[tuple[str, str]]:
     """The write-up's follow-up questions and their short answers:
-    ``- **Question?** Answer...`` items under a ``## Follow-up questions`` heading."""
+    ``- **Question?** Answer...`` (or ``*Question?*``) items under a ``## Follow-up
+    questions`` heading."""
     text = kata.write_up.read_text() if kata.write_up.exists() else ""
     section = re.split(r"^## Follow-up questions.*$", text, flags=re.MULTILINE)
     if len(section) < 2:
@@ -390,9 +397,9 @@ def follow_ups(kata: manifest.Kata) -> list[tuple[str, str]]:
     items = re.split(r"^- ", body, flags=re.MULTILINE)[1:]
     found = []
     for item in items:
-        match = re.match(r"\*\*(.+?)\*\*\s*(.*)", " ".join(item.split()), flags=re.DOTALL)
+        match = re.match(r"(\*\*?)(.+?)\1\s*(.*)", " ".join(item.split()), flags=re.DOTALL)
         if match:
-            found.append((match.group(1), match.group(2)))
+            found.append((match.group(2), match.group(3)))
     return found
 
 

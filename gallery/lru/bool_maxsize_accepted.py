@@ -5,17 +5,19 @@ functools accepts it; the kata's contract turns a bool away, as a flag passed by
 
 from __future__ import annotations
 
-from typing import Any
+from solutions import lru as reference
 
-from solutions.lru import CacheInfo, LRUCache, _checked_maxsize, _wrap
+KILLED_BY = "TestPart2Decorator::test_bad_maxsize"
+KILLED_WITH = "Failed"
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+
+class BoolAsSize(reference.Memoizer):
+    def check_maxsize(self, maxsize: object) -> int | None:
+        # BUG: True and False pass as the ints 1 and 0. Correct: first
+        # if isinstance(maxsize, bool): raise TypeError(...)
+        if isinstance(maxsize, int):
+            return max(maxsize, 0)
+        return super().check_maxsize(maxsize)
 
 
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
-        return lru_cache(128, typed)(maxsize)
-    # BUG: any int, True and False included (as 1 and 0), skips the check. Correct:
-    # maxsize = _checked_maxsize(maxsize), which turns a bool away first
-    maxsize = max(maxsize, 0) if isinstance(maxsize, int) else _checked_maxsize(maxsize)
-    return lambda user_function: _wrap(user_function, maxsize, bool(typed))
+lru_cache = BoolAsSize().lru_cache

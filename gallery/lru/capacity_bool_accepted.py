@@ -7,19 +7,18 @@ explicitly, or a flag passed by mistake becomes a size.
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, _Link, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart1LRUCache::test_capacity_of_the_wrong_type"
+KILLED_WITH = "Failed"
 
 
 class LRUCache(reference.LRUCache):
-    def __init__(self, capacity: int) -> None:
+    @staticmethod
+    def check_capacity(capacity: object) -> int:
         # BUG: True and False pass as ints. Correct:
         # if isinstance(capacity, bool) or not isinstance(capacity, int):
         if not isinstance(capacity, int):
             raise TypeError(f"capacity must be an int, not {type(capacity).__name__}")
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, got {capacity}")
-        self._capacity = capacity
-        self._links: dict[object, _Link] = {}
-        self._root = _Link()
+        return capacity

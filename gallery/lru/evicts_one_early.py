@@ -6,40 +6,13 @@ One slot is never used (except with capacity 1): every eviction comes one key ea
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, _Link, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"although the cache had room"
 
 
 class LRUCache(reference.LRUCache):
-    def put(self, key: object, value: object) -> None:
-        links = self._links
-        link = links.get(key)  # hashes first: an unhashable key fails before any change
-        root = self._root
-        if link is not None:
-            link.value = value
-            link.prev.next = link.next
-            link.next.prev = link.prev
-            last = root.prev
-            link.prev = last
-            link.next = root
-            last.next = root.prev = link
-        # BUG: one slot is never used. Correct: elif len(links) < self._capacity:
-        elif len(links) < max(self._capacity - 1, 1):
-            link = _Link()
-            link.key = key
-            link.value = value
-            last = root.prev
-            link.prev = last
-            link.next = root
-            last.next = root.prev = link
-            links[key] = link
-        else:
-            # Full: the sentinel takes the new entry, the oldest link becomes the sentinel.
-            root.key = key
-            root.value = value
-            oldest = root.next
-            del links[oldest.key]
-            oldest.key = oldest.value = None
-            self._root = oldest
-            links[key] = root
+    def is_full(self) -> bool:
+        # BUG: full one key early. Correct: return len(self) >= self.capacity
+        return len(self) >= max(self.capacity - 1, 1)

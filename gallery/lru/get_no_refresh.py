@@ -6,16 +6,14 @@ The cache degrades to FIFO: eviction follows insertion order, whatever the reads
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"recency order is wrong: .* after get\("
 
 
 class LRUCache(reference.LRUCache):
     def get(self, key: object, default: object = None) -> object:
-        link = self._links.get(key)
-        if link is None:
-            return default
-        # BUG: a hit leaves the key where it was. Correct: unlink it, then relink it at the
-        # most recent end (just before the sentinel root) before returning its value.
-        return link.value
+        # BUG: reads the value where it stands. Correct: return super().get(key, default),
+        # which also makes key the most recently used
+        return self.peek(key, default)

@@ -1,44 +1,17 @@
 """Bug: the capacity test is off by one: the cache holds capacity + 1 keys before evicting.
 
-``<`` versus ``<=`` in the "is there room?" test: every eviction then comes one key late.
+``>`` versus ``>=`` in the "is it full?" test: every eviction then comes one key late.
 """
 
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, _Link, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"more than its capacity"
 
 
 class LRUCache(reference.LRUCache):
-    def put(self, key: object, value: object) -> None:
-        links = self._links
-        link = links.get(key)  # hashes first: an unhashable key fails before any change
-        root = self._root
-        if link is not None:
-            link.value = value
-            link.prev.next = link.next
-            link.next.prev = link.prev
-            last = root.prev
-            link.prev = last
-            link.next = root
-            last.next = root.prev = link
-        elif len(links) <= self._capacity:  # BUG: <= lets one key too many in. Correct: <
-            link = _Link()
-            link.key = key
-            link.value = value
-            last = root.prev
-            link.prev = last
-            link.next = root
-            last.next = root.prev = link
-            links[key] = link
-        else:
-            # Full: the sentinel takes the new entry, the oldest link becomes the sentinel.
-            root.key = key
-            root.value = value
-            oldest = root.next
-            del links[oldest.key]
-            oldest.key = oldest.value = None
-            self._root = oldest
-            links[key] = root
+    def is_full(self) -> bool:
+        return len(self) > self.capacity  # BUG: one key too many. Correct: >=

@@ -7,9 +7,9 @@ this LRUCache is written out whole instead of overriding a method of the referen
 
 from __future__ import annotations
 
-from solutions.lru import CacheInfo, lru_cache
-
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart3ConstantTime::test_operations_stay_constant_time_as_the_cache_grows"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"something scans the entries"
 
 
 class LRUCache:
@@ -31,14 +31,19 @@ class LRUCache:
     def get(self, key: object, default: object = None) -> object:
         if key not in self._data:
             return default
-        self._order.remove(key)  # BUG: list.remove scans the whole list: O(n) per hit
-        self._order.append(key)
+        self._refresh(key)
         return self._data[key]
+
+    def _refresh(self, key: object) -> None:
+        # BUG: index() and pop() scan and shift the whole list: O(n) per hit
+        self._order.append(self._order.pop(self._order.index(key)))
 
     def put(self, key: object, value: object) -> None:
         if key in self._data:
-            self._order.remove(key)  # O(n) again
-        elif len(self._data) >= self._capacity:
+            self._refresh(key)  # O(n) again
+            self._data[key] = value
+            return
+        if len(self._data) >= self._capacity:
             del self._data[self._order.pop(0)]  # pop(0) shifts every other key: O(n)
         self._data[key] = value
         self._order.append(key)
@@ -63,3 +68,10 @@ class LRUCache:
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self._capacity,), {k: self._data[k] for k in self._order})
+
+    def __setstate__(self, items: dict[object, object]) -> None:
+        for key, value in items.items():
+            self.put(key, value)

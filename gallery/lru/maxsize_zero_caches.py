@@ -6,32 +6,23 @@ none it still keeps one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from solutions.lru import (
-    _SELF_KEYED,
-    CacheInfo,
-    LRUCache,
-    _bounded_wrapper,
-    _checked_maxsize,
-    _make_key,
-    _unbounded_wrapper,
-)
+from solutions import lru as reference
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart2Decorator::test_maxsize_zero_or_less_caches_nothing"
+KILLED_WITH = "AssertionError"
 
 
-def _wrap(user_function: Any, maxsize: int | None, typed: bool) -> Any:
-    if maxsize is None:
-        return _unbounded_wrapper(user_function, typed, _make_key, _SELF_KEYED)
-    # BUG: no branch for maxsize == 0, which then caches one entry. Correct: for maxsize 0,
-    # return _uncached_wrapper(user_function, typed), which only counts a miss and calls.
-    return _bounded_wrapper(user_function, maxsize, typed, _make_key, _SELF_KEYED)
+class ZeroIsASize(reference.Memoizer):
+    def wrap(self, user_function: Callable[..., Any], maxsize: int | None,
+             typed: bool) -> Any:
+        if maxsize == 0:
+            # BUG: a bounded cache with room for none. Correct: self.uncached(user_function,
+            # typed), which only counts a miss and calls
+            return self.bounded(user_function, maxsize, typed)
+        return super().wrap(user_function, maxsize, typed)
 
 
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    """The reference's lru_cache, over the _wrap above."""
-    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
-        return lru_cache(128, typed)(maxsize)
-    maxsize = _checked_maxsize(maxsize)
-    return lambda user_function: _wrap(user_function, maxsize, bool(typed))
+lru_cache = ZeroIsASize().lru_cache

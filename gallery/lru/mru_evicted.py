@@ -6,20 +6,16 @@ Both ends of the list look alike in code; picking the wrong one throws away the 
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"evicted .* instead of .*, the least recently used"
 
 
 class LRUCache(reference.LRUCache):
     def put(self, key: object, value: object) -> None:
-        links = self._links
-        if key in links or len(links) < self._capacity:
-            super().put(key, value)  # a replace, or there is room: as in the reference
-            return
-        # Full: a new key takes the place of an evicted one.
-        newest = self._root.prev  # BUG: the most recent end. Correct: self._root.next
-        del links[newest.key]
-        newest.key = key
-        newest.value = value
-        links[key] = newest
+        if key not in self and self.is_full():
+            # BUG: the newest key goes. Correct: the oldest, self.keys()[0], which
+            # super().put evicts on its own
+            self.delete(self.keys()[-1])
+        super().put(key, value)

@@ -5,18 +5,17 @@ A key just written is then the next to go if it happened to be old.
 
 from __future__ import annotations
 
-from solutions import lru as reference
-from solutions.lru import CacheInfo, lru_cache
+from typing import Any
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+from solutions import lru as reference
+
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"recency order is wrong: .* after put\(.*replaces a cached key"
 
 
 class LRUCache(reference.LRUCache):
-    def put(self, key: object, value: object) -> None:
-        link = self._links.get(key)
-        if link is None:
-            super().put(key, value)  # a new key: as in the reference
-            return
-        # BUG: replaced, but not moved to the recent end. Correct: also unlink it and relink
-        # it just before the sentinel root, as get() does.
+    def replace(self, link: Any, value: object) -> None:
+        # BUG: the new value, but the link stays where it was. Correct: also unlink it and
+        # relink it at the most recent end, as super().replace(link, value) does
         link.value = value

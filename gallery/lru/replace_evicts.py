@@ -7,16 +7,17 @@ A replace needs no room: only a new key in a full cache evicts.
 from __future__ import annotations
 
 from solutions import lru as reference
-from solutions.lru import CacheInfo, lru_cache
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestLRUMachine::runTest"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"replacing a cached key needs no room|a replace put a new entry"
 
 
 class LRUCache(reference.LRUCache):
     def put(self, key: object, value: object) -> None:
         hash(key)  # an unhashable key fails before any change
-        # BUG: evicts whenever the cache is full, even to replace a key already cached.
-        # Correct: leave it to the reference's put, which evicts only for a new key.
-        if len(self._links) >= self._capacity:
-            self.delete(self._root.next.key)  # root.next: the least recently used link
+        # BUG: evicts whenever the cache is full. Correct: only for a new key,
+        # if key not in self and self.is_full(), which super().put does on its own
+        if self.is_full():
+            self.delete(self.keys()[0])
         super().put(key, value)

@@ -7,21 +7,15 @@ there, f(3) and f(3.0) are two entries even with typed=False, so cache_info() di
 
 from __future__ import annotations
 
-from typing import Any
+from solutions import lru as reference
 
-from solutions.lru import CacheInfo, LRUCache, _checked_maxsize, _wrap
-
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
-
-# BUG: no lone-scalar keys. Correct: frozenset({int, str})
-_SELF_KEYED: frozenset[type] = frozenset()
+KILLED_BY = "TestPart2Decorator::test_a_lone_int_or_str_argument_is_its_own_key"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"f\(3\.0\) returned \(3,\)"
 
 
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    """The reference's lru_cache, with the _SELF_KEYED above."""
-    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
-        return lru_cache(128, typed)(maxsize)
-    maxsize = _checked_maxsize(maxsize)
-    return lambda user_function: _wrap(
-        user_function, maxsize, bool(typed), self_keyed=_SELF_KEYED
-    )
+class NoLoneKeys(reference.Memoizer):
+    self_keyed: frozenset[type] = frozenset()  # BUG: no lone-argument keys. Correct: {int, str}
+
+
+lru_cache = NoLoneKeys().lru_cache

@@ -2,96 +2,91 @@
 new entry after it once the call returns.
 
 A recursive call (fib through the decorated name) changes the list meanwhile: the entry is
-linked after a stale neighbour, links are lost, and eviction goes wrong. The bug is inside
-the reference's bounded wrapper, one closure, so this is a trimmed copy of that factory.
+linked after a stale neighbour, links are lost, and eviction goes wrong. The mistake spans
+the user function's call, inside the per-call code of the bounded wrapper, which calls no
+hook (for speed): this is the reference's ``bounded`` with one line moved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from threading import Lock
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from solutions import lru as reference
-from solutions.lru import (
-    _SELF_KEYED,
-    CacheInfo,
-    LRUCache,
-    _checked_maxsize,
-    _make_key,
-    _with_cache_api,
-)
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart2Recursion::test_recursion_through_the_decorated_name"
+KILLED_WITH = "Failed"
+KILLED_MATCHING = r"from the cache itself: recursion calls the wrapper again"
+
+_len, _type = len, type
 
 
-def _bounded_wrapper(user_function: Any, maxsize: int, typed: bool) -> Any:
-    cache: dict[Hashable, list[Any]] = {}
-    hits = misses = 0
-    full = False
-    lock = Lock()
-    PREV, NEXT, KEY, RESULT = 0, 1, 2, 3
-    root: list[Any] = []
-    root[:] = [root, root, None, None]
+class StaleNeighbour(reference.Memoizer):
+    def bounded(self, user_function: Callable[..., Any], maxsize: int, typed: bool) -> Any:
+        cache: dict[Hashable, list[Any]] = {}
+        cache_get, cache_len = cache.get, cache.__len__
+        make_key, self_keyed = self.make_key, self.self_keyed
+        hits = misses = 0
+        full = False
+        lock = self.lock_type()
+        PREV, NEXT, KEY, RESULT = 0, 1, 2, 3
+        root: list[Any] = []
+        root[:] = [root, root, None, None]
 
-    def wrapper(*args: Any, **kwds: Any) -> Any:
-        nonlocal root, hits, misses, full
-        if kwds or typed or len(args) != 1 or type(args[0]) not in _SELF_KEYED:
-            key = _make_key(args, kwds, typed)
-        else:
-            key = args[0]
-        with lock:
-            link = cache.get(key)
-            if link is not None:
-                link_prev, link_next, _, cached = link
-                link_prev[NEXT] = link_next
-                link_next[PREV] = link_prev
-                last = root[PREV]
-                last[NEXT] = root[PREV] = link
-                link[PREV] = last
-                link[NEXT] = root
-                hits += 1
-                return cached
-            misses += 1
-            last = root[PREV]  # BUG: read before the call, used after it
-        result = user_function(*args, **kwds)
-        with lock:
-            if key in cache:
-                pass  # a recursive call cached this key meanwhile: its entry stands
-            elif full:
-                root[KEY] = key
-                root[RESULT] = result
-                cache[key] = root
-                root = root[NEXT]
-                del cache[root[KEY]]
-                root[KEY] = root[RESULT] = None
+        def wrapper(*args: Any, **kwds: Any) -> Any:
+            nonlocal root, hits, misses, full
+            if kwds or typed or _len(args) != 1 or _type(args[0]) not in self_keyed:
+                key = make_key(args, kwds, typed)
             else:
-                # Correct: last = root[PREV] here, read now that the call has returned
-                link = [last, root, key, result]
-                last[NEXT] = root[PREV] = cache[key] = link
-                full = len(cache) >= maxsize
-        return result
+                key = args[0]
+            with lock:
+                link = cache_get(key)
+                if link is not None:
+                    link_prev, link_next, _, cached = link
+                    link_prev[NEXT] = link_next
+                    link_next[PREV] = link_prev
+                    last = root[PREV]
+                    last[NEXT] = root[PREV] = link
+                    link[PREV] = last
+                    link[NEXT] = root
+                    hits += 1
+                    return cached
+                misses += 1
+                last = root[PREV]  # BUG: read before the call, used after it
+            result = user_function(*args, **kwds)
+            with lock:
+                if key in cache:
+                    pass
+                elif full:
+                    old_root = root
+                    old_root[KEY] = key
+                    old_root[RESULT] = result
+                    root = old_root[NEXT]
+                    evicted_key = root[KEY]
+                    root[KEY] = root[RESULT] = None
+                    del cache[evicted_key]
+                    cache[key] = old_root
+                else:
+                    # Correct: last = root[PREV] here, read now that the call has returned
+                    link = [last, root, key, result]
+                    last[NEXT] = root[PREV] = cache[key] = link
+                    full = cache_len() >= maxsize
+            return result
 
-    def cache_info() -> CacheInfo:
-        with lock:
-            return CacheInfo(hits, misses, maxsize, len(cache))
+        def cache_info() -> reference.CacheInfo:
+            with lock:
+                return self.cache_info(hits, misses, maxsize, cache.keys())
 
-    def cache_clear() -> None:
-        nonlocal hits, misses, full
-        with lock:
-            cache.clear()
-            root[:] = [root, root, None, None]
-            hits = misses = 0
-            full = False
+        def cache_clear() -> None:
+            nonlocal hits, misses, full
+            with lock:
+                cache.clear()
+                root[:] = [root, root, None, None]
+                hits = misses = 0
+                full = False
 
-    return _with_cache_api(wrapper, user_function, cache_info, cache_clear, maxsize, typed)
+        return self.with_cache_api(wrapper, user_function, cache_info, cache_clear, maxsize,
+                                   typed)
 
 
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    """The reference's lru_cache, over the bounded wrapper above."""
-    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
-        return lru_cache(128, typed)(maxsize)
-    maxsize = _checked_maxsize(maxsize)
-    if not maxsize:  # None or 0: no recency list, as in the reference
-        return reference.lru_cache(maxsize, typed)
-    return lambda user_function: _bounded_wrapper(user_function, maxsize, bool(typed))
+lru_cache = StaleNeighbour().lru_cache

@@ -8,25 +8,18 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from solutions.lru import _KEYWORDS_FOLLOW, CacheInfo, LRUCache, _checked_maxsize, _wrap
+from solutions import lru as reference
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
-
-
-def _make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
-    parts = list(args)
-    if kwds:
-        parts.append(_KEYWORDS_FOLLOW)
-        for name, value in kwds.items():
-            parts += (name, value)
-    # BUG: typed is never looked at here: no argument types in the key. Correct:
-    # if typed: parts += [type(v) for v in args]; parts += [type(v) for v in kwds.values()]
-    return tuple(parts)
+KILLED_BY = "TestPart2Decorator::test_typed_keeps_int_and_float_apart"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"with typed=True"
 
 
-def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    """The reference's lru_cache, keying calls with the _make_key above."""
-    if callable(maxsize) and not isinstance(maxsize, int):  # used bare: @lru_cache
-        return lru_cache(128, typed)(maxsize)
-    maxsize = _checked_maxsize(maxsize)
-    return lambda user_function: _wrap(user_function, maxsize, bool(typed), _make_key)
+class TypesForgotten(reference.Memoizer):
+    @staticmethod
+    def make_key(args: tuple[Any, ...], kwds: dict[str, Any], typed: bool) -> Hashable:
+        # BUG: the flag is dropped on the way. Correct: make_key(args, kwds, typed)
+        return reference.Memoizer.make_key(args, kwds, False)
+
+
+lru_cache = TypesForgotten().lru_cache

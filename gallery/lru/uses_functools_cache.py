@@ -8,14 +8,14 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from solutions.lru import CacheInfo, LRUCache
+from solutions import lru as reference
 
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart1FromScratch::test_source_uses_no_ordereddict_nor_functools_cache"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"functools\.lru_cache"
 
 
 def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
-    if isinstance(maxsize, bool):
-        raise TypeError("maxsize must be an int or None, not bool")
-    if not (maxsize is None or isinstance(maxsize, int) or callable(maxsize)):
-        raise TypeError(f"maxsize must be an int or None, not {type(maxsize).__name__}")
+    if not callable(maxsize):
+        reference.Memoizer().check_maxsize(maxsize)
     return functools.lru_cache(maxsize, typed)  # BUG: the kata forbids functools' cache

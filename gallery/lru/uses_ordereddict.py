@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from solutions.lru import CacheInfo, lru_cache
-
-__all__ = ["CacheInfo", "LRUCache", "lru_cache"]
+KILLED_BY = "TestPart1FromScratch::test_source_uses_no_ordereddict_nor_functools_cache"
+KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"OrderedDict"
 
 _ABSENT = object()
 

@@ -6,8 +6,6 @@ those arguments fails until the entry expires.
 
 from __future__ import annotations
 
-from typing import Any
-
 from solutions import redis_cache as reference
 
 KILLED_BY = "TestPart2Serializers::test_corrupt_entry_is_a_miss_and_overwritten"
@@ -16,11 +14,10 @@ KILLED_MATCHING = r"raised JSONDecodeError on an entry that loads\(\) cannot dec
 
 
 class CachedFunction(reference.CachedFunction):
-    def read_entry(self, key: str) -> Any:
-        data = self.client.get(key)
-        # BUG: loads() errors escape; correct: try loads(), and on any exception log a
-        # warning and return MISS (the call recomputes and overwrites the entry)
-        return reference.MISS if data is None else self.serializer.loads(data)
+    def on_corrupt_entry(self, key: str, exc: Exception) -> None:
+        # BUG: the decode error escapes; correct: log a warning (the call then goes on as a
+        # miss: it recomputes and overwrites the entry)
+        raise exc
 
 
 redis_cache = CachedFunction.decorator

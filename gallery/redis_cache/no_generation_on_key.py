@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from solutions import redis_cache as reference
 
-KILLED_BY = "TestPart2Invalidation::test_invalidate_all_forgets_every_entry"
+KILLED_BY = "TestPart1Keys::test_key_is_prefix_generation_and_sha256_digest"
 KILLED_WITH = "AssertionError"
+KILLED_MATCHING = r"after the prefix comes the generation"
 
 
 class CachedFunction(reference.CachedFunction):

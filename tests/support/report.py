@@ -301,7 +301,7 @@ class KataReport:
         if not rows:
             return
         tr.section(f"katas (target: {targets.current().spec})", sep="=")
-        tr.write_line(f"{'kata':<14}{'part':<6}{'passed':>10}  status")
+        tr.write_line(f"{'kata':<17}{'part':<6}{'passed':>10}  status")
         for row in rows:
             score = f"{row['passed']}/{row['total']}"
-            tr.write_line(f"{row['kata']:<14}{row['part']:<6}{score:>10}  {row['status']}")
+            tr.write_line(f"{row['kata']:<17}{row['part']:<6}{score:>10}  {row['status']}")
