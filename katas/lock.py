@@ -6,10 +6,20 @@ process's memory cannot do that; a key in Redis that everyone agrees on can.
 
 Run the tests with ``make test KATA=lock`` (add ``PART=1`` for one part).
 
-The lock is the Redis key ``lock:<name>`` holding a random token: whoever knows the token
-holds the lock. Every write carries a TTL (the lease), so the lock of a holder that
+The lock is the Redis key ``{lock:<name>}`` holding a random token: whoever knows the
+token holds the lock. Every write carries a TTL (the lease), so the lock of a holder that
 crashed frees itself. Decisions this kata makes where the contract is silent are marked
 "Decision:".
+
+Redis Cluster: ``RedisLock`` must work with a ``redis.cluster.RedisCluster`` client as well
+as with ``redis.Redis``. A cluster places each key in one of 16384 hash slots, and refuses
+(CROSSSLOT) a script or transaction whose keys are in different slots. The slot of a key
+that holds ``{...}`` is computed from the part between the first ``{`` and the next ``}``
+only (a hash tag): so ``{lock:<name>}`` and its fence counter ``{lock:<name>}:fence``
+share a slot, and one script may touch both. The braces take in ``lock:`` too, so the tag
+is never empty whatever the name holds. A script names every key it touches in ``KEYS``
+(that is how a cluster routes it). ``Redlock`` (Part 3) is another matter: it needs
+independent servers, never the shards of one cluster.
 
 Part 1: ``RedisLock``: acquire (non-blocking, and blocking with no time limit), release,
 ``locked()``, ``owned()``, the context manager, input checks.
@@ -58,15 +68,18 @@ class LockNotOwnedError(LockError):
 
 
 class RedisLock:
-    """A lease on the key ``lock:<name>`` in one Redis server.
+    """A lease on the key ``{lock:<name>}`` in one Redis server.
 
-    ``client`` is an existing ``redis.Redis`` (or ``fakeredis.FakeRedis``); it may have been
-    created with ``decode_responses`` True or False, and the lock works either way.
+    ``client`` is an existing ``redis.Redis`` (or ``fakeredis.FakeRedis``, or a
+    ``redis.cluster.RedisCluster``); it may have been created with ``decode_responses``
+    True or False, and the lock works either way.
 
     Arguments (checked at once; the message names the argument):
 
     - ``name``: a non-empty ``str`` (TypeError if not a str, ValueError if empty). The key
-      is ``lock:<name>``, the fence counter ``lock:<name>:fence``.
+      is ``{lock:<name>}``, the fence counter ``{lock:<name>}:fence`` (braces included:
+      see the module docstring). In Python: ``"{lock:" + name + "}"``, or
+      ``f"{{lock:{name}}}"`` (an f-string doubles a literal brace).
     - ``ttl``: the lease in seconds, a finite number > 0 (ValueError for 0, negative, NaN,
       infinity; TypeError for a non-number, including ``bool``). It is sent as whole
       milliseconds, the nearest, and at least 1 (see the module docstring).
@@ -82,9 +95,10 @@ class RedisLock:
 
     ``acquire(blocking=True, timeout=None) -> bool``
 
-    - Exactly one ``SET lock:<name> <token> NX PX <ttl ms>``: "only if nobody holds it" and
-      "expire on your own" in one atomic command. (Not SETNX then EXPIRE: a crash between
-      the two leaves a lock that never expires.)
+    - Exactly one ``SET {lock:<name>} <token> NX PX <ttl ms>``: "only if nobody holds it"
+      and "expire on your own" in one atomic command. (Not SETNX then EXPIRE: a crash
+      between the two leaves a lock that never expires.) Part 2 adds the fencing token
+      to it, and may turn it into one script (see ``fencing_token``).
     - ``<token>`` is fresh and unguessable for every acquisition:
       ``secrets.token_hex(16)``. Never a constant, a counter, the time or ``random``: a
       token someone else can know or repeat lets them release your lock.
@@ -143,13 +157,20 @@ class RedisLock:
     - Raises ``LockNotOwnedError`` like ``release()``; it never revives an expired key and
       never extends someone else's lock.
 
-    ``fencing_token`` (property): an ``int`` taken with ``INCR lock:<name>:fence`` at each
+    ``fencing_token`` (property): an ``int`` taken with ``INCR {lock:<name>}:fence`` at each
     successful acquisition, so it strictly increases across all acquisitions by any
     instance, even after a lease expired. None before the first acquisition and after
     ``release()``. Pass it to the storage you write under the lock, which rejects a write
     carrying a smaller token than one it has seen: that stops a holder whose lease expired
     (a long GC pause) from overwriting the work of the next holder. The fence key has no
     TTL: it is a number that must never go back.
+
+    Round trips of ``acquire()`` (an attempt that gets the lock). Decision: either two,
+    the ``SET ... NX PX`` and then, only if it took the lock, the ``INCR``; or, better, one:
+    a script (``register_script``) that does the ``SET ... NX PX`` and, if it succeeded,
+    the ``INCR``, returning the new fencing token (or nil when the lock is held). The
+    script's ``KEYS`` are the lock key and the fence key: on Redis Cluster they must share
+    a hash slot, which the hash tag ensures. (``make bench KATA=lock`` counts them.)
 
     ``with lock:`` raises ``LockError`` when ``acquire()`` returns False (the block does
     not run).
@@ -175,7 +196,8 @@ class RedisLock:
         """Take the lock with one SET NX PX and a fresh token; True if this instance holds it.
 
         Blocking: retry every ``retry_interval`` until ``timeout`` (default: the instance's
-        ``blocking_timeout``; both None: for ever). On success, take the fencing token.
+        ``blocking_timeout``; both None: for ever). On success, take the fencing token
+        (Part 2; in the same script as the SET, or right after it).
         """
         raise NotImplementedError
 
@@ -213,8 +235,10 @@ class Redlock:
     """**Part 3**: one lock over N independent Redis servers, held by a majority.
 
     A single Redis is a single point of failure; a replica can lose a lock on fail-over.
-    Redlock writes the same key ``lock:<name>`` (the same key a ``RedisLock`` uses) on N
+    Redlock writes the same key ``{lock:<name>}`` (the same key a ``RedisLock`` uses) on N
     independent servers and holds the lock only if a majority agreed, quickly enough.
+    Each step costs one round trip per server: one ``SET`` each to acquire, one script
+    call each to release.
 
     Arguments: ``clients``, a non-empty sequence of clients, one per server (ValueError
     naming ``clients`` if empty); ``name`` and ``ttl`` checked as for ``RedisLock``.
@@ -224,7 +248,7 @@ class Redlock:
     ``acquire(blocking=True, timeout=None) -> bool``, one attempt:
 
     1. A fresh token (``secrets.token_hex(16)``; decision: a new one for every attempt).
-    2. Note the time (``time.monotonic()``), then on every server ``SET lock:<name> token
+    2. Note the time (``time.monotonic()``), then on every server ``SET {lock:<name>} token
        NX PX <ttl ms>``. A server that is down or errors (any ``redis.RedisError``) counts
        as a no; it never makes ``acquire()`` raise.
     3. ``validity = ttl - elapsed - drift``, with ``drift = CLOCK_DRIFT_FACTOR * ttl +

@@ -13,8 +13,9 @@ The class
 ``MultiLevelCache(client, *, namespace="mlc", l1_maxsize=1024, l1_ttl=5.0, l2_ttl=300.0,
 clock=time.monotonic, serializer=None)``
 
-- ``client``: an existing ``redis.Redis`` (or ``fakeredis.FakeRedis``); it must work
-  whichever ``decode_responses`` the client was created with.
+- ``client``: an existing ``redis.Redis`` (or ``fakeredis.FakeRedis``), or a
+  ``redis.cluster.RedisCluster``: the cache must work with either, whichever
+  ``decode_responses`` the client was created with (see "Redis Cluster" below).
 - ``namespace``: a non-empty ``str``. The L2 entry of ``key`` is the Redis string
   ``f"{namespace}:{key}"`` and invalidations travel on the channel
   ``f"{namespace}:invalidations"``. Instances with the same namespace on the same Redis
@@ -70,21 +71,36 @@ Part 2: coherence over pub/sub
 
 - Every ``set`` and ``delete`` publishes a message on ``<namespace>:invalidations`` naming
   the key and the sending instance (each instance has a random id from ``secrets``).
-  Reference format: JSON ``{"sender": id, "key": key}``. Write and publish in one round
-  trip (MULTI/EXEC or a script) so that a write is never left unannounced.
+  Reference format: JSON ``{"sender": id, "key": key}``. Write and publish in one script
+  call (``register_script``: ``SET ... PX`` or ``DEL``, then ``PUBLISH``), one round trip,
+  so that a write is never left unannounced. Not MULTI/EXEC: redis-py's cluster client
+  refuses a PUBLISH in a pipeline. The script's ``KEYS`` are the L2 key alone; the
+  channel and the message go in ``ARGV`` (a channel is not a key).
 - Each instance subscribes (its own pub/sub connection) when it is created.
 - ``process_invalidations() -> int`` applies the messages that have already arrived,
   WITHOUT blocking: each message from another instance drops that key from L1. It returns
   how many messages from other instances it applied; the instance's own messages are
-  ignored (not applied, not counted). It runs at the start of every ``get`` and
-  ``get_or_load``, so another instance's write is seen as soon as its message has arrived
-  (milliseconds on one machine; at worst after ``l1_ttl``). Pub/sub reads are not
-  commands on ``client``: an L1 hit still sends no command.
+  ignored (not applied, not counted). Pub/sub reads are not commands on ``client``: an
+  L1 hit still sends no command.
+- The coherence rule: a message that has arrived is applied before any ``get`` or
+  ``get_or_load`` that starts 1 ms or more after its arrival. So another instance's write
+  is seen within milliseconds (at worst after ``l1_ttl``, if its message was lost).
+  Calling ``process_invalidations()`` at the start of every read meets the rule; so does
+  calling it at most once a millisecond (real time, ``time.monotonic``, not ``clock``),
+  which spares L1 hits the pub/sub read: the reference does that.
 - A read that started before an invalidation must not put its (old) value into L1 after
   the invalidation was applied (threads: remember a version before reading L2).
 - ``close()`` unsubscribes and releases the pub/sub connection and empties L1. It is
   idempotent; every other method of a closed instance raises ``RuntimeError`` (it would no
   longer hear invalidations), except ``stats()``. The class is also a context manager.
+
+Redis Cluster
+=============
+
+A cluster places each key in one of 16384 hash slots and runs a script only if all its
+``KEYS`` are in one slot (else CROSSSLOT). Every script here touches one key, the L2
+entry. ``client.pubsub()`` on a cluster client subscribes on one node, and a ``PUBLISH``
+(a script's too) reaches the subscribers on every node, so nothing else changes.
 
 Part 3: Redis going away
 ========================
@@ -135,8 +151,8 @@ class MultiLevelCache:
     def get(self, key: str, default: Any = None) -> Any:
         """Part 1: L1, else L2 (promote a hit into L1), else ``default``.
 
-        Part 2: ``process_invalidations()`` first. Part 3: Redis down -> L1 still serves;
-        an L1 miss returns ``default``.
+        Part 2: ``process_invalidations()`` first (at least once a millisecond). Part 3:
+        Redis down -> L1 still serves; an L1 miss returns ``default``.
         """
         raise NotImplementedError
 
@@ -149,7 +165,7 @@ class MultiLevelCache:
 
     def set(self, key: str, value: Any) -> None:
         """Part 1: write L2 (``SET ... PX``), then L1. Part 2: announce it in the same
-        round trip. Part 3: Redis down -> drop the L1 copy, raise the Redis error."""
+        script call. Part 3: Redis down -> drop the L1 copy, raise the Redis error."""
         raise NotImplementedError
 
     def delete(self, key: str) -> bool:

@@ -110,8 +110,9 @@ class StampedeCache:
     ``StampedeCache(client, *, ttl, beta=1.0, lock_ttl=10.0, wait_timeout=5.0,
     clock=time.time, rand=random.random, prefix="sc")``
 
-    ``client`` is a ``redis.Redis`` (or fakeredis) client, created with either
-    ``decode_responses`` setting. Durations are in seconds.
+    ``client`` is a ``redis.Redis`` (or fakeredis) client, or a
+    ``redis.cluster.RedisCluster``, created with either ``decode_responses`` setting.
+    Durations are in seconds.
 
     ``get_or_compute(key, compute)`` returns the value cached for ``key``, calling
     ``compute()`` (no arguments) when it must:
@@ -133,12 +134,19 @@ class StampedeCache:
        new entry since it read the key (a Lua script), or a caller arriving just as the
        winner finishes would compute a second time: one compute per stampede, exactly.
 
-    The entry: one Redis key ``{prefix}:entry:{key}`` holding the JSON object
-    ``{"v": value, "d": delta, "e": expiry}``, written with ``SET ... PX`` so that the Redis
-    key expires ``ttl`` seconds after it is stored. ``delta`` is how long ``compute()``
-    took, measured with the injected ``clock`` (``clock()`` before and after the call);
-    ``expiry`` is ``clock()`` after the compute plus ``ttl``. The lock is the key
-    ``{prefix}:lock:{key}`` with a TTL of ``lock_ttl``; every key written has a TTL.
+    The entry: one Redis key ``{<prefix>:<key>}:entry`` (the braces included) holding the
+    JSON object ``{"v": value, "d": delta, "e": expiry}``, written with ``SET ... PX`` so
+    that the Redis key expires ``ttl`` seconds after it is stored. ``delta`` is how long
+    ``compute()`` took, measured with the injected ``clock`` (``clock()`` before and after
+    the call); ``expiry`` is ``clock()`` after the compute plus ``ttl``. The lock is the key
+    ``{<prefix>:<key>}:lock`` with a TTL of ``lock_ttl``; every key written has a TTL.
+
+    Redis Cluster: a cluster refuses (CROSSSLOT) a script whose keys live in different
+    hash slots, and the scripts of step 3 touch a key's entry and its lock together. The
+    slot of a key holding ``{...}`` is computed from the part between the first ``{`` and
+    the next ``}`` only (a hash tag), so the two names above share a slot; a script names
+    every key it touches in ``KEYS``. In Python: ``f"{{{prefix}:{key}}}:entry"`` (an
+    f-string doubles a literal brace).
 
     Decisions:
 

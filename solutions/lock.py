@@ -3,10 +3,16 @@
 The reference for ``katas/lock.py`` (the stub holds the full specification).
 
 One holder at a time is enforced by Redis, not by this process: the lock is the key
-``lock:<name>`` holding a random token, written with ``SET key token NX PX ttl`` so that
+``{lock:<name>}`` holding a random token, written with ``SET key token NX PX ttl`` so that
 "only if free" and "expire on its own" happen in one atomic command. Whoever knows the
 token owns the lock; releasing and extending are compare-then-act, so they run as Lua
 scripts inside Redis where nothing can slip in between the compare and the act.
+
+Acquiring also takes the next fencing token (``INCR {lock:<name>}:fence``), in the same
+script: one round trip. The braces are a hash tag: Redis Cluster places a key by the part
+between them, so the lock key and its fence counter share a slot, as the keys of one
+script must there. ``RedisLock`` works with a ``redis.Redis`` and a
+``redis.cluster.RedisCluster`` client alike; ``Redlock`` wants independent servers.
 
 Extension points
 ----------------
@@ -21,18 +27,18 @@ mechanics and the few decisions they delegate. Override one to change one thing.
   unguessable every time (``secrets.token_hex(16)``).
 - ``to_milliseconds(seconds) -> int``: a duration as sent to Redis (``PX``, and what
   ``extend`` adds): rounded to the nearest millisecond, and at least 1.
-- ``do_acquire(token) -> bool``: one attempt, ``SET lock:<name> token NX PX <ttl ms>``;
-  True if the key now holds ``token``.
+- ``do_acquire(token) -> int | None``: one attempt, in one round trip: ``SET key token
+  NX PX <ttl ms>`` and, only if that took the lock, ``INCR`` the fence counter; the new
+  fencing token, or None when someone else holds the lock.
 - ``attempts(timeout) -> Iterator[None]``: the schedule of a blocking acquire: yields once
   per attempt, the first at once, then after each pause of ``retry_interval``; pauses end
   by the deadline ``timeout`` seconds after the call (None: never) and the attempt made
   at the deadline is the last.
-- ``next_fencing_token() -> int``: a number above every fencing token handed out before,
-  by any instance: ``INCR lock:<name>:fence``.
 - ``do_release(token) -> bool``: delete the key if it still holds ``token``, atomically;
   True if it did.
-- ``RELEASE_SCRIPT`` / ``EXTEND_SCRIPT``: the Lua that ``do_release`` and ``extend`` run
-  (``KEYS[1]`` the lock key, ``ARGV[1]`` the token, ``ARGV[2]`` the milliseconds to add).
+- ``ACQUIRE_SCRIPT`` / ``RELEASE_SCRIPT`` / ``EXTEND_SCRIPT``: the Lua that ``do_acquire``,
+  ``do_release`` and ``extend`` run (``KEYS[1]`` the lock key, ``KEYS[2]`` the fence
+  counter; ``ARGV[1]`` the token, ``ARGV[2]`` milliseconds: the lease, or what to add).
 
 ``Redlock``:
 
@@ -59,6 +65,16 @@ from typing import Self
 
 import redis
 from redis.commands.core import Script
+
+# KEYS[1]: the lock key. KEYS[2]: its fence counter. ARGV[1]: a fresh token. ARGV[2]: the
+# lease in milliseconds. Take the lock if it is free and then, only then, the next fencing
+# token: the new fencing token, or false (None in Python) when the lock is held.
+ACQUIRE_AND_FENCE = """
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return false
+end
+return redis.call('incr', KEYS[2])
+"""
 
 # KEYS[1]: the lock key. ARGV[1]: the caller's token.
 # Delete the key only if it still holds our token: 1 if deleted, 0 if not ours (any more).
@@ -114,11 +130,13 @@ def _milliseconds(seconds: float) -> int:
 
 
 def _lock_key(name: object) -> str:
+    """``{lock:<name>}``: the braces (a hash tag) take in ``lock:`` too, so the tag is never
+    empty whatever the name holds, and ``<key>:fence`` always lands in the key's slot."""
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
     if not name:
         raise ValueError("name must not be empty")
-    return f"lock:{name}"
+    return f"{{lock:{name}}}"
 
 
 def _random_token() -> str:
@@ -126,8 +144,9 @@ def _random_token() -> str:
 
 
 class RedisLock:
-    """A lease on ``lock:<name>`` in one Redis: acquire, release, extend, fencing tokens."""
+    """A lease on ``{lock:<name>}`` in one Redis: acquire, release, extend, fencing tokens."""
 
+    ACQUIRE_SCRIPT = ACQUIRE_AND_FENCE
     RELEASE_SCRIPT = RELEASE_IF_OWNER
     EXTEND_SCRIPT = EXTEND_IF_OWNER
 
@@ -151,6 +170,7 @@ class RedisLock:
             else _seconds("blocking_timeout", blocking_timeout, zero_ok=True)
         )
         self.client = client
+        self._acquire: Script = client.register_script(self.ACQUIRE_SCRIPT)
         self._release: Script = client.register_script(self.RELEASE_SCRIPT)
         self._extend: Script = client.register_script(self.EXTEND_SCRIPT)
         self._token: str | None = None
@@ -177,13 +197,12 @@ class RedisLock:
         elif self.blocking_timeout is not None:
             timeout = self.blocking_timeout
         token = self.new_token()
-        schedule = self.attempts(timeout) if blocking else iter([None])
-        if not any(self.do_acquire(token) for _ in schedule):
-            return False
-        self._token = token
-        # Taken while we hold the lock, so each holder's number is above every earlier one.
-        self._fencing_token = self.next_fencing_token()
-        return True
+        for _ in self.attempts(timeout) if blocking else [None]:
+            fencing_token = self.do_acquire(token)
+            if fencing_token is not None:
+                self._token, self._fencing_token = token, fencing_token
+                return True
+        return False
 
     def new_token(self) -> str:
         """The proof of ownership of one acquisition: unguessable, and fresh every time."""
@@ -193,10 +212,13 @@ class RedisLock:
         """A duration as Redis takes it: whole milliseconds, the nearest, at least 1."""
         return _milliseconds(seconds)
 
-    def do_acquire(self, token: str) -> bool:
-        """One attempt: ``SET key token NX PX ttl``, "only if free" and the lease at once."""
-        px = self.to_milliseconds(self.ttl)
-        return bool(self.client.set(self.key, token, nx=True, px=px))
+    def do_acquire(self, token: str) -> int | None:
+        """One attempt in one round trip: ``SET key token NX PX ttl`` ("only if free" and
+        the lease at once) and, if it took the lock, ``INCR`` the fence counter. The new
+        fencing token, or None when someone else holds the lock."""
+        fencing_token = self._acquire(keys=[self.key, self.fence_key],
+                                      args=[token, self.to_milliseconds(self.ttl)])
+        return None if fencing_token is None else int(fencing_token)
 
     def attempts(self, timeout: float | None) -> Iterator[None]:
         """Yield at each attempt of a blocking acquire: at once, then every retry_interval.
@@ -216,10 +238,6 @@ class RedisLock:
                     return
                 pause = min(pause, remaining)
             time.sleep(pause)
-
-    def next_fencing_token(self) -> int:
-        """A number above every fencing token taken before, by any instance."""
-        return int(self.client.incr(self.fence_key))
 
     def release(self) -> None:
         """Delete the key if it still holds our token, else raise LockNotOwnedError."""

@@ -4,10 +4,13 @@ Reference solution. The design in one paragraph: L1 is an LRU map whose entries 
 an expiry time (``l1_ttl`` on the injected clock). L2 is one Redis string per key,
 ``<namespace>:<key>``, always written with a TTL. Every ``set``/``delete`` writes L2 and
 publishes ``{"sender": <instance id>, "key": <key>}`` on ``<namespace>:invalidations`` in one
-MULTI/EXEC round trip; every read first drains the messages that have arrived on this
-instance's own subscription (non-blocking) and drops the keys other instances changed.
-Redis being unreachable never breaks a read (L1 still serves, an L1 miss is a miss), but
-a write that did not reach L2 raises after dropping the local copy.
+script call (one round trip, atomic, and accepted by a Redis Cluster client, which refuses
+a PUBLISH in a pipeline). Reads drain the messages that have arrived on this instance's own
+subscription (non-blocking) and drop the keys other instances changed, at most once a
+millisecond: an L1 hit is a dictionary look-up, without a lock or a pub/sub read, and a
+message is applied before any read that starts a millisecond after it arrived. Redis
+being unreachable never breaks a read (L1 still serves, an L1 miss is a miss), but a
+write that did not reach L2 raises after dropping the local copy.
 
 Extension points
 ================
@@ -24,44 +27,49 @@ one-line contract; everything else is mechanics it should not need to touch.
 - ``read_failed(operation, error)``: the policy when a read could not reach Redis
   (``operation``: ``"get"``, ``"get_or_load"`` or ``"invalidations"``): log and return, so
   reads fail open. Raising here makes reads fail closed.
-- ``record_read(operation, level)``: count one read as ``"l1_hits"``, ``"l2_hits"`` or
-  ``"misses"`` (called with ``mutex`` held; override to export metrics).
+- ``record_read(operation, level)``: count one read that went to L2 as ``"l2_hits"`` or
+  ``"misses"`` (called with ``mutex`` held; override to export metrics). L1 hits are
+  counted on the hit path itself.
 - ``promote(key, value, version)``: put a value read from L2 (or loaded) into L1, if
   ``still_current(version)``.
 - ``still_current(version) -> bool``: nothing was invalidated since ``version`` was taken.
-- ``write_l2(target, key, data, *, only_if_absent=False)``: send or queue on ``target`` (the
-  client or a pipeline) ``SET <l2 key> data PX <l2_ttl>``; ``NX`` for a loaded value, which
-  must never overwrite a concurrent writer's.
-- ``announce(pipe, key)``: queue the invalidation message for ``key`` in a write's
-  transaction.
-- ``send_set(key, data)`` / ``send_delete(key) -> bool``: one MULTI/EXEC round trip that
-  writes (or deletes) the L2 entry and announces it.
+- ``write_l2(key, data, *, only_if_absent=False) -> bool``: ``SET <l2 key> data PX
+  <l2_ttl>`` for a loaded value, ``NX`` when it must never overwrite a concurrent
+  writer's; whether it was stored.
+- ``invalidation(key) -> str``: the message that announces a write of ``key``.
+- ``send_set(key, data)`` / ``send_delete(key) -> bool``: one call of ``SET_SCRIPT`` /
+  ``DELETE_SCRIPT``, which write (or delete) the L2 entry and publish the invalidation.
 - ``forget(key) -> int``: drop ``key`` from L1 and start a new version (reads in flight
   will not promote); writes call it before sending anything. Returns the new version.
 - ``is_own(sender) -> bool``: whether a message was sent by this instance (ignored).
 - ``resubscribe()`` / ``unsubscribe()``: make a fresh pub/sub subscription (Redis was
   down, or the connection broke) / release the subscription and its connection.
 - ``l1_type``: the class of L1, ``LocalLRU``, whose own steps are ``is_expired(expires_at,
-  now) -> bool``, ``on_hit(key, value, now)`` (make it most recently used) and ``evict()``
-  (drop least recently used entries beyond ``maxsize``).
+  now) -> bool`` and ``on_hit(key)`` (the two steps of a hit) and ``evict()`` (drop least
+  recently used entries beyond ``maxsize``).
 
-Public attributes: ``client``, ``serializer``, ``instance_id`` and ``mutex`` (the lock that
-guards L1, the version and the counters; never held during a Redis command or a loader).
+Public attributes: ``client``, ``serializer``, ``instance_id``, ``channel``, ``l2_ttl_ms``
+and ``mutex`` (the lock that guards every change to L1, the version and the counters of
+L2 reads; never held during a Redis command or a loader).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
+import operator
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from time import monotonic
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import redis
+from redis.commands.core import Script
 
 __all__ = [
     "MISSING", "UNAVAILABLE", "JSONSerializer", "LocalLRU", "MultiLevelCache", "Serializer",
@@ -75,11 +83,33 @@ T = TypeVar("T")
 # key of the wrong type, a script error) are bugs and always propagate.
 UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
+# Reads drain the pub/sub messages that have arrived at most this often (real seconds): a
+# message is applied before any read that starts POLL_INTERVAL after it arrived, and the
+# L1 hits in between cost no pub/sub read.
+POLL_INTERVAL = 0.001
 # After the pub/sub connection fails, reads stop touching it for this long (real seconds),
 # so that L1 hits during an outage do not each pay for a failed reconnect.
 RESUBSCRIBE_BACKOFF = 0.1
 # How long the constructor waits for the server to confirm the subscription.
 SUBSCRIBE_TIMEOUT = 1.0
+
+# KEYS[1]: the L2 entry. ARGV[1]: the data. ARGV[2]: its TTL in ms. ARGV[3]: the channel.
+# ARGV[4]: the invalidation message. The write and its announcement in one step, so that
+# a write is never left unannounced. The channel is not a key: a cluster routes a script
+# by its keys, which must share a slot, and a PUBLISH reaches every node anyway.
+SET_AND_ANNOUNCE = """
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('publish', ARGV[3], ARGV[4])
+return 1
+"""
+
+# KEYS[1]: the L2 entry. ARGV[1]: the channel. ARGV[2]: the invalidation message.
+# 1 if there was an entry to delete, else 0; announced either way.
+DELETE_AND_ANNOUNCE = """
+local deleted = redis.call('del', KEYS[1])
+redis.call('publish', ARGV[1], ARGV[2])
+return deleted
+"""
 
 
 class _Sentinel:
@@ -112,55 +142,42 @@ class JSONSerializer:
         return json.loads(data)
 
 
-class LocalLRU:
-    """The in-process level: an LRU map whose entries expire ``ttl`` after they are stored.
+class LocalLRU(OrderedDict[str, tuple[float, Any]]):
+    """The in-process level: ``key -> (expires_at, value)``, least recently used first.
 
-    Not thread-safe on its own (MultiLevelCache holds its mutex around every call).
+    Every change (``put``, ``discard``, ``clear``) is made under MultiLevelCache's mutex.
+    A hit is read without it: ``get`` (the dict's own), then the two steps below, each
+    atomic on its own. Their defaults are C functions, so a hit runs no Python code.
     """
 
-    __slots__ = ("_data", "maxsize", "ttl")
+    __slots__ = ("clock", "maxsize", "ttl")
 
-    def __init__(self, maxsize: int, ttl: float) -> None:
+    # is_expired(expires_at, now): an entry is served while now < expires_at, never from
+    # expires_at on (expires_at <= now).
+    is_expired = staticmethod(operator.le)
+    # on_hit(key): a hit makes the key the most recently used (it does not extend its
+    # life). KeyError if another thread removed the key since the look-up.
+    on_hit = OrderedDict.move_to_end
+
+    def __init__(self, maxsize: int, ttl: float, clock: Callable[[], float]) -> None:
+        super().__init__()
         self.maxsize = maxsize
         self.ttl = ttl
-        self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self.clock = clock
 
-    def get(self, key: str, now: float) -> Any:
-        """The live value (made most recently used), or ``MISSING``."""
-        entry = self._data.get(key)
-        if entry is None:
-            return MISSING
-        expires_at, value = entry
-        if self.is_expired(expires_at, now):
-            del self._data[key]
-            return MISSING
-        self.on_hit(key, value, now)
-        return value
-
-    def put(self, key: str, value: Any, now: float) -> None:
-        """Store ``value`` as the most recently used entry, live until ``now + ttl``."""
-        self._data[key] = (now + self.ttl, value)
-        self._data.move_to_end(key)
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` as the most recently used entry, live for ``ttl`` from now."""
+        self[key] = (self.clock() + self.ttl, value)
+        self.move_to_end(key)
         self.evict()
 
     def discard(self, key: str) -> None:
-        self._data.pop(key, None)
-
-    def clear(self) -> None:
-        self._data.clear()
-
-    def is_expired(self, expires_at: float, now: float) -> bool:
-        """An entry is served while ``now < stored_at + ttl``, never from then on."""
-        return now >= expires_at
-
-    def on_hit(self, key: str, value: Any, now: float) -> None:
-        """A hit makes the key the most recently used (it does not extend its life)."""
-        self._data.move_to_end(key)
+        self.pop(key, None)
 
     def evict(self) -> None:
         """Drop the least recently used entries beyond ``maxsize``."""
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
+        while len(self) > self.maxsize:
+            self.popitem(last=False)
 
 
 class MultiLevelCache:
@@ -171,6 +188,8 @@ class MultiLevelCache:
     """
 
     l1_type: ClassVar[type[LocalLRU]] = LocalLRU
+    SET_SCRIPT: ClassVar[str] = SET_AND_ANNOUNCE
+    DELETE_SCRIPT: ClassVar[str] = DELETE_AND_ANNOUNCE
 
     def __init__(
         self,
@@ -193,7 +212,7 @@ class MultiLevelCache:
             raise ValueError(f"l1_maxsize must be >= 1, got {l1_maxsize}")
         l1_seconds = self.check_seconds("l1_ttl", l1_ttl)
         # Whole milliseconds, never longer than asked (but at least 1 ms).
-        self._l2_ttl_ms = max(1, int(self.check_seconds("l2_ttl", l2_ttl) * 1000))
+        self.l2_ttl_ms = max(1, int(self.check_seconds("l2_ttl", l2_ttl) * 1000))
         if not callable(clock):
             raise TypeError("clock must be a zero-argument callable returning seconds")
         if serializer is None:
@@ -205,20 +224,27 @@ class MultiLevelCache:
         self.client = client
         self.serializer = serializer
         self.instance_id = secrets.token_hex(8)
+        self.channel = f"{namespace}:invalidations"
         self._prefix = f"{namespace}:"
-        self._channel = f"{namespace}:invalidations"
         self._clock = clock
+        self._set_script: Script = client.register_script(self.SET_SCRIPT)
+        self._delete_script: Script = client.register_script(self.DELETE_SCRIPT)
 
-        self.mutex = threading.Lock()  # L1, _version and the counters
-        self._l1 = self.l1_type(l1_maxsize, l1_seconds)
+        self.mutex = threading.Lock()  # changes to L1, _version and the L2 read counters
+        self._l1 = self.l1_type(l1_maxsize, l1_seconds, clock)
         # Bumped whenever an L1 entry is invalidated. A reader remembers it before going to
         # L2 and promotes what it read only if nothing was invalidated meanwhile: otherwise a
         # value read just before a concurrent write could be put back after it.
         self._version = 0
-        self._counts = {"l1_hits": 0, "l2_hits": 0, "misses": 0}
+        self._counts = {"l2_hits": 0, "misses": 0}
+        # L1 hits are counted without the mutex: next() on an itertools.count is atomic.
+        # stats() takes a number from it too, and subtracts the ones it took.
+        self._l1_hits = itertools.count()
+        self._l1_hits_taken = 0
 
         self._pubsub_lock = threading.Lock()  # a PubSub object is not thread-safe
         self._pubsub: redis.client.PubSub = client.pubsub()  # type: ignore[no-untyped-call]
+        self._poll_due = 0.0  # on time.monotonic: when reads next drain the messages
         self._retry_at = 0.0
         self._closed = False
         self._subscribe()
@@ -246,16 +272,33 @@ class MultiLevelCache:
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value from L1, else from L2 (promoted into L1), else ``default``."""
+        # The body of _l1_hit, inlined: an L1 hit is the hot path, and a call costs.
+        now = monotonic()
+        if now >= self._poll_due:
+            self.process_invalidations()  # raises once the cache is closed
+        if self._clock is not monotonic:
+            now = self._clock()
+        l1 = self._l1
+        try:
+            entry = l1.get(key)
+        except TypeError:  # unhashable, so not a str either
+            self.check_key(key)
+            raise
+        if entry is not None and not l1.is_expired(entry[0], now):
+            try:  # noqa: SIM105 - on the hot path, a try costs nothing and suppress() a call
+                l1.on_hit(key)
+            except KeyError:  # evicted or invalidated by another thread since the look-up
+                pass
+            next(self._l1_hits)
+            return entry[1]
         self.check_key(key)
-        self.process_invalidations()
-        value, version = self._l1_lookup("get", key)
-        if value is MISSING:
-            try:
-                value = self.read_l2("get", key)
-            except UNAVAILABLE as exc:
-                self.read_failed("get", exc)
-                value = MISSING
-            value = self._after_l2_read("get", key, value, version)
+        version = self._version_after_miss(key)
+        try:
+            value = self.read_l2("get", key)
+        except UNAVAILABLE as exc:
+            self.read_failed("get", exc)
+            value = MISSING
+        value = self._after_l2_read("get", key, value, version)
         return default if value is MISSING else value
 
     def get_or_load(self, key: str, loader: Callable[[], T]) -> T:
@@ -266,10 +309,10 @@ class MultiLevelCache:
         self.check_key(key)
         if not callable(loader):
             raise TypeError("loader must be a zero-argument callable")
-        self.process_invalidations()
-        value, version = self._l1_lookup("get_or_load", key)
+        value = self._l1_hit(key)
         if value is not MISSING:
             return value  # type: ignore[no-any-return]
+        version = self._version_after_miss(key)
         try:
             value = self.read_l2("get_or_load", key)
         except UNAVAILABLE as exc:
@@ -280,6 +323,41 @@ class MultiLevelCache:
         if found is not MISSING:
             return found  # type: ignore[no-any-return]
         return self._load(key, loader, version, replace=value is _UNDECODABLE)
+
+    def _l1_hit(self, key: str) -> Any:
+        """The hot path: the live L1 value of ``key`` (now the most recently used), or
+        MISSING. No lock and no Redis command: ``dict.get`` and ``move_to_end`` are atomic
+        each, and an entry removed between the two was still there when looked up. The
+        messages that have arrived are applied first, at most once a millisecond (on real
+        time; one clock read serves both when the cache runs on time.monotonic)."""
+        now = monotonic()
+        if now >= self._poll_due:
+            self.process_invalidations()  # raises once the cache is closed
+        if self._clock is not monotonic:
+            now = self._clock()
+        l1 = self._l1
+        try:
+            entry = l1.get(key)
+        except TypeError:  # unhashable, so not a str either
+            self.check_key(key)
+            raise
+        if entry is None or l1.is_expired(entry[0], now):
+            return MISSING
+        try:  # noqa: SIM105 - on the hot path, a try costs nothing and suppress() a call
+            l1.on_hit(key)
+        except KeyError:  # evicted or invalidated by another thread since the look-up
+            pass
+        next(self._l1_hits)
+        return entry[1]
+
+    def _version_after_miss(self, key: str) -> int:
+        """After an L1 miss: drop ``key``'s expired entry (it would hold a place in the
+        LRU), and take the version to promote against."""
+        with self.mutex:
+            entry = self._l1.get(key)
+            if entry is not None and self._l1.is_expired(entry[0], self._clock()):
+                del self._l1[key]
+            return self._version
 
     def read_l2(self, operation: str, key: str) -> Any:
         """One GET: the decoded value, or ``MISSING``; raises if Redis is unreachable."""
@@ -297,26 +375,18 @@ class MultiLevelCache:
         log.warning("multilevel: Redis unavailable during %s, failing open: %s", operation, error)
 
     def record_read(self, operation: str, level: str) -> None:
-        """Count one read as ``"l1_hits"``, ``"l2_hits"`` or ``"misses"``. Mutex held."""
+        """Count one read that went to L2 as ``"l2_hits"`` or ``"misses"``. Mutex held."""
         self._counts[level] += 1
 
     def promote(self, key: str, value: Any, version: int) -> None:
         """Put a value read from L2 (or loaded) into L1, unless invalidated since."""
         with self.mutex:
             if self.still_current(version):
-                self._l1.put(key, value, self._clock())
+                self._l1.put(key, value)
 
     def still_current(self, version: int) -> bool:
         """Whether nothing was invalidated since ``version`` was taken."""
         return self._version == version
-
-    def _l1_lookup(self, operation: str, key: str) -> tuple[Any, int]:
-        """(value or MISSING, the version to promote against); counts an L1 hit."""
-        with self.mutex:
-            value = self._l1.get(key, self._clock())
-            if value is not MISSING:
-                self.record_read(operation, "l1_hits")
-            return value, self._version
 
     def _after_l2_read(self, operation: str, key: str, value: Any, version: int) -> Any:
         """Count the L2 read and promote a hit; the value, or MISSING for a miss."""
@@ -338,7 +408,7 @@ class MultiLevelCache:
         loaded = loader()
         data = self.serializer.dumps(loaded)
         try:
-            stored = self.write_l2(self.client, key, data, only_if_absent=not replace)
+            stored = self.write_l2(key, data, only_if_absent=not replace)
         except UNAVAILABLE as exc:
             log.warning("multilevel: Redis unavailable, %r loaded but not cached: %s", key, exc)
             return loaded
@@ -360,7 +430,7 @@ class MultiLevelCache:
         self.send_set(key, data)
         with self.mutex:
             if self.still_current(version):
-                self._l1.put(key, stored, self._clock())
+                self._l1.put(key, stored)
             else:  # another write raced ours: we cannot tell whose reached L2 last
                 self._forget_locked(key)
 
@@ -373,30 +443,27 @@ class MultiLevelCache:
         self.forget(key)
         return self.send_delete(key)
 
-    def write_l2(self, target: Any, key: str, data: str | bytes, *,
-                 only_if_absent: bool = False) -> Any:
-        """``SET <l2 key> data PX <l2_ttl>`` (NX if ``only_if_absent``) on the client or a
-        pipeline; what ``target.set`` returns."""
-        return target.set(self.l2_key(key), data, px=self._l2_ttl_ms, nx=only_if_absent)
+    def write_l2(self, key: str, data: str | bytes, *, only_if_absent: bool = False) -> bool:
+        """``SET <l2 key> data PX <l2_ttl>`` (NX if ``only_if_absent``) for a loaded value;
+        whether it was stored."""
+        return bool(self.client.set(self.l2_key(key), data, px=self.l2_ttl_ms,
+                                    nx=only_if_absent))
 
-    def announce(self, pipe: redis.client.Pipeline, key: str) -> None:
-        """Queue the invalidation message for ``key`` in the write's own transaction."""
-        message = json.dumps({"sender": self.instance_id, "key": key}, ensure_ascii=False)
-        pipe.publish(self._channel, message)
+    def invalidation(self, key: str) -> str:
+        """The message that tells the other instances ``key`` changed: JSON, with our id."""
+        return json.dumps({"sender": self.instance_id, "key": key}, ensure_ascii=False)
 
     def send_set(self, key: str, data: str | bytes) -> None:
-        """One MULTI/EXEC: write the L2 entry and announce it."""
-        pipe = self.client.pipeline(transaction=True)
-        self.write_l2(pipe, key, data)
-        self.announce(pipe, key)
-        pipe.execute()
+        """One script call: write the L2 entry (``SET ... PX``) and publish its invalidation."""
+        self._set_script(keys=[self.l2_key(key)],
+                         args=[data, self.l2_ttl_ms, self.channel, self.invalidation(key)])
 
     def send_delete(self, key: str) -> bool:
-        """One MULTI/EXEC: delete the L2 entry and announce it; True if there was one."""
-        pipe = self.client.pipeline(transaction=True)
-        pipe.delete(self.l2_key(key))
-        self.announce(pipe, key)
-        return bool(pipe.execute()[0])
+        """One script call: delete the L2 entry and publish its invalidation; True if there
+        was an entry."""
+        deleted = self._delete_script(keys=[self.l2_key(key)],
+                                      args=[self.channel, self.invalidation(key)])
+        return bool(deleted)
 
     def forget(self, key: str) -> int:
         """Drop ``key`` from L1 and start a new version; the new version."""
@@ -415,19 +482,19 @@ class MultiLevelCache:
         """Apply the messages that have arrived, without blocking; return how many came
         from other instances. Redis being unreachable is not an error here: it returns
         what it applied and retries the subscription on a later call."""
-        self._check_open()
         applied = 0
         with self._pubsub_lock:
-            if time.monotonic() < self._retry_at:
-                return 0
+            self._check_open()
             try:
-                if not self._pubsub.subscribed:  # never subscribed: Redis was down so far
-                    self.resubscribe()
-                while (message := self._pubsub.get_message(timeout=0)) is not None:
-                    applied += self._apply(message)
+                if monotonic() >= self._retry_at:
+                    if not self._pubsub.subscribed:  # never subscribed: Redis was down
+                        self.resubscribe()
+                    while (message := self._pubsub.get_message(timeout=0)) is not None:
+                        applied += self._apply(message)
             except UNAVAILABLE as exc:
                 self._retry_later()
                 self.read_failed("invalidations", exc)
+            self._poll_due = monotonic() + POLL_INTERVAL
         return applied
 
     def is_own(self, sender: object) -> bool:
@@ -439,7 +506,7 @@ class MultiLevelCache:
         L1: what was cached meanwhile was never covered by messages. Pub/sub lock held."""
         self._pubsub.close()
         self._pubsub = self.client.pubsub()  # type: ignore[no-untyped-call]
-        self._pubsub.subscribe(self._channel)
+        self._pubsub.subscribe(self.channel)
 
     def unsubscribe(self) -> None:
         """Release the subscription and its connection (close() calls it once)."""
@@ -453,7 +520,7 @@ class MultiLevelCache:
         heard. If Redis is down, only schedule a retry: a cache must not stop its
         application from starting."""
         try:
-            self._pubsub.subscribe(self._channel)
+            self._pubsub.subscribe(self.channel)
             deadline = time.monotonic() + SUBSCRIBE_TIMEOUT
             while (left := deadline - time.monotonic()) > 0:
                 message = self._pubsub.get_message(timeout=left)
@@ -496,7 +563,9 @@ class MultiLevelCache:
 
     def stats(self) -> dict[str, int]:
         with self.mutex:
-            return dict(self._counts)
+            l1_hits = next(self._l1_hits) - self._l1_hits_taken
+            self._l1_hits_taken += 1
+            return {"l1_hits": l1_hits, **self._counts}
 
     def close(self) -> None:
         """Release the pub/sub connection and empty L1. Idempotent; any other call then
@@ -505,6 +574,7 @@ class MultiLevelCache:
             if self._closed:
                 return
             self._closed = True
+            self._poll_due = -math.inf  # the next read polls, and polling a closed cache raises
             self.unsubscribe()
         with self.mutex:
             self._l1.clear()
@@ -520,4 +590,4 @@ class MultiLevelCache:
             raise RuntimeError("this MultiLevelCache is closed")
 
     def __repr__(self) -> str:
-        return f"<MultiLevelCache channel={self._channel!r} id={self.instance_id}>"
+        return f"<MultiLevelCache channel={self.channel!r} id={self.instance_id}>"

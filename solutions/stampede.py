@@ -12,7 +12,9 @@ Three answers, one per part:
   that grows as expiry nears and with how long the value takes to compute.
 * ``StampedeCache`` combines XFetch with a short Redis lock, across processes: one caller
   recomputes, the others keep serving the stale value, or, on a cold key, wait a bounded
-  time for the winner's.
+  time for the winner's. Its scripts touch a key's entry and its lock together, so both
+  carry one hash tag, ``{<prefix>:<key>}:entry`` and ``{<prefix>:<key>}:lock``: on Redis
+  Cluster they share a slot, as the keys of one script must.
 
 Extension points
 ================
@@ -26,15 +28,16 @@ a one-line contract; the rest is mechanics.
 the class of a call in flight, ``Call``: ``run(fn)`` records the outcome, ``wait()`` returns
 or raises it. ``mutex`` guards the table of calls in flight (never held while ``fn`` runs).
 
-``StampedeCache``: ``should_refresh(entry)`` (XFetch with ``draw()``, one ``rand()`` in
-(0, 1]); ``try_lock(key, token, seen) -> (won, current)``; ``as_loser(key, stale, seen,
-compute)``, the policy of a caller that lost the lock, with ``wait_for_winner`` (bounded by
-``give_up_at()``) and ``compute_unlocked`` as its means; the winner's ``compute_entry
-(compute) -> Entry`` and ``store(key, token, entry)``, or ``on_compute_failed(key, token,
-error)`` (which calls ``release`` to free the lock). The Lua source of each atomic step is a class
-attribute: ``ACQUIRE_SCRIPT``, ``STORE_SCRIPT``, ``RELEASE_SCRIPT``. Public attributes:
-``client``, ``clock``, ``rand``, ``ttl``, ``beta``, ``lock_ttl``, ``wait_timeout``,
-``prefix``.
+``StampedeCache``: ``entry_key(key)`` and ``lock_key(key)``, the Redis keys of a key's
+entry and lock (one hash tag: one cluster slot); ``should_refresh(entry)`` (XFetch with
+``draw()``, one ``rand()`` in (0, 1]); ``try_lock(key, token, seen) -> (won, current)``;
+``as_loser(key, stale, seen, compute)``, the policy of a caller that lost the lock, with
+``wait_for_winner`` (bounded by ``give_up_at()``) and ``compute_unlocked`` as its means;
+the winner's ``compute_entry(compute) -> Entry`` and ``store(key, token, entry)``, or
+``on_compute_failed(key, token, error)`` (which calls ``release`` to free the lock). The
+Lua source of each atomic step is a class attribute: ``ACQUIRE_SCRIPT``,
+``STORE_SCRIPT``, ``RELEASE_SCRIPT``. Public attributes: ``client``, ``clock``, ``rand``,
+``ttl``, ``beta``, ``lock_ttl``, ``wait_timeout``, ``prefix``.
 """
 
 from __future__ import annotations
@@ -310,10 +313,14 @@ class StampedeCache:
         )
 
     def entry_key(self, key: str) -> str:
-        return f"{self.prefix}:entry:{key}"
+        """``{<prefix>:<key>}:entry``. The braces are a hash tag: a cluster places the key by
+        what they enclose, so a key's entry and lock share a slot (and ``:`` inside keeps
+        the tag from being empty, which would hash the whole key instead)."""
+        return f"{{{self.prefix}:{key}}}:entry"
 
     def lock_key(self, key: str) -> str:
-        return f"{self.prefix}:lock:{key}"
+        """``{<prefix>:<key>}:lock``: the entry's hash tag, so the entry's slot."""
+        return f"{{{self.prefix}:{key}}}:lock"
 
     def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
         if not isinstance(key, str):

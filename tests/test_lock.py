@@ -1,7 +1,10 @@
 """The `lock` kata: RedisLock (Parts 1 and 2) and Redlock (Part 3).
 
-Every lock name carries the backend's namespace, so the keys ``lock:<name>`` and
-``lock:<name>:fence`` are this test's own and are deleted when it ends. Real time is used
+Every lock name carries the backend's namespace, so the keys ``{lock:<name>}`` and
+``{lock:<name>}:fence`` are this test's own and are deleted when it ends. fakeredis does
+not enforce Redis Cluster's one-slot rule, so the suite checks the keys each script is
+given (``test_acquire_keeps_its_keys_in_one_slot``); ``make cluster`` runs the same
+tests on a real cluster. Real time is used
 only where Redis expiry or real concurrency is under test, with short TTLs and wide bounds.
 
 Blocking waits are watched on a fake clock (:class:`FakeTime`): the implementation's
@@ -35,7 +38,13 @@ from hypothesis.stateful import (
 
 from tests.support.clock import FakeClock
 from tests.support.recording import CommandLog, record
-from tests.support.redis_backends import RedisBackend, RedisProcess, start_servers
+from tests.support.redis_backends import (
+    RedisBackend,
+    RedisProcess,
+    key_slot,
+    start_servers,
+)
+from tests.support.redis_backends import _keys_of as keys_of
 from tests.support.targets import load
 from tests.support.threads import Background, run_together
 from tests.support.waiting import wait_until
@@ -54,11 +63,15 @@ IN_MILLISECONDS = [(0.0004, 1), (0.0011, 1), (0.0015, 2), (2.5, 2500)]
 
 
 def lock_key(name: str) -> str:
-    return f"lock:{name}"
+    return f"{{lock:{name}}}"
 
 
 def fence_key(name: str) -> str:
-    return f"lock:{name}:fence"
+    return f"{{lock:{name}}}:fence"
+
+
+KEY_NAMES = ("the lock key is '{lock:<name>}' and the fence counter '{lock:<name>}:fence', "
+             "braces included: a hash tag, which keeps both in one Redis Cluster slot")
 
 
 def raw(client: redis.Redis, key: str) -> str | None:
@@ -82,8 +95,22 @@ def px_of(command: list[str]) -> int | None:
     return int(command[upper.index("PX") + 1]) if "PX" in upper[3:] else None
 
 
+SCRIPT_CALLS = ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
+
+
 def script_calls(log: CommandLog) -> list[str]:
-    return [n for n in log.names() if n in ("EVAL", "EVALSHA")]
+    return [n for n in log.names() if n in SCRIPT_CALLS]
+
+
+def slots_of(keys: list[str]) -> str:
+    return ", ".join(f"{key!r} (slot {key_slot(key)})" for key in keys)
+
+
+def refused_duration(error: redis.ResponseError) -> bool:
+    """Whether Redis refused a duration (PX 0, or one that is not an integer), rather than
+    something else (a cross-slot script on a cluster, say), which must not be hidden."""
+    text = str(error).lower()
+    return "expire time" in text or "not an integer" in text
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -119,7 +146,7 @@ def release_later(lock: Any, after: float) -> Background:
 
 # Redis before 7.2 reads its clock afresh for each command of a script: between the PTTL and
 # the PEXPIRE of an extend, a millisecond may tick. fakeredis has its clock frozen here.
-EXPIRY_SLACK_MS = {"fake": 0, "real": 3}
+EXPIRY_SLACK_MS = {"fake": 0, "real": 3, "cluster": 3}
 FROZEN_WALL_CLOCK = 1_700_000_000.0  # whole seconds: expiry times in exact milliseconds
 
 
@@ -147,8 +174,9 @@ class FakeTime:
     reading the clock runs late here exactly as it would for real.
 
     ``watch(client)`` records every SET (or SETNX) the client sends, an attempt, with the
-    clock's time; ``on_pause(n)`` runs after the n-th pause (to release a holder, say). A
-    wait that never ends fails after ``MAX_PAUSES`` pauses or ``MAX_ATTEMPTS`` attempts.
+    clock's time (with ``scripts=True``, a script call too: an acquire may be one script);
+    ``on_pause(n)`` runs after the n-th pause (to release a holder, say). A wait that
+    never ends fails after ``MAX_PAUSES`` pauses or ``MAX_ATTEMPTS`` attempts.
     """
 
     OVERRUN = 0.001
@@ -192,18 +220,24 @@ class FakeTime:
         self.clock.advance(seconds + self.OVERRUN)
         self.on_pause(len(self.pauses))
 
-    def watch(self, client: redis.Redis) -> None:
+    def watch(self, client: redis.Redis, *, scripts: bool = True) -> None:
         send: Any = client.execute_command
+        attempts = ("SET", "SETNX", *(SCRIPT_CALLS if scripts else ()))
 
         def execute_command(*args: Any, **options: Any) -> Any:
-            if words(args)[0].upper() in ("SET", "SETNX"):
-                self.attempts.append(self.clock.now)
-                assert len(self.attempts) <= self.MAX_ATTEMPTS, (
-                    f"{self.what} sent {self.MAX_ATTEMPTS} SETs with "
-                    f"{len(self.pauses)} pauses between them: pause retry_interval seconds "
-                    "(time.sleep) between attempts"
-                )
-            return send(*args, **options)
+            if words(args)[0].upper() not in attempts:
+                return send(*args, **options)
+            self.attempts.append(self.clock.now)
+            assert len(self.attempts) <= self.MAX_ATTEMPTS, (
+                f"{self.what} sent {self.MAX_ATTEMPTS} SETs with "
+                f"{len(self.pauses)} pauses between them: pause retry_interval seconds "
+                "(time.sleep) between attempts"
+            )
+            try:
+                return send(*args, **options)
+            except redis.exceptions.NoScriptError:
+                self.attempts.pop()  # redis-py loads the script and sends it again
+                raise
 
         client.execute_command = execute_command  # type: ignore[method-assign]
 
@@ -283,40 +317,84 @@ class TestPart1Acquire:
         lock = kata.RedisLock(client, name, ttl=5.0)
         log = record(client)
         assert lock.acquire(blocking=False) is True, "acquire() of a free lock returned False"
+        if any(n.startswith("SCRIPT") for n in log.names()):  # loaded by its first call
+            lock.release()
+            log.clear()
+            assert lock.acquire(blocking=False) is True, "acquire() of a free lock failed"
+        if script_calls(log):
+            self.check_acquire_script(client, name, log)
+            return
         # The fencing token (Part 2) may add one INCR; everything else is one SET.
         others = [n for n in log.names() if n not in FENCE_INCR]
         assert others == ["SET"], (
-            f"acquire() sent {log}; expected one SET key token NX PX (plus the fence INCR), "
-            "not SETNX then EXPIRE: a crash between those two leaves a lock that never expires"
+            f"acquire() sent {log}; expected one SET key token NX PX (plus the fence INCR, "
+            "or one script doing both), not SETNX then EXPIRE: a crash between those two "
+            "leaves a lock that never expires"
         )
         assert len(log.names()) - len(others) <= 1, f"acquire() sent {log}"
         command = sent_sets(log)[0]
         assert command[1] == lock_key(name), (
-            f"the lock key is {command[1]!r}, expected lock:<name>")
+            f"the lock key is {command[1]!r}, expected {lock_key(name)!r}: {KEY_NAMES}")
         upper = [w.upper() for w in command]
         assert "NX" in upper and "PX" in upper, f"SET was sent as {command}, expected NX and PX"
         px = px_of(command)
         assert px == 5000, f"SET ... PX {px}, expected PX 5000 for ttl=5.0"
 
+    @staticmethod
+    def check_acquire_script(client: redis.Redis, name: str, log: CommandLog) -> None:
+        """An acquire that is one script: what it left in Redis is what a SET NX PX would."""
+        assert len(log.names()) == 1, (
+            f"acquire() sent {log}; expected one script call (SET NX PX and the fence INCR "
+            "together), or one SET key token NX PX (plus the fence INCR)"
+        )
+        pttl = client.pttl(lock_key(name))
+        assert pttl != -2, (
+            f"after acquire() there is no key {lock_key(name)!r} (its script was given the "
+            f"keys {keys_of(log.calls[0])}): {KEY_NAMES}"
+        )
+        assert pttl != -1, (
+            f"acquire()'s script left {lock_key(name)!r} without a TTL (PTTL -1): SET it "
+            "with NX and PX; without a lease, the lock of a holder that crashed is never freed"
+        )
+        assert 4000 < pttl <= 5000, (
+            f"after acquire() with ttl=5.0 the lock key has PTTL {pttl} ms, expected about 5000"
+        )
+
     @pytest.mark.parametrize(("ttl", "ms"), IN_MILLISECONDS)
     def test_ttl_in_whole_milliseconds(self, kata: Any, redis_backend: RedisBackend,
+                                       monkeypatch: pytest.MonkeyPatch,
                                        ttl: float, ms: int) -> None:
         client = redis_backend.client()
-        lock = kata.RedisLock(client, redis_backend.key("job"), ttl=ttl)
+        name = redis_backend.key("job")
+        expires_in = expiry_in_ms(redis_backend, client, lock_key(name), monkeypatch)
+        lock = kata.RedisLock(client, name, ttl=ttl)
         log = record(client)
         refused: redis.ResponseError | None = None
         try:
             got = lock.acquire(blocking=False)
-        except redis.ResponseError as exc:  # PX 0, or a PX that is not an integer
-            refused, got = exc, False
+        except redis.ResponseError as exc:
+            if not refused_duration(exc):
+                raise
+            refused, got = exc, False  # PX 0, or a PX that is not an integer
+        rule = ("the ttl goes to Redis as whole milliseconds, rounded to the nearest, and at "
+                "least 1")
         sets = sent_sets(log)
-        assert sets, f"acquire() with ttl={ttl} sent {log}, no SET"
-        px = px_of(sets[0])
-        answer = f", and Redis refused it ({refused})" if refused else ""
-        assert px == ms, (
-            f"acquire() with ttl={ttl} sent SET ... PX {px}{answer}; expected PX {ms}: the "
-            "ttl goes to Redis as whole milliseconds, rounded to the nearest, and at least 1"
-        )
+        if sets:
+            px = px_of(sets[0])
+            answer = f", and Redis refused it ({refused})" if refused else ""
+            assert px == ms, (
+                f"acquire() with ttl={ttl} sent SET ... PX {px}{answer}; expected PX {ms}: "
+                f"{rule}")
+        else:  # one script: what Redis was told shows in the key's expiry
+            assert script_calls(log), f"acquire() with ttl={ttl} sent {log}: no SET, no script"
+            assert refused is None, (
+                f"acquire() with ttl={ttl}: Redis refused the expiry its script set "
+                f"({refused}); expected PX {ms}: {rule}")
+            if redis_backend.kind == "fake":  # a frozen clock: the expiry, exactly
+                given = expires_in()
+                assert given == ms, (
+                    f"acquire() with ttl={ttl} gave the lock key a TTL of {given} ms; "
+                    f"expected PX {ms}: {rule}")
         assert got is True, f"acquire() of a free lock with ttl={ttl} returned {got!r}"
 
     @pytest.mark.parametrize("ttl", [2.0, 5.0, 30.0])
@@ -327,7 +405,7 @@ class TestPart1Acquire:
         assert lock.acquire(blocking=False)
         pttl = redis_client.pttl(lock_key(name))
         assert ttl * 1000 - 1000 < pttl <= ttl * 1000, (
-            f"after acquire() with ttl={ttl}, the key lock:<name> has pttl {pttl} ms, "
+            f"after acquire() with ttl={ttl}, the key {{lock:<name>}} has pttl {pttl} ms, "
             f"expected about {ttl * 1000:.0f} ms"
         )
 
@@ -353,7 +431,7 @@ class TestPart1Acquire:
         for lock in (first, first, second, second, first):
             assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
             token = raw(redis_client, lock_key(name))
-            assert token is not None, "after acquire() the key lock:<name> does not exist"
+            assert token is not None, "after acquire() the key {lock:<name>} does not exist"
             tokens.append(token)
             lock.release()
         assert len(set(tokens)) > 1, (
@@ -413,7 +491,7 @@ class TestPart1Acquire:
         b = kata.RedisLock(redis_backend.client(decode_responses=True), name)
         assert (a.locked(), a.owned(), b.locked(), b.owned()) == (False, False, False, False)
         assert a.acquire(blocking=False) is True
-        decoded = redis_client.connection_pool.connection_kwargs.get("decode_responses")
+        decoded = redis_client.get_encoder().decode_responses
         assert (a.locked(), a.owned()) == (True, True), (
             f"a just acquired, yet (a.locked(), a.owned()) is {(a.locked(), a.owned())}; "
             f"expected (True, True). a's client has decode_responses={bool(decoded)}: its GET "
@@ -424,7 +502,7 @@ class TestPart1Acquire:
         assert a.owned(), "b's failed acquire() changed a's lock"
         a.release()
         assert (a.locked(), a.owned()) == (False, False), "released: neither locked nor owned"
-        assert not redis_client.exists(lock_key(name)), "release() left the key lock:<name>"
+        assert not redis_client.exists(lock_key(name)), "release() left the key {lock:<name>}"
         assert b.acquire(blocking=False) is True, "b could not acquire a released lock"
         assert (a.locked(), a.owned(), b.owned()) == (True, False, True)
 
@@ -764,7 +842,7 @@ class LockMachine(RuleBasedStateMachine):
             )
         if self.holder is not None:
             pttl = self.admin.pttl(lock_key(self.name))
-            assert pttl > 0, f"the held key lock:<name> has pttl {pttl}: it must expire"
+            assert pttl > 0, f"the held key {{lock:<name>}} has pttl {pttl}: it must expire"
 
     @invariant()
     def fencing_tokens_match_model(self) -> None:
@@ -1005,21 +1083,56 @@ class TestPart2Extend:
 
 @pytest.mark.part(2)
 class TestPart2Fencing:
+    def test_acquire_keeps_its_keys_in_one_slot(self, kata: Any,
+                                                redis_backend: RedisBackend) -> None:
+        """Redis Cluster refuses a script whose keys are in different hash slots; fakeredis
+        does not, so the keys each call names are checked here, slot by slot."""
+        client = redis_backend.client()
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(client, name)
+        log = record(client)
+        assert lock.acquire(blocking=False), "acquire() of a free lock returned False"
+        named: list[str] = []
+        for call in log.calls:
+            command = words(call)[0].upper()
+            if command in SCRIPT_CALLS:
+                keys = words(keys_of(call))
+                assert len({key_slot(k) for k in keys}) <= 1, (
+                    f"acquire() ran one script on keys in different hash slots: "
+                    f"{slots_of(keys)}. Redis Cluster refuses that (CROSSSLOT); {KEY_NAMES}"
+                )
+                named += keys
+            elif command in FENCE_INCR:
+                assert words(call)[1] == fence_key(name), (
+                    f"acquire() took the fencing token with {command} on {words(call)[1]!r}; "
+                    f"expected {fence_key(name)!r}: {KEY_NAMES}")
+                named.append(words(call)[1])
+        assert fence_key(name) in named, (
+            f"acquire() sent {log}, and no command or script names the fence counter "
+            f"{fence_key(name)!r} among its keys: a script lists every key it touches in "
+            "KEYS (Redis Cluster routes it by them)"
+        )
+
     def test_fencing_token_lifecycle(self, kata: Any, redis_client: redis.Redis,
                                      redis_backend: RedisBackend) -> None:
         name = redis_backend.key("job")
         a = kata.RedisLock(redis_client, name)
         b = kata.RedisLock(redis_backend.client(), name)
         assert a.fencing_token is None, "fencing_token before any acquisition must be None"
+        warm_up = kata.RedisLock(redis_client, name)  # loads any registered script
+        assert warm_up.acquire(blocking=False)
+        warm_up.release()
         seen: list[int] = []
         for lock in (a, a, b, a, b, b):
             log = record(redis_client) if lock is a else None
             assert lock.acquire(blocking=False)
             if log is not None:
                 incrs = [n for n in log.names() if n in FENCE_INCR]
-                assert len(incrs) == 1, (
-                    f"acquire() sent {log}: expected one INCR on lock:<name>:fence, the one "
-                    "counter every instance draws its fencing tokens from")
+                scripts = script_calls(log)
+                assert (len(incrs), len(scripts)) in ((1, 0), (0, 1)), (
+                    f"acquire() sent {log}: expected one INCR on {{lock:<name>}}:fence (after "
+                    "the SET, or in one script with it), the one counter every instance "
+                    "draws its fencing tokens from")
             token = lock.fencing_token
             assert isinstance(token, int) and not isinstance(token, bool), (
                 f"fencing_token after acquire() is {token!r}, expected an int"
@@ -1031,8 +1144,8 @@ class TestPart2Fencing:
             seen.append(token)
             stored = raw(redis_client, fence_key(name))
             assert stored is not None and int(stored) == token, (
-                f"fencing_token is {token} but lock:<name>:fence holds {stored!r}: take it "
-                "with INCR on the fence key"
+                f"fencing_token is {token} but {{lock:<name>}}:fence holds {stored!r}: take "
+                "it with INCR on the fence key"
             )
             lock.release()
             assert lock.fencing_token is None, "fencing_token after release() must be None"
@@ -1131,7 +1244,7 @@ def name() -> str:
 
 
 def holders(clients: list[redis.Redis], name: str) -> list[str | None]:
-    """The value of lock:<name> on each server."""
+    """The value of {lock:<name>} on each server."""
     return [raw(c, lock_key(name)) for c in clients]
 
 
@@ -1149,7 +1262,7 @@ class TestPart3Redlock:
         assert rl.acquire(blocking=False) is True, "three free servers, yet acquire() failed"
         tokens = holders(clients, name)
         assert tokens[0] is not None and len(set(tokens)) == 1, (
-            f"lock:<name> on the three servers: {tokens}; expected one token on all"
+            f"{{lock:<name>}} on the three servers: {tokens}; expected one token on all"
         )
         assert len(tokens[0]) >= TOKEN_MIN_CHARS
         for c in clients:
@@ -1164,6 +1277,27 @@ class TestPart3Redlock:
         assert rl.acquire(blocking=False)
         assert holders(clients, name)[0] != tokens[0], "each acquisition needs a fresh token"
         rl.release()
+
+    def test_one_round_trip_per_server(self, kata: Any, clients: list[redis.Redis],
+                                       name: str) -> None:
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False), "three free servers, yet acquire() failed"
+        rl.release()  # warm-up: a registered script is loaded on its first call
+        logs = [record(c) for c in clients]
+        assert rl.acquire(blocking=False), "three free servers, yet acquire() failed"
+        sent = ", ".join(f"server {n + 1}: {log}" for n, log in enumerate(logs))
+        assert all(log.names() == ["SET"] for log in logs), (
+            f"acquire() sent {sent}; expected one SET NX PX to each server: one round trip "
+            "per server"
+        )
+        for log in logs:
+            log.clear()
+        rl.release()
+        sent = ", ".join(f"server {n + 1}: {log}" for n, log in enumerate(logs))
+        assert all(len(log.names()) == 1 and script_calls(log) for log in logs), (
+            f"release() sent {sent}; expected one script call (the compare-and-delete) to "
+            "each server"
+        )
 
     def test_minority_fails_and_releases(self, kata: Any, clients: list[redis.Redis],
                                          name: str) -> None:
@@ -1276,7 +1410,7 @@ class TestPart3Redlock:
         assert kata.Redlock(clients[1:], name).acquire(blocking=False)
         ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        ft.watch(clients[0])
+        ft.watch(clients[0], scripts=False)
         ft.begin("blocking Redlock.acquire() without timeout")
         assert rl.acquire() is False, "1 of 3 servers free: no quorum, yet acquire() succeeded"
         assert len(ft.attempts) == 3, (
@@ -1301,7 +1435,7 @@ class TestPart3Redlock:
             assert kata.RedisLock(c, name, ttl=3.0).acquire(blocking=False)
         ft = FakeTime(monkeypatch, kata.Redlock)
         rl = kata.Redlock(clients, name)
-        ft.watch(clients[2])
+        ft.watch(clients[2], scripts=False)
         ft.begin("Redlock.acquire(timeout=0.5)")
         assert rl.acquire(timeout=0.5) is False, "1 of 3 servers free, yet acquire() succeeded"
         deadline = ft.start + 0.5

@@ -9,8 +9,14 @@ Part 3: Redis going away (fakeredis taken down in place, and a throwaway redis-s
         killed, then restarted on the same port).
 
 Pub/sub delivery is asynchronous on a real server, so every cross-instance expectation is
-polled with a bound (``eventually``). fakeredis delivers at once, which the stateful
-coherence test relies on: it runs on fakeredis only.
+polled with a bound (``eventually``). fakeredis delivers a message before PUBLISH returns,
+which the coherence window test and the stateful coherence test rely on: they run on
+fakeredis only. Reads need only drain once a millisecond (the contract's window), so the
+stateful test calls ``process_invalidations()`` before each read.
+
+fakeredis does not enforce Redis Cluster's rules (one hash slot per script, no PUBLISH in
+a pipeline), so the suite checks how each write is sent; ``make cluster`` runs the same
+tests on a real cluster.
 """
 
 from __future__ import annotations
@@ -35,14 +41,17 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from redis.cluster import RedisCluster
 
 from tests.support.clock import FakeClock
-from tests.support.recording import record
+from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import (
     RedisBackend,
+    key_slot,
     no_retry,
     start_servers,
 )
+from tests.support.redis_backends import _keys_of as keys_of
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_together
@@ -52,6 +61,8 @@ KATA = "multilevel"
 
 STAT_NAMES = ("l1_hits", "l2_hits", "misses")
 POLL = 1.0  # seconds: bound for "the other instance sees it" (milliseconds in practice)
+WINDOW = 0.001  # seconds: the contract's bound, from a message's arrival to the reads
+SCRIPT_CALLS = ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -576,15 +587,17 @@ def test_threads_share_one_instance(mk: Caches) -> None:
 
 class HeldKey(str):
     """A key that holds the thread named ``holder`` inside a dict operation on it: from
-    its second hash in that thread on (an L1 hit looks the key up, then updates it), the
-    hash waits until ``resume`` is set, or 0.3 s at most, so a cache that locks L1 is only
-    slowed down. An explicit pause point between the two halves of a hit."""
+    its second hash in that thread on (an L1 hit looks the key up, then updates it), or
+    from its next hash once ``armed``, the hash waits until ``resume`` is set, or 0.3 s at
+    most, so a cache that locks L1 is only slowed down. An explicit pause point."""
 
     holder = "the racing L1 hit"
 
-    def __new__(cls, value: str) -> HeldKey:
+    def __new__(cls, value: str, *, pause_from: int = 2) -> HeldKey:
         key = super().__new__(cls, value)
         key.hashes = 0
+        key.pause_from = pause_from
+        key.armed = False
         key.paused = threading.Event()
         key.resume = threading.Event()
         return key
@@ -592,7 +605,7 @@ class HeldKey(str):
     def __hash__(self) -> int:
         if threading.current_thread().name == self.holder and not self.resume.is_set():
             self.hashes += 1
-            if self.hashes >= 2:
+            if self.armed or self.hashes >= self.pause_from:
                 self.paused.set()
                 self.resume.wait(0.3)
         return str.__hash__(self)
@@ -649,7 +662,9 @@ class TestPart2Coherence:
     ) -> None:
         reader = mk(redis_client, l1_ttl=1000)  # expiry cannot hide a missing invalidation
         writer = mk(mk.backend.client(decode_responses=other_decoding(redis_client)))
-        writer.set("k", "old")
+        # Behind the caches' backs: no message in flight (on a cluster, one may take a
+        # while to reach the node the reader listens on) that could empty the reader's L1.
+        mk.write_behind(mk.backend.client(), "k", "old")
         assert reader.get("k") == "old"
         log = record(redis_client)
         assert reader.get("k") == "old"
@@ -779,6 +794,41 @@ class TestPart2Coherence:
             "'old' into L1 after the write: the writer's own instance now reads it back"
         )
 
+    def test_a_promotion_racing_an_invalidation_is_atomic(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        """A get() has read 'old' from L2 and is putting it into L1 (paused inside that
+        dict operation) when another instance's invalidation of the key is applied. With
+        the check "nothing invalidated since" and the put under one lock, the invalidation
+        waits and then drops what was put; without it, it comes in between, and the old
+        value lands in L1 after the invalidation."""
+        reader = mk(redis_client, l1_ttl=1000)
+        writer = mk()
+        mk.write_behind(mk.backend.client(), "k", "old")
+        key = HeldKey("k", pause_from=1_000)  # paused only once armed
+        pause = PausedRead(redis_client, mk.l2_key("k"))
+        read = Background(lambda: reader.get(key), HeldKey.holder)
+        assert pause.read_done.wait(timeout=5), "get('k') on an empty L1 never read Redis"
+        key.armed = True  # the next dict operation on the key: the promotion
+        pause.go.set()
+        key.paused.wait(timeout=2)  # a cache that promotes without hashing is never held
+        writer.set("k", "new")
+        applying = Background(
+            lambda: eventually(lambda: reader.process_invalidations() >= 1, timeout=3),
+            "process_invalidations()",
+        )
+        applying.thread.join(timeout=0.3)  # under a lock, it waits for the promotion
+        key.resume.set()
+        read.join(timeout=10)
+        applying.join(timeout=10)
+        got = reader.get("k")
+        assert got == "new", (
+            f"get('k') returned {got!r}: a get() that read 'old' from L2 put it into L1 after "
+            "another instance's set('k', 'new') had been applied, while it was promoting; "
+            "check that nothing was invalidated and put the value into L1 under one lock, "
+            "the lock that applying an invalidation takes"
+        )
+
     def test_process_invalidations_does_not_block(self, mk: Caches) -> None:
         cache = mk()
         result: list[Any] = []
@@ -816,11 +866,31 @@ class TestPart2Coherence:
         finally:
             listener.close()
 
+    def test_a_write_and_its_announcement_are_one_script_call(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        """One round trip per write, atomic, and one that a Redis Cluster client accepts:
+        redis-py refuses a PUBLISH in a pipeline there, and a cluster refuses a script
+        whose keys are in different hash slots."""
+        cache = mk(redis_client)
+        cache.set("k", 1)  # warm-up: a registered script is loaded on its first call
+        cache.delete("k")
+        log = record(redis_client)
+        for call, write in (("set('k', 2)", lambda: cache.set("k", 2)),
+                            ("delete('k')", lambda: cache.delete("k"))):
+            log.clear()
+            write()
+            check_one_script(call, log, mk)
+
     def test_close_releases_the_subscription(self, mk: Caches) -> None:
         admin = mk.backend.client()
 
         def subscribers() -> int:
-            return int(admin.pubsub_numsub(mk.channel)[0][1])
+            if isinstance(admin, RedisCluster):  # each node counts its own subscribers
+                reply = admin.pubsub_numsub(mk.channel, target_nodes=RedisCluster.ALL_NODES)
+            else:
+                reply = admin.pubsub_numsub(mk.channel)
+            return int(reply[0][1])
 
         cache = mk()
         cache.get("k")  # a read: subscribed by now however lazily it subscribes
@@ -832,6 +902,58 @@ class TestPart2Coherence:
             f"close() left {subscribers()} subscriber(s) on {mk.channel!r}"
         )
         cache.close()  # idempotent
+
+
+def check_one_script(call: str, log: CommandLog, mk: Caches) -> None:
+    """``log`` is one script call that writes ``k``'s L2 entry and publishes on the channel
+    given in ARGV: no pipeline, and no channel among the KEYS."""
+    pipelined = [name for name in log.names() if name.startswith("PIPELINE")]
+    assert not pipelined, (
+        f"{call} sent {log}: a PUBLISH in a pipeline (MULTI/EXEC) is refused by redis-py's "
+        "Redis Cluster client; write and announce in one script call (SET ... PX, or DEL, "
+        "then PUBLISH, in Lua): one round trip, atomic, and accepted by both clients"
+    )
+    assert len(log.calls) == 1 and log.names()[0] in SCRIPT_CALLS, (
+        f"{call} sent {log}; expected one script call that writes L2 and publishes the "
+        "invalidation: one round trip, so that no write is ever left unannounced"
+    )
+    keys = [k.decode() if isinstance(k, bytes) else str(k) for k in keys_of(log.calls[0])]
+    slots = ", ".join(f"{k!r} (slot {key_slot(k)})" for k in keys)
+    assert mk.channel not in keys, (
+        f"{call}'s script was given the channel as a key: {slots}. Keys in different hash "
+        "slots: Redis Cluster refuses that (CROSSSLOT). A channel is not a key: pass it in "
+        "ARGV (a PUBLISH reaches every node of a cluster)"
+    )
+    assert mk.l2_key("k") in keys and len({key_slot(k) for k in keys}) == 1, (
+        f"{call}'s script was given the keys {slots}; expected {mk.l2_key('k')!r}: a script "
+        "lists the keys it touches in KEYS (a cluster routes it by them, all in one slot)"
+    )
+
+
+@pytest.mark.part(2)
+def test_a_message_is_applied_within_the_window(kata: Any) -> None:
+    """The coherence rule, on fakeredis (which delivers a message before PUBLISH returns):
+    a read that starts after the window, and well after, reads another instance's write."""
+    backend = RedisBackend.fake()
+    make = Caches(kata, backend)
+    try:
+        reader = make(l1_ttl=1000)  # expiry cannot hide a message left unapplied
+        writer = make()
+        writer.set("k", "old")
+        assert reader.get("k") == "old"
+        assert reader.get("k") == "old"  # an L1 hit
+        writer.set("k", "new")
+        time.sleep(50 * WINDOW)
+        got = reader.get("k")
+        assert got == "new", (
+            f"get('k') {50 * WINDOW:g} s after another instance's set('k', 'new') returned "
+            f"{got!r} from L1: a message that has arrived is applied before any read that "
+            f"starts {WINDOW * 1000:g} ms after it (drain what has arrived at the start of "
+            "reads, at least once a millisecond)"
+        )
+    finally:
+        make.close_all()
+        backend.cleanup()
 
 
 # -- Part 3: Redis going away ---------------------------------------------------------------
@@ -905,6 +1027,7 @@ class TestPart3RedisDown:
         down_cache = cached_then_down(kata, outage)
         before = stats_of(down_cache)
         for _ in range(3):
+            time.sleep(5 * WINDOW)  # past the window: the read drains pub/sub, which is down
             assert down_cache.get("k") == "cached", "an L1 hit failed while Redis was down"
         loaded = down_cache.get_or_load("k", lambda: pytest.fail("loader called on an L1 hit"))
         assert loaded == "cached"
@@ -1189,8 +1312,10 @@ class CoherenceMachine(RuleBasedStateMachine):
     """Two instances (bytes and str clients) on one fakeredis, which delivers at once.
 
     Model: L2 is a dict; each instance has a set of keys in its L1 and a list of messages
-    from the other instance not yet drained (drained at the start of each of its reads).
-    Every read must return the L2 value: with immediate delivery, nothing may be stale.
+    from the other instance not yet drained. A read may drain only once a millisecond
+    (the contract's window, tested by ``test_a_message_is_applied_within_the_window``),
+    so each read here is preceded by ``process_invalidations()``; every read must then
+    return the L2 value: with immediate delivery, nothing may be stale.
     """
 
     NAMES = ("A", "B")
@@ -1274,6 +1399,7 @@ class CoherenceMachine(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(NAMES), key=KEYS)
     def get(self, name: str, key: str) -> None:
+        self.process_invalidations(name)
         levels, want = self._read(name, key)
         self.logs[name].clear()
         got = self.caches[name].get(key, MISSING)
@@ -1281,6 +1407,7 @@ class CoherenceMachine(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(NAMES), key=KEYS, value=VALUES)
     def get_or_load(self, name: str, key: str, value: Any) -> None:
+        self.process_invalidations(name)
         levels, want = self._read(name, key)
         if levels == {"misses"}:
             want = value

@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from tests.support.clock import FakeClock
-from tests.support.redis_backends import RedisBackend
+from tests.support.recording import record
+from tests.support.redis_backends import RedisBackend, key_slot
+from tests.support.redis_backends import _keys_of as keys_of
 from tests.support.targets import load
 from tests.support.threads import run_bounded
 
@@ -569,6 +571,24 @@ def ttls(admin: Any, backend: RedisBackend) -> dict[str, int]:
     return {name: admin.pttl(name) for name in names}
 
 
+def in_one_slot(keys: list[str] | set[str]) -> bool:
+    return len({key_slot(key) for key in keys}) <= 1
+
+
+def slots_of(keys: list[str] | set[str]) -> str:
+    return ", ".join(f"{key!r} (slot {key_slot(key)})" for key in sorted(keys))
+
+
+def text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+SCRIPT_CALLS = ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
+ONE_TAG = ("Redis Cluster refuses a script whose keys are in different hash slots "
+           "(CROSSSLOT): give a key's entry and lock one hash tag, "
+           "'{<prefix>:<key>}:entry' and '{<prefix>:<key>}:lock'")
+
+
 def must_not_compute() -> Any:
     raise AssertionError("compute ran, but the cached value should have been returned")
 
@@ -872,6 +892,37 @@ class TestPart3StampedeCache:
             f"keys without a TTL once the value was stored (the entry?): {after!r}"
         )
         assert any(ttl > 7_000 for ttl in after.values()), f"no entry with ttl=1000 s: {after}"
+
+    def test_entry_and_lock_share_a_hash_slot(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        """fakeredis does not enforce Redis Cluster's one-slot rule: the keys each script
+        is given, and the keys written, are checked here, slot by slot."""
+        client = redis_backend.client()
+        cache = kata.StampedeCache(client, ttl=100, clock=clock, rand=Rand(1.0),
+                                   prefix=redis_backend.key("sc"))
+        log = record(client)
+        written: set[str] = set()
+
+        def compute() -> str:
+            written.update(redis_backend.keys())  # the lock, while it is held
+            return "v"
+
+        cache.get_or_compute("user:1", compute)  # a cold key
+        clock.advance(150)
+        cache.get_or_compute("user:1", compute)  # expired: computed again
+        written.update(redis_backend.keys())
+        for call in log.calls:
+            if text(call[0]).upper() in SCRIPT_CALLS:
+                keys = [text(key) for key in keys_of(call)]
+                assert in_one_slot(keys), (
+                    f"get_or_compute('user:1') ran {text(call[0]).upper()} on keys in "
+                    f"different hash slots: {slots_of(keys)}. {ONE_TAG}"
+                )
+        assert in_one_slot(written), (
+            f"get_or_compute('user:1') wrote keys in different hash slots: "
+            f"{slots_of(written)}. {ONE_TAG}"
+        )
 
     @settings(max_examples=max(10, settings().max_examples // 3))
     @given(value=json_values)

@@ -17,7 +17,10 @@ KILLED_MATCHING = r"expected one INCR"
 class RedisLock(reference.RedisLock):
     acquisitions = 0  # this instance's own count
 
-    def next_fencing_token(self) -> int:
+    def do_acquire(self, token: str) -> int | None:
+        if not self.client.set(self.key, token, nx=True, px=self.to_milliseconds(self.ttl)):
+            return None
         self.acquisitions += 1
-        # BUG: another instance counts from 1 too (correct: INCR lock:<name>:fence)
+        # BUG: another instance counts from 1 too (correct: INCR {lock:<name>}:fence, here
+        # in ACQUIRE_SCRIPT with the SET)
         return self.acquisitions

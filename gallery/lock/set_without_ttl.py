@@ -11,10 +11,15 @@ from solutions import lock as reference
 
 KILLED_BY = "TestPart1Acquire::test_acquire_is_one_set_nx_px"
 KILLED_WITH = "AssertionError"
-KILLED_MATCHING = r"expected NX and PX"
+KILLED_MATCHING = r"without a TTL \(PTTL -1\)"
 
 
 class RedisLock(reference.RedisLock):
-    def do_acquire(self, token: str) -> bool:
-        # BUG: no PX, no lease (correct: set(self.key, token, nx=True, px=<ttl in ms>))
-        return bool(self.client.set(self.key, token, nx=True))
+    # KEYS[1]: the lock key. KEYS[2]: its fence counter. ARGV[1]: the token. ARGV[2]: ms.
+    ACQUIRE_SCRIPT = """
+    if not redis.call('set', KEYS[1], ARGV[1], 'NX') then  -- BUG: no PX, no lease
+        return false
+    end
+    return redis.call('incr', KEYS[2])
+    """
+    # (correct first line: if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]))

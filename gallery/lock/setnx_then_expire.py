@@ -14,10 +14,10 @@ KILLED_MATCHING = r"sent SETNX"
 
 
 class RedisLock(reference.RedisLock):
-    def do_acquire(self, token: str) -> bool:
+    def do_acquire(self, token: str) -> int | None:
         # BUG: two commands; a crash between SETNX and PEXPIRE leaves a lock with no TTL
-        # (correct: one atomic SET key token NX PX ttl)
-        return bool(
-            self.client.setnx(self.key, token)
-            and self.client.pexpire(self.key, self.to_milliseconds(self.ttl))
-        )
+        # (correct: one atomic SET key token NX PX ttl, here with the INCR in one script)
+        if not self.client.setnx(self.key, token):
+            return None
+        self.client.pexpire(self.key, self.to_milliseconds(self.ttl))
+        return int(self.client.incr(self.fence_key))

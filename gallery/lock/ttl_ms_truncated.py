@@ -12,7 +12,7 @@ from solutions import lock as reference
 
 KILLED_BY = "TestPart1Acquire::test_ttl_in_whole_milliseconds"
 KILLED_WITH = "AssertionError"
-KILLED_MATCHING = r"PX 0\b"
+KILLED_MATCHING = r"Redis refused"
 
 
 class RedisLock(reference.RedisLock):

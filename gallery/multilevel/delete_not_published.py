@@ -12,8 +12,8 @@ KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
-    def send_delete(self, key: str) -> bool:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.delete(self.l2_key(key))
-        # BUG: no self.announce(pipe, key): nobody else drops their copy
-        return bool(pipe.execute()[0])
+    # KEYS[1]: the L2 entry. ARGV[1]: the channel. ARGV[2]: the invalidation message.
+    DELETE_SCRIPT = """
+    return redis.call('del', KEYS[1])  -- BUG: nobody else drops their copy
+    """
+    # (correct: the DEL, then redis.call('publish', ARGV[1], ARGV[2]), then return)

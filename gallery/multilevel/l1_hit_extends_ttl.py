@@ -6,8 +6,6 @@ exactly the keys read most often.
 
 from __future__ import annotations
 
-from typing import Any
-
 from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
@@ -18,8 +16,8 @@ KILLED_WITH = "AssertionError"
 class SlidingLRU(LocalLRU):
     __slots__ = ()
 
-    def on_hit(self, key: str, value: Any, now: float) -> None:
-        self.put(key, value, now)  # BUG: stored anew, life restarted (correct: only recency)
+    def on_hit(self, key: str) -> None:
+        self.put(key, self[key][1])  # BUG: stored anew, life restarted (correct: move_to_end)
 
 
 class MultiLevelCache(Reference):

@@ -5,8 +5,6 @@ That is FIFO, not LRU: the hottest key is evicted as soon as it is the oldest in
 
 from __future__ import annotations
 
-from typing import Any
-
 from solutions.multilevel import LocalLRU
 from solutions.multilevel import MultiLevelCache as Reference
 
@@ -18,7 +16,7 @@ KILLED_MATCHING = "a and c should be in L1"
 class FifoLRU(LocalLRU):
     __slots__ = ()
 
-    def on_hit(self, key: str, value: Any, now: float) -> None:
+    def on_hit(self, key: str) -> None:
         pass  # BUG: a hit does not count as a use (correct: move the key to the MRU end)
 
 

@@ -1,8 +1,9 @@
-"""Bug: L1 is shared by threads without a lock, so a hit can race an eviction.
+"""Bug: L1 is changed by threads without a lock, so a promotion can undo an invalidation.
 
-A get() finds its key in L1, and before it marks it most recently used, another thread
-promotes a key into the full L1 and evicts it: the hit fails with a KeyError (or the
-counters and the version check go wrong more quietly).
+A get() has read a value from L2, checked that nothing was invalidated meanwhile and is
+putting it into L1 when another thread applies an invalidation of that key: without one
+lock around the check and the put, the invalidation lands in between and the old value
+after it, stale until l1_ttl (and the counters and the LRU go wrong more quietly).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import redis
 
 from solutions.multilevel import MultiLevelCache as Reference
 
-KILLED_BY = "test_an_l1_hit_racing_an_eviction_by_another_thread"
+KILLED_BY = "TestPart2Coherence::test_a_promotion_racing_an_invalidation_is_atomic"
 KILLED_WITH = "AssertionError"
 
 
@@ -22,4 +23,4 @@ class MultiLevelCache(Reference):
     def __init__(self, client: redis.Redis, **options: Any) -> None:
         super().__init__(client, **options)
         self.mutex = contextlib.nullcontext()  # type: ignore[assignment]  # BUG: no lock
-        # (correct: a threading.Lock around every use of L1, the version and the counters)
+        # (correct: a threading.Lock around every change to L1, the version and the counts)

@@ -6,8 +6,6 @@ process keeps its stale copy until l1_ttl, however long that is.
 
 from __future__ import annotations
 
-import redis
-
 from solutions.multilevel import MultiLevelCache as Reference
 
 KILLED_BY = "TestPart2Coherence::test_set_by_one_instance_is_seen_by_another"
@@ -15,5 +13,9 @@ KILLED_WITH = "AssertionError"
 
 
 class MultiLevelCache(Reference):
-    def announce(self, pipe: redis.client.Pipeline, key: str) -> None:
-        pass  # BUG: no PUBLISH (correct: the {"sender", "key"} message on the channel)
+    # KEYS[1]: the L2 entry. ARGV: the data, its TTL in ms, the channel, the message.
+    SET_SCRIPT = """
+    redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 1  -- BUG: no PUBLISH
+    """
+    # (correct, before the return: redis.call('publish', ARGV[3], ARGV[4]))

@@ -68,7 +68,7 @@ class RedisLock:
         if name == "":
             raise ValueError("name is empty")
         self.r = client
-        self.key = "lock:" + name
+        self.key = "{lock:" + name + "}"
         self.ttl = seconds(ttl, "ttl")
         self.retry_interval = seconds(retry_interval, "retry_interval")
         self.blocking_timeout = None if blocking_timeout is None else seconds(blocking_timeout, "blocking_timeout", True)
@@ -145,7 +145,7 @@ class Redlock:
         self.servers = list(clients)
         if len(self.servers) == 0:
             raise ValueError("clients is empty")
-        self.key = "lock:" + name
+        self.key = "{lock:" + name + "}"
         self.ttl = seconds(ttl, "ttl")
         self.unlock = [s.register_script(DELETE_IF_MINE) for s in self.servers]
         self.token = None

@@ -76,7 +76,7 @@ def _check_name(name):
 class RedisLock:
     def __init__(self, client, name, *, ttl=10.0, retry_interval=0.05, blocking_timeout=None):
         self.redis = client
-        self.name = "lock:" + _check_name(name)
+        self.name = "{lock:" + _check_name(name) + "}"
         self.timeout = _check_seconds("ttl", ttl)
         self.sleep = _check_seconds("retry_interval", retry_interval)
         if blocking_timeout is not None:
@@ -158,7 +158,7 @@ class Redlock:
         self.clients = list(clients)
         if not self.clients:
             raise ValueError("clients must not be empty")
-        self.name = "lock:" + _check_name(name)
+        self.name = "{lock:" + _check_name(name) + "}"
         self.ttl = _check_seconds("ttl", ttl)
         self.scripts = [c.register_script(LUA_RELEASE_SCRIPT) for c in self.clients]
         self.token = None

@@ -71,7 +71,7 @@ def _key(name: object) -> str:
         raise TypeError(f"name: expected a str, got {type(name).__name__}")
     if not name:
         raise ValueError("name: must not be empty")
-    return f"lock:{name}"
+    return f"{{lock:{name}}}"
 
 
 class RedisLock:

@@ -62,7 +62,7 @@ def _lock_name(name):
         raise TypeError("name must be a str")
     if not name:
         raise ValueError("name must not be empty")
-    return "lock:" + name
+    return "{lock:" + name + "}"
 
 
 def _new_token():

@@ -8,7 +8,9 @@ Its mistakes, in the order a learner meets them:
    counts its own messages.
 3. A read promotes what it read from L2 with no check that nothing was invalidated
    meanwhile.
-4. ``process_invalidations`` lets a ConnectionError escape, so no read survives an outage.
+4. The MULTI/EXEC of each write holds its PUBLISH, which redis-py's Redis Cluster client
+   refuses: every write fails on a cluster.
+5. ``process_invalidations`` lets a ConnectionError escape, so no read survives an outage.
 """
 
 import json

@@ -6,7 +6,9 @@ Its mistakes, in the order a learner meets them:
 1. ``get_or_load`` stores the loaded value with a plain SET: the one L2 key without a TTL.
 2. An L1 hit restarts the entry's l1_ttl, so a hot key can stay stale for ever.
 3. ``delete`` runs a script that deletes but does not publish.
-4. ``get`` on an L1 miss lets a ConnectionError escape while Redis is down.
+4. The write script is given the channel as a key: keys in two hash slots, which Redis
+   Cluster refuses.
+5. ``get`` on an L1 miss lets a ConnectionError escape while Redis is down.
 """
 
 import json

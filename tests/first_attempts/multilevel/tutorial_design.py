@@ -8,7 +8,9 @@ order a learner meets them:
    ``get`` answers the default and ``get_or_load`` calls the loader again.
 2. L1 ages are measured with ``time.time()``, not with the ``clock`` given.
 3. A read promotes what it fetched from L2 even when an invalidation arrived meanwhile.
-4. Redis errors on the read path are not caught (Part 3 not started).
+4. A write is three commands (SET, PEXPIRE, PUBLISH): a crash between them leaves an L2
+   key without a TTL, or a write nobody hears of.
+5. Redis errors on the read path are not caught (Part 3 not started).
 """
 
 import json

@@ -140,7 +140,7 @@ return {0, e}
             raise TypeError("key must be a str")
         if not callable(compute):
             raise TypeError("compute must be callable")
-        entry_key, lock = f"{self.prefix}:entry:{key}", f"{self.prefix}:lock:{key}"
+        entry_key, lock = f"{{{self.prefix}:{key}}}:entry", f"{{{self.prefix}:{key}}}:lock"
         raw = self.r.get(entry_key)
         entry = self._read(raw)
         if entry is not None:

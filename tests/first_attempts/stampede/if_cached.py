@@ -137,7 +137,7 @@ class StampedeCache:
             raise TypeError("key must be a str")
         if not callable(compute):
             raise TypeError("compute must be callable")
-        entry, lock = f"{self.prefix}:entry:{key}", f"{self.prefix}:lock:{key}"
+        entry, lock = f"{{{self.prefix}:{key}}}:entry", f"{{{self.prefix}:{key}}}:lock"
         raw = self.redis.get(entry)
         cached, delta, expiry = self._load(raw)
         if cached:

@@ -131,7 +131,7 @@ return 0
             raise TypeError("key must be a str")
         if not callable(compute):
             raise TypeError("compute must be callable")
-        keys = [f"{self.prefix}:entry:{key}", f"{self.prefix}:lock:{key}"]
+        keys = [f"{{{self.prefix}:{key}}}:entry", f"{{{self.prefix}:{key}}}:lock"]
         raw = self.client.get(keys[0])
         entry = self._decode(raw) if raw is not None else None
         if entry is not None:
