@@ -313,11 +313,34 @@ def main(argv: list[str] | None = None) -> int:
             jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
             jobs.append(killing_job(kata, entry, select, "first attempt", args.order))
-    return report(jobs, results, began, katas, args.verbose)
+    return report(jobs, results, began, katas, args.verbose, args.thorough)
+
+
+def warm_up(katas: list[str], thorough: bool) -> None:
+    """Collect every suite once in this process, so that each forked run finds the harness
+    and the suites imported (assertions rewritten by pytest) instead of importing them
+    again: a run then costs its tests, not pytest's start-up.
+
+    State machines take their settings when their test case is built, at import: built
+    here under the gallery profile, which differs from the learner's only in not
+    shrinking (nothing to shrink in a run that passes). Thorough runs are not warmed.
+    """
+    if thorough:
+        return
+    previous = os.environ.get("HYPOTHESIS_PROFILE")
+    os.environ["HYPOTHESIS_PROFILE"] = "gallery"
+    suites = [arg for kata in katas for arg in suite_args(kata)[2:]]
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+        pytest.main(["-q", "--collect-only", "-p", "no:cacheprovider", "-W",
+                     "ignore::pytest.PytestAssertRewriteWarning", *suites])
+    if previous is None:
+        del os.environ["HYPOTHESIS_PROFILE"]
+    else:
+        os.environ["HYPOTHESIS_PROFILE"] = previous
 
 
 def report(jobs: list[Job], results: list[tuple[str, bool, str, float]], began: float,
-           katas: list[str], verbose: bool = False) -> int:
+           katas: list[str], verbose: bool = False, thorough: bool = False) -> int:
     def judged(job: Job) -> None:
         ok, reason = job.verdict()
         results.append((job.label, ok, reason, job.seconds))
@@ -329,6 +352,7 @@ def report(jobs: list[Job], results: list[tuple[str, bool, str, float]], began: 
         job.summary.unlink(missing_ok=True)
         job.log.unlink(missing_ok=True)
 
+    warm_up(sorted({job.label.split(":")[0] for job in jobs}), thorough)
     # The longest runs first, so the workers finish together.
     order = sorted(jobs, key=lambda j: not j.slow)
     keys_before = real_redis_keys()
