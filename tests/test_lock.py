@@ -41,10 +41,11 @@ from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import (
     RedisBackend,
     RedisProcess,
+    describe_slots,
     key_slot,
+    keys_of,
     start_servers,
 )
-from tests.support.redis_backends import _keys_of as keys_of
 from tests.support.targets import load
 from tests.support.threads import Background, run_together
 from tests.support.waiting import wait_until
@@ -100,10 +101,6 @@ SCRIPT_CALLS = ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
 
 def script_calls(log: CommandLog) -> list[str]:
     return [n for n in log.names() if n in SCRIPT_CALLS]
-
-
-def slots_of(keys: list[str]) -> str:
-    return ", ".join(f"{key!r} (slot {key_slot(key)})" for key in keys)
 
 
 def refused_duration(error: redis.ResponseError) -> bool:
@@ -1099,7 +1096,7 @@ class TestPart2Fencing:
                 keys = words(keys_of(call))
                 assert len({key_slot(k) for k in keys}) <= 1, (
                     f"acquire() ran one script on keys in different hash slots: "
-                    f"{slots_of(keys)}. Redis Cluster refuses that (CROSSSLOT); {KEY_NAMES}"
+                    f"{describe_slots(keys)}. Redis Cluster refuses that (CROSSSLOT); {KEY_NAMES}"
                 )
                 named += keys
             elif command in FENCE_INCR:

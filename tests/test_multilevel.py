@@ -47,11 +47,12 @@ from tests.support.clock import FakeClock
 from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import (
     RedisBackend,
+    describe_slots,
     key_slot,
+    keys_of,
     no_retry,
     start_servers,
 )
-from tests.support.redis_backends import _keys_of as keys_of
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_together
@@ -918,7 +919,7 @@ def check_one_script(call: str, log: CommandLog, mk: Caches) -> None:
         "invalidation: one round trip, so that no write is ever left unannounced"
     )
     keys = [k.decode() if isinstance(k, bytes) else str(k) for k in keys_of(log.calls[0])]
-    slots = ", ".join(f"{k!r} (slot {key_slot(k)})" for k in keys)
+    slots = describe_slots(keys)
     assert mk.channel not in keys, (
         f"{call}'s script was given the channel as a key: {slots}. Keys in different hash "
         "slots: Redis Cluster refuses that (CROSSSLOT). A channel is not a key: pass it in "

@@ -25,8 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from tests.support.clock import FakeClock
 from tests.support.recording import record
-from tests.support.redis_backends import RedisBackend, key_slot
-from tests.support.redis_backends import _keys_of as keys_of
+from tests.support.redis_backends import RedisBackend, describe_slots, key_slot, keys_of
 from tests.support.targets import load
 from tests.support.threads import run_bounded
 
@@ -575,10 +574,6 @@ def in_one_slot(keys: list[str] | set[str]) -> bool:
     return len({key_slot(key) for key in keys}) <= 1
 
 
-def slots_of(keys: list[str] | set[str]) -> str:
-    return ", ".join(f"{key!r} (slot {key_slot(key)})" for key in sorted(keys))
-
-
 def text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -917,11 +912,11 @@ class TestPart3StampedeCache:
                 keys = [text(key) for key in keys_of(call)]
                 assert in_one_slot(keys), (
                     f"get_or_compute('user:1') ran {text(call[0]).upper()} on keys in "
-                    f"different hash slots: {slots_of(keys)}. {ONE_TAG}"
+                    f"different hash slots: {describe_slots(keys)}. {ONE_TAG}"
                 )
         assert in_one_slot(written), (
             f"get_or_compute('user:1') wrote keys in different hash slots: "
-            f"{slots_of(written)}. {ONE_TAG}"
+            f"{describe_slots(sorted(written))}. {ONE_TAG}"
         )
 
     @settings(max_examples=max(10, settings().max_examples // 3))

@@ -55,8 +55,8 @@ class SlotCheckingCluster(RedisCluster):
         except (redis.exceptions.ResponseError, RedisClusterException) as exc:
             if "CROSSSLOT" not in str(exc) and "same key slot" not in str(exc):
                 raise
-            keys = _keys_of(args)
-            slots = ", ".join(f"{k!r} -> slot {key_slot(k)}" for k in keys)
+            keys = keys_of(args)
+            slots = describe_slots(keys)
             raise redis.exceptions.ResponseError(
                 f"{args[0]} touches keys in different hash slots, which Redis Cluster "
                 f"refuses: {slots}. Keys that one command or script uses together must "
@@ -70,7 +70,12 @@ def key_slot(key: Any) -> int:
     return int(crc_slot(key.encode() if isinstance(key, str) else key))
 
 
-def _keys_of(args: tuple[Any, ...]) -> list[Any]:
+def describe_slots(keys: Any) -> str:
+    """``'a' (slot 15495), 'b' (slot 3300)``: keys with the cluster slot of each."""
+    return ", ".join(f"{k!r} (slot {key_slot(k)})" for k in keys)
+
+
+def keys_of(args: tuple[Any, ...]) -> list[Any]:
     """The keys of a command as sent: EVAL/EVALSHA name them after the key count."""
     name = str(args[0]).upper()
     if name in ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL") and len(args) > 2:
