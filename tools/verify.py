@@ -38,6 +38,9 @@ import redis  # noqa: E402
 from tests.support import gallery, manifest  # noqa: E402
 from tests.support.targets import KATAS  # noqa: E402
 
+# Runs judged by their summary, not read by a person: no traceback to format (a tenth of a
+# second of source reading per failure) and no collection of unraisable exceptions.
+TERSE = ["--tb=line", "-p", "no:unraisableexception"]
 # No single run may take longer than this (seconds); a run stuck in C code is killed.
 JOB_LIMIT = float(os.environ.get("VERIFY_JOB_LIMIT", "300"))
 # Many tests wait on threads, sleeps or a Redis server, so one more job than cores.
@@ -242,7 +245,7 @@ def killing_job(kata: str, entry: Path, select: list[str], what: str, order: str
         with contextlib.suppress(gallery.DeclarationError, SyntaxError):  # the verdict says
             first = [f"--first={p}" for p in gallery.read(entry).killed_by]
     return Job(f"{kata}: {what} {entry.stem}",
-               [*select, "--target", str(entry.relative_to(ROOT)), "-x", *first],
+               [*select, "--target", str(entry.relative_to(ROOT)), "-x", *first, *TERSE],
                profile="gallery", expect="killed", real_redis=False, entry=entry)
 
 
@@ -303,12 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         # The stub and the gallery are judged on fakeredis, as a learner runs them; the
         # reference runs on the real server too.
         jobs.append(Job(f"{kata}: every test fails against the stub",
-                        [*select, "--target", "katas"], expect="all-fail", real_redis=False))
+                        [*select, "--target", "katas", *TERSE], expect="all-fail",
+                        real_redis=False))
         for part in manifest.get(kata).part_numbers[1:]:
             if manifest.get(kata).introduced_from(part):
                 jobs.append(Job(f"{kata}: parts before {part} pass with part {part}+ stubbed",
                                 [*select, "--target", "solutions", f"--stub-parts-from={part}",
-                                 "-x"], profile="quick", real_redis=False))
+                                 "-x", *TERSE], profile="quick", real_redis=False))
         for entry in gallery.gallery_paths(kata):
             jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
