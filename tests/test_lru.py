@@ -619,8 +619,9 @@ def call_within(fn: Callable[[], Any], what: str, cause: str) -> Any:
     except AssertionError as exc:
         if "did not return within" not in str(exc):
             raise
-        _bounds["seconds"] = 0.5
-        pytest.fail(f"{cause}: {exc}", pytrace=False)
+        message = f"{cause}: {exc}"
+    _bounds["seconds"] = 0.5
+    pytest.fail(message, pytrace=False)  # outside the except: no chained traceback
 
 
 def raised_where(exc: BaseException) -> str:

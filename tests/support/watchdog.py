@@ -19,6 +19,7 @@ test is a runaway allocation.
 from __future__ import annotations
 
 import ctypes
+import linecache
 import os
 import signal
 import sys
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+ROOT = Path(__file__).resolve().parents[2]
 TESTS = str(Path(__file__).resolve().parents[1])
 INTERVAL = 0.05  # seconds between two looks at the threads
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -198,6 +200,12 @@ def _entry_frame(top: FrameType, files: set[str]) -> FrameType | None:
     return None
 
 
+def _shown_path(filename: str) -> str:
+    """A path as a learner reads it: relative to the repository when it is inside it."""
+    path = Path(filename)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else filename
+
+
 def _stacks(frames: dict[int, FrameType], files: set[str], skip: set[int]) -> str:
     """Where each thread is, in the learner's lines (and the test line that called them),
     leaving out the threads in ``skip``."""
@@ -213,7 +221,10 @@ def _stacks(frames: dict[int, FrameType], files: set[str], skip: set[int]) -> st
         start = max(own[0] - 1, 0)  # the caller: the test line that made the call
         shown = [f for i, f in enumerate(walked[start:], start)
                  if i == start or f.f_code.co_filename in files]
-        summary = traceback.StackSummary.extract(
-            ((f, f.f_lineno) for f in shown), capture_locals=False)
+        summary = traceback.StackSummary.from_list([
+            traceback.FrameSummary(_shown_path(f.f_code.co_filename), f.f_lineno,
+                                   f.f_code.co_name,
+                                   line=linecache.getline(f.f_code.co_filename, f.f_lineno))
+            for f in shown])
         parts.append(f"thread {names.get(ident, ident)}:\n" + "".join(summary.format()))
     return "\n".join(parts) if parts else "(no thread was in the code under test)"
