@@ -130,6 +130,10 @@ class Job:
         named = [e.name for e in gallery.diagnose(declared.kata, first)]
         shown = ", ".join(named) or "nothing"
         if self.entry.is_relative_to(gallery.GALLERY):
+            private = gallery.private_names_used(self.entry)
+            if private:
+                return False, ("uses the reference's private names (use its documented "
+                               f"extension points): {'; '.join(private[:3])}")
             if declared.name not in named:
                 return False, (f"killed by {first.test}, but the diagnosis names {shown}, not "
                                "this entry (a KILLED_MATCHING tells it apart)")
