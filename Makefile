@@ -33,6 +33,7 @@ help:
 	@echo "make verify [KATA=lru]          the repository's own check (CI runs this)"
 	@echo "make thorough [KATA=lru]        the references under many more examples (CI runs it)"
 	@echo "make verify ORDER=suite         the gallery and first attempts in the learner's test order"
+	@echo "make verify ONLY='gallery/lru/no_lock.py' REPEAT=20   chosen entries, each run N times"
 	@echo "make cluster [KATA=lock]        the Redis katas' references on a Redis Cluster"
 	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
 
@@ -45,7 +46,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 verify: $(STAMP)
-	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA)) $(if $(ORDER),--order=$(ORDER))
+	$(PY) tools/verify.py $(if $(KATA),--kata=$(KATA)) $(if $(ORDER),--order=$(ORDER)) \
+	    $(if $(ONLY),--only $(ONLY)) $(if $(REPEAT),--repeat=$(REPEAT))
 
 # The references under the thorough hypothesis profile (CI runs it after verify).
 thorough: $(STAMP)

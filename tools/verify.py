@@ -327,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
                         help="only check these gallery entries or first attempts")
     parser.add_argument("--verbose", "-v", action="store_true", help="a line for every job")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="with --only: run each N times (a race must be caught every time)")
     parser.add_argument("--golden", nargs="+", type=Path, metavar="PATH",
                         help="only compare (with --bless: keep) the learner's text of these "
                              "gallery entries")
@@ -351,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.only:
             entry = path.resolve()
             kata = entry.parent.name
-            jobs.append(killing_job(kata, entry, suite_args(kata), "checked", args.order))
-        return report(jobs, results, began, katas=[], verbose=True)
+            jobs += [killing_job(kata, entry, suite_args(kata), "checked", args.order)
+                     for _ in range(args.repeat)]
+        return report(jobs, results, began, katas=[], verbose=args.repeat == 1)
 
     katas = [k for k in (args.kata or KATAS) if (ROOT / "solutions" / f"{k}.py").exists()]
     if args.order == "suite":  # the learner's order: only the gallery and first attempts
