@@ -1,4 +1,4 @@
-"""Bug: cache_info() computes hits as len(order) - len(set(order)), as the article does.
+"""Bug: cache_info() computes hits as len(order) - len(set(order)), as a popular tutorial does.
 
 The list of cached keys holds each key once, so that difference is always 0: the real
 hits, counted by the wrapper, are never reported.

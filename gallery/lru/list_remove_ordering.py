@@ -1,6 +1,6 @@
 """Bug: recency is kept in a Python list, so get() and put() call list.remove(): O(n) each.
 
-The article's tutorial version. Every answer is right, and a cache of 100,000 keys is a
+The common tutorial version. Every answer is right, and a cache of 100,000 keys is a
 thousand times slower per operation than one of 100. The bug is the data structure, so
 this LRUCache is written out whole instead of overriding a method of the reference.
 """

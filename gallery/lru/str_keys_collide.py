@@ -1,7 +1,7 @@
 """Bug: the cache key is built with str(): f(3) and f(3.0) get two entries, f(3) and
 f("3") share one.
 
-The article's `str(args) + str(kwargs)` idea in another form: equal arguments that print
+The tutorial `str(args) + str(kwargs)` idea in another form: equal arguments that print
 differently miss each other's entries, different ones that print alike get each other's
 results, and unhashable arguments are silently accepted.
 """
