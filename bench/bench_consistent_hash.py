@@ -23,7 +23,7 @@ from typing import Any
 
 from uhashring import HashRing as UHashRing  # type: ignore[import-untyped]
 
-from bench.common import Row, ops_per_second
+from bench.common import Row, interleaved
 
 NODES = [f"cache-{i}" for i in range(10)]
 LOOKUPS, QUICK_LOOKUPS = 200_000, 40_000
@@ -41,16 +41,6 @@ def _lookups(node_for: Callable[[str], object], keys: list[str]) -> Callable[[],
         return None
 
     return run
-
-
-def _interleaved(runs: dict[str, Callable[[], object]], ops: int,
-                 rounds: int = 5) -> dict[str, float]:
-    """Best ops/s of each run over ``rounds`` rounds taking turns (load hits both alike)."""
-    best = dict.fromkeys(runs, 0.0)
-    for _ in range(rounds):
-        for name, run in runs.items():
-            best[name] = max(best[name], ops_per_second(run, ops, repeat=1))
-    return best
 
 
 def _moved(before: Callable[[str], object], after: Callable[[str], object],
@@ -82,7 +72,7 @@ def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     lookups = QUICK_LOOKUPS if quick else LOOKUPS
     keys = _keys(lookups)
     ours, theirs = module.HashRing(NODES), UHashRing(NODES)
-    speed = _interleaved({
+    speed = interleaved({
         "ours": _lookups(ours.node_for, keys),
         "uhashring": _lookups(theirs.get_node, keys),
         "key_slot": _lookups(module.key_slot, keys),

@@ -21,7 +21,6 @@ hold a few more entries than its size for a moment: its rate is slightly flatter
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from types import ModuleType
 from typing import Any
@@ -29,9 +28,18 @@ from typing import Any
 import cachetools
 import theine
 
-from bench.common import CAPACITY, OPS, QUICK_OPS, Row, ops_per_second, zipf_keys
+from bench.common import (
+    CAPACITY,
+    MISSING,
+    OPS,
+    QUICK_OPS,
+    OrderedDictLRU,
+    Row,
+    get_or_put,
+    interleaved,
+    zipf_keys,
+)
 
-_MISSING = object()
 ZIPF_S = 0.8
 POPULATION = 10_000
 
@@ -47,29 +55,6 @@ class CachetoolsLFU:
         self._cache[key] = value
 
 
-class OrderedDictLRU:
-    """Plain LRU, the policy every other one is measured against."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
-
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        data = self._data
-        if key not in data:
-            return default
-        data.move_to_end(key)
-        return data[key]
-
-    def put(self, key: Hashable, value: Any) -> None:
-        data = self._data
-        if key in data:
-            data.move_to_end(key)
-        data[key] = value
-        if len(data) > self.capacity:
-            data.popitem(last=False)
-
-
 class Theine:
     """``theine.Cache`` (no locking: one thread) behind the same get/put interface."""
 
@@ -82,25 +67,13 @@ class Theine:
         return value if found else default
 
 
-def _get_or_put(make: Callable[[int], Any], keys: list[int]) -> Callable[[], object]:
-    def run() -> object:
-        cache = make(CAPACITY)
-        get, put = cache.get, cache.put
-        for key in keys:
-            if get(key, _MISSING) is _MISSING:
-                put(key, key)
-        return cache
-
-    return run
-
-
 def hit_rate(make: Callable[[int], Any], keys: list[int]) -> float:
     """Percent of the requests that hit, in the get-or-put mix."""
     cache = make(CAPACITY)
     get, put = cache.get, cache.put
     hits = 0
     for key in keys:
-        if get(key, _MISSING) is _MISSING:
+        if get(key, MISSING) is MISSING:
             put(key, key)
         else:
             hits += 1
@@ -120,24 +93,12 @@ def traces(requests: int = 200_000) -> dict[str, list[int]]:
     }
 
 
-def _interleaved(
-    runs: dict[str, Callable[[], object]], ops: int, rounds: int = 5
-) -> dict[str, float]:
-    """Best ops/s of each run over ``rounds`` rounds that take turns, so that a burst of
-    load on a shared machine hits every contender alike rather than one of them."""
-    best = dict.fromkeys(runs, 0.0)
-    for _ in range(rounds):
-        for name, run in runs.items():
-            best[name] = max(best[name], ops_per_second(run, ops, repeat=1))
-    return best
-
-
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     ops = QUICK_OPS if quick else OPS
     keys = zipf_keys(ops)
-    speed = _interleaved({
-        "ours": _get_or_put(module.LFUCache, keys),
-        "cachetools": _get_or_put(CachetoolsLFU, keys),
+    speed = interleaved({
+        "ours": get_or_put(module.LFUCache, keys),
+        "cachetools": get_or_put(CachetoolsLFU, keys),
     }, ops)
     mix = f"Zipf over 10k keys, capacity {CAPACITY}, {ops:,} ops, best of 5"
     result = [

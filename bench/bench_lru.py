@@ -3,50 +3,30 @@
 One Zipf key stream (10k keys, capacity 1000) drives every contender:
 
 - ``LRUCache``: a get-or-put mix (``get``; on a miss, ``put``), against an LRU class built
-  on ``collections.OrderedDict`` (written below, idiomatic) and ``cachetools.LRUCache``.
+  on ``collections.OrderedDict`` (``bench.common.OrderedDictLRU``, idiomatic) and
+  ``cachetools.LRUCache``.
 - ``lru_cache``: calls of a decorated one-argument function, against CPython's
   pure-Python ``functools`` wrapper (the module imported with ``_functools`` blocked).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from types import ModuleType
 from typing import Any
 
 import cachetools
 
-from bench.common import CAPACITY, OPS, QUICK_OPS, Row, ops_per_second, zipf_keys
-
-_MISSING = object()
-
-
-class OrderedDictLRU:
-    """The usual short answer: OrderedDict keeps the order, ``move_to_end`` refreshes it.
-
-    Its ``get`` tests membership first: on this key stream that beats ``try``/``except
-    KeyError`` (a miss raising is costly), so the baseline is the stronger of the two.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
-
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        data = self._data
-        if key not in data:
-            return default
-        data.move_to_end(key)
-        return data[key]
-
-    def put(self, key: Hashable, value: Any) -> None:
-        data = self._data
-        if key in data:
-            data.move_to_end(key)
-        data[key] = value
-        if len(data) > self.capacity:
-            data.popitem(last=False)
+from bench.common import (
+    CAPACITY,
+    OPS,
+    QUICK_OPS,
+    OrderedDictLRU,
+    Row,
+    get_or_put,
+    interleaved,
+    zipf_keys,
+)
 
 
 class CachetoolsLRU:
@@ -58,18 +38,6 @@ class CachetoolsLRU:
 
     def put(self, key: Hashable, value: Any) -> None:
         self._cache[key] = value
-
-
-def _get_or_put(make: Callable[[int], Any], keys: list[int]) -> Callable[[], object]:
-    def run() -> object:
-        cache = make(CAPACITY)
-        get, put = cache.get, cache.put
-        for key in keys:
-            if get(key, _MISSING) is _MISSING:
-                put(key, key)
-        return cache
-
-    return run
 
 
 def _calls(decorator: Callable[..., Any], keys: list[int]) -> Callable[[], object]:
@@ -94,25 +62,13 @@ def _pure_python_lru_cache() -> Callable[..., Any]:
     return decorator
 
 
-def _interleaved(
-    runs: dict[str, Callable[[], object]], ops: int, rounds: int = 5
-) -> dict[str, float]:
-    """Best ops/s of each run over ``rounds`` rounds that take turns, so that a burst of
-    load on a shared machine hits every contender alike rather than one of them."""
-    best = dict.fromkeys(runs, 0.0)
-    for _ in range(rounds):
-        for name, run in runs.items():
-            best[name] = max(best[name], ops_per_second(run, ops, repeat=1))
-    return best
-
-
 def rows(module: ModuleType, quick: bool = False) -> list[Row]:
     ops = QUICK_OPS if quick else OPS
     keys = zipf_keys(ops)
-    speed = _interleaved({
-        "ours": _get_or_put(module.LRUCache, keys),
-        "ordered": _get_or_put(OrderedDictLRU, keys),
-        "cachetools": _get_or_put(CachetoolsLRU, keys),
+    speed = interleaved({
+        "ours": get_or_put(module.LRUCache, keys),
+        "ordered": get_or_put(OrderedDictLRU, keys),
+        "cachetools": get_or_put(CachetoolsLRU, keys),
         "decorated": _calls(module.lru_cache, keys),
         "pure_python": _calls(_pure_python_lru_cache(), keys),
     }, ops)

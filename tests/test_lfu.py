@@ -10,9 +10,7 @@ The hit rates themselves are measured by ``make bench KATA=lfu``, not asserted h
 
 from __future__ import annotations
 
-import gc
 import random
-import time
 from collections.abc import Callable, Hashable
 from types import ModuleType
 from typing import Any
@@ -24,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
+from tests.support.timing import no_gc, time_mix
 
 KATA = "lfu"
 
@@ -488,27 +487,6 @@ class TestPart1LFUCache:
             assert all(cache.frequency(k) == 1 for k in before)
 
 
-def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> tuple[float, bool]:
-    """Seconds per operation over a get / replace / insert (evicting) / delete mix, and
-    whether it ran out of time: it stops once ``budget`` seconds are spent (a slow cache
-    has shown it is slow)."""
-    get, put, delete = cache.get, cache.put, cache.delete
-    done = 0
-    # CPU time: on a shared machine, a test preempted by others would look slow.
-    start = time.process_time()
-    for i, key in enumerate(keys):
-        get(key)
-        put(key, i)
-        new_key = fresh - i
-        put(new_key, i)  # a new key: evicts the least frequently used one
-        if i % 2:
-            delete(new_key)
-        done += 4
-        if i % 4 == 0 and time.process_time() - start > budget:
-            return (time.process_time() - start) / done, True
-    return (time.process_time() - start) / done, False
-
-
 def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int = 1_000,
                         large_n: int = 200_000) -> tuple[float, str]:
     """How much slower an operation is on a cache of ``large_n`` keys than of ``small_n``
@@ -521,9 +499,7 @@ def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int =
     """
     steps, rounds = 1_000, 5
     rng = random.Random(5)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # 100k objects: keep the collector's pauses out of the timings
-    try:
+    with no_gc():
         small, large = make(small_n), make(large_n)
         for cache, n in ((small, small_n), (large, large_n)):
             for key in range(n):
@@ -535,17 +511,14 @@ def constant_time_ratio(make: Callable[[int], Any], limit: float, small_n: int =
             fresh = -1 - r * steps  # new keys: negative, never used before
             small_keys = [rng.randrange(small_n) for _ in range(steps)]
             large_keys = [rng.randrange(large_n) for _ in range(steps)]
-            best_small = min(best_small, _time_mix(small, small_keys, fresh, 0.25)[0])
+            best_small = min(best_small, time_mix(small, small_keys, fresh, 0.25)[0])
             # Enough time for an O(1) cache on a loaded machine, capped: a cache whose
             # small round was already slow must not make the test slow too.
             budget = min(limit * 2 * best_small * 4 * steps, 1.0)
-            per_op, ran_out = _time_mix(large, large_keys, fresh, budget)
+            per_op, ran_out = time_mix(large, large_keys, fresh, budget)
             best_large = min(best_large, per_op)
             if ran_out:
                 break
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     shown = (f"{best_large * 1e6:.2f} us with {large_n:,} keys vs {best_small * 1e6:.2f} us "
              f"with {small_n:,}")
     return best_large / best_small, shown

@@ -15,7 +15,6 @@ import collections
 import contextlib
 import copy
 import functools
-import gc
 import inspect
 import pickle
 import random
@@ -35,6 +34,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
+from tests.support.timing import no_gc, time_mix
 from tests.support.waiting import wait_until
 
 KATA = "lru"
@@ -1442,27 +1442,6 @@ class TestPart3Threads:
         assert all(square(SlowKey(n)) == n * n for n in range(12))
 
 
-def _time_mix(cache: Any, keys: list[int], fresh: int, budget: float) -> float:
-    """Seconds per operation over a get / replace / insert (evicting) / delete mix.
-
-    Stops early once ``budget`` seconds are spent (a slow cache has shown it is slow).
-    """
-    get, put, delete = cache.get, cache.put, cache.delete
-    done = 0
-    start = time.perf_counter()
-    for i, key in enumerate(keys):
-        get(key)
-        put(key, i)
-        new_key = fresh - i
-        put(new_key, i)  # a new key: evicts the least recently used one when full
-        if i % 2:
-            delete(new_key)
-        done += 4
-        if i % 16 == 0 and time.perf_counter() - start > budget:
-            break
-    return (time.perf_counter() - start) / done
-
-
 def _time_new_keys(cache: Any, first: int, count: int, budget: float) -> float:
     """Seconds per ``put`` of ``count`` new keys into a full cache (each one evicts)."""
     put = cache.put
@@ -1474,18 +1453,6 @@ def _time_new_keys(cache: Any, first: int, count: int, budget: float) -> float:
         if done % 64 == 0 and time.perf_counter() - start > budget:
             break
     return (time.perf_counter() - start) / done
-
-
-@contextlib.contextmanager
-def _no_gc() -> Any:
-    """100k objects: keep the collector's pauses out of the timings."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def filled_with_range(kata: ModuleType, size: int) -> Any:
@@ -1500,16 +1467,22 @@ class TestPart3ConstantTime:
     def test_operations_stay_constant_time_as_the_cache_grows(self, kata: ModuleType) -> None:
         small_n, large_n, steps, rounds, limit = 1_000, 100_000, 1_000, 5, 20.0
         rng = random.Random(5)
-        with _no_gc():
+        with no_gc():
             small, large = filled_with_range(kata, small_n), filled_with_range(kata, large_n)
             best_small = best_large = float("inf")
             for r in range(rounds):
                 fresh = -1 - r * steps  # new keys: negative, never used before
                 small_keys = [rng.randrange(small_n) for _ in range(steps)]
                 large_keys = [rng.randrange(large_n) for _ in range(steps)]
-                best_small = min(best_small, _time_mix(small, small_keys, fresh, 1.0))
+                # Wall time, the clock looked at every 16 keys (the mix's defaults are
+                # CPU time and every 4).
+                per_op = time_mix(small, small_keys, fresh, 1.0, clock=time.perf_counter,
+                                  check_every=16)[0]
+                best_small = min(best_small, per_op)
                 budget = limit * 2 * best_small * 4 * steps
-                best_large = min(best_large, _time_mix(large, large_keys, fresh, budget))
+                per_op = time_mix(large, large_keys, fresh, budget, clock=time.perf_counter,
+                                  check_every=16)[0]
+                best_large = min(best_large, per_op)
                 if best_large > 3 * limit * best_small:
                     break  # far over the limit: more rounds would not change the verdict
         ratio = best_large / best_small
@@ -1529,7 +1502,7 @@ class TestPart3ConstantTime:
         keys), so the machine's speed cancels out; the median of the late chunks ignores
         a chunk the scheduler slowed down."""
         large_n, chunk, chunks, limit, cap = 100_000, 2_000, 30, 8.0, 10.0
-        with _no_gc():
+        with no_gc():
             large = filled_with_range(kata, large_n)
             # Every chunk runs in full (the evictions are what slows a bad cache down),
             # within an overall cap: a cache that slow has shown it already.

@@ -53,6 +53,7 @@ from tests.support.clock import FakeClock
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import run_bounded
+from tests.support.timing import no_gc
 
 KATA = "ttl"
 
@@ -724,15 +725,10 @@ class _Sets:
         return min(self.run(batch) for _ in range(repeat)) / batch
 
 
-@pytest.fixture
-def no_gc() -> Any:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+@pytest.fixture(name="no_gc")
+def no_gc_fixture() -> Any:
+    with no_gc():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @pytest.mark.part(2)

@@ -18,7 +18,8 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -779,14 +780,19 @@ class TestPart2Close:
         assert store.data == {"a": 1}, "leaving the with block must close() the cache"
 
 
-def flushing_in_background(cache: Any, store: FakeStore, what: str = "flush()") -> Background:
-    """``cache.flush()`` in a thread, with the store stalled: returns once the write is
-    waiting at the store's gate."""
+@contextmanager
+def stalled_flush(cache: Any, store: FakeStore, what: str = "flush()") -> Iterator[Background]:
+    """``cache.flush()`` in a thread, with the store stalled: the ``with`` body runs once the
+    write is waiting at the store's gate, and the gate opens when the body ends (however it
+    ends). Join the flusher it yields after the block."""
     store.gate = threading.Event()
     store.entered.clear()
     flusher = Background(cache.flush, name=what)
     wait_until(store.entered.is_set, BOUND, f"{what} to call the store")
-    return flusher
+    try:
+        yield flusher
+    finally:
+        store.gate.set()
 
 
 @pytest.mark.part(2)
@@ -797,16 +803,12 @@ class TestPart2Threads:
         store = FakeStore()
         cache = behind(kata, store, clock)
         cache.put("a", 1)
-        flusher = flushing_in_background(cache, store)
-        try:
+        with stalled_flush(cache, store) as flusher:
             run_bounded(lambda: cache.put("b", 2), "put() while a flush waits for the store",
                         PROMPT)
             got = run_bounded(lambda: (cache.get("a"), cache.get("b")),
                               "get() while a flush waits for the store", PROMPT)
             assert got == (1, 2)
-        finally:
-            assert store.gate is not None
-            store.gate.set()
         flusher.join(BOUND)
         cache.flush()
         assert store.data == {"a": 1, "b": 2}, f"the store holds {store.data}"
@@ -817,12 +819,8 @@ class TestPart2Threads:
         store = FakeStore()
         cache = behind(kata, store, clock)
         cache.put("a", 1)
-        flusher = flushing_in_background(cache, store)
-        try:
+        with stalled_flush(cache, store) as flusher:
             run_bounded(lambda: cache.put("a", 2), "put() during a flush", PROMPT)
-        finally:
-            assert store.gate is not None
-            store.gate.set()
         flusher.join(BOUND)
         cache.flush()
         assert store.accepted["a"] == [1, 2] and cache.get("a") == 2, (
@@ -838,12 +836,8 @@ class TestPart2Threads:
         cache.put("a", 1)
         cache.put("b", 1)
         store.plan = ["fail"]
-        flusher = flushing_in_background(cache, store)
-        try:
+        with stalled_flush(cache, store) as flusher:
             run_bounded(lambda: cache.put("a", 2), "put() during a flush", PROMPT)
-        finally:
-            assert store.gate is not None
-            store.gate.set()
         with pytest.raises(StoreDown):
             flusher.join(BOUND)
         store.gate = None
@@ -861,16 +855,12 @@ class TestPart2Threads:
         store = FakeStore()
         cache = behind(kata, store, clock)
         cache.put("a", 1)
-        first = flushing_in_background(cache, store, "the first flush()")
-        try:
+        with stalled_flush(cache, store, "the first flush()") as first:
             cache.put("a", 2)
             second = Background(cache.flush, name="the second flush()")
             # A correct second flush waits for the first: give a wrong one time to call.
             eventually(lambda: len(store.batches()) > 1, timeout=0.5)
             calls = len(store.batches())
-        finally:
-            assert store.gate is not None
-            store.gate.set()
         errors = [raised(lambda t=t: t.join(BOUND)) for t in (first, second)]
         assert calls == 1 and store.most_writing == 1, (
             f"a second flush() called the store while the first was still writing "
@@ -1113,6 +1103,20 @@ def drain(flusher: Any, limit: int = 100) -> int:
     raise AssertionError(f"flush() still returned entries after {limit} calls")
 
 
+def crashed_flusher(kata: ModuleType, backend: RedisBackend, **puts: Any) -> Any:
+    """A flusher (consumer "crashed") that put ``puts`` and read them in a ``flush()`` its
+    store refused: its entries are pending in the group, never acknowledged, as if its
+    process had died mid-write."""
+    dead_store = FakeStore()
+    dead_store.down = True
+    crashed = streamer(kata, backend, dead_store, consumer="crashed")
+    for key, value in puts.items():
+        crashed.put(key, value)
+    with pytest.raises(StoreDown):
+        crashed.flush()  # read, never acknowledged: then the process died
+    return crashed
+
+
 class Crash(Exception):
     """The flusher's process dies in the middle of the store write."""
 
@@ -1236,13 +1240,8 @@ class TestPart3Stream:
     def test_a_crashed_flushers_entries_are_claimed_after_claim_idle(
         self, kata: ModuleType, redis_backend: RedisBackend, redis_client: redis.Redis
     ) -> None:
-        dead_store, store = FakeStore(), FakeStore()
-        dead_store.plan = ["fail"]
-        crashed = streamer(kata, redis_backend, dead_store, consumer="crashed")
-        crashed.put("a", 1)
-        crashed.put("b", 2)
-        with pytest.raises(StoreDown):
-            crashed.flush()  # read, never acknowledged: then the process died
+        store = FakeStore()
+        crashed_flusher(kata, redis_backend, a=1, b=2)
         patient = streamer(kata, redis_backend, store, client=redis_client,
                            consumer="patient", claim_idle=60.0)
         assert patient.flush() == 0 and store.calls == [], (
@@ -1280,11 +1279,7 @@ class TestPart3Stream:
         self, kata: ModuleType, redis_backend: RedisBackend
     ) -> None:
         store = FakeStore()
-        crashed = streamer(kata, redis_backend, FakeStore(), consumer="crashed")
-        crashed.store.plan = ["fail"]
-        crashed.put("a", "old")
-        with pytest.raises(StoreDown):
-            crashed.flush()
+        crashed_flusher(kata, redis_backend, a="old")
         survivor = streamer(kata, redis_backend, store, consumer="survivor", claim_idle=60.0)
         survivor.put("a", "new")
         assert survivor.flush() == 1 and store.data == {"a": "new"}, (
@@ -1336,11 +1331,7 @@ class TestPart3Stream:
         self, kata: ModuleType, redis_backend: RedisBackend
     ) -> None:
         store = FakeStore()
-        crashed = streamer(kata, redis_backend, FakeStore(), consumer="crashed")
-        crashed.store.down = True
-        crashed.put("a", 1)
-        with pytest.raises(StoreDown):
-            crashed.flush()
+        crashed_flusher(kata, redis_backend, a=1)
         buffer = streamer(kata, redis_backend, store, claim_idle=30.0)
         buffer.put("b", 2)
         assert buffer.flush() == 1  # 'a' still pending: the flushed hash stays
@@ -1356,11 +1347,7 @@ class TestPart3Stream:
         self, kata: ModuleType, redis_backend: RedisBackend
     ) -> None:
         store = FakeStore()
-        crashed = streamer(kata, redis_backend, FakeStore(), consumer="crashed")
-        crashed.store.down = True
-        crashed.put("a", 1)
-        with pytest.raises(StoreDown):
-            crashed.flush()
+        crashed_flusher(kata, redis_backend, a=1)
         buffer = streamer(kata, redis_backend, store, claim_idle=0.1)
         buffer.put("b", 2)
         buffer.flush()

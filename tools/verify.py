@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,7 +54,8 @@ class Job:
     label: str
     args: list[str]
     profile: str = "dev"
-    expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery, first attempt)
+    expect: str = "pass"  # "pass", "all-fail" (stub), "killed" (gallery, first attempt),
+    # "golden" (what a learner reads, compared with the text kept in tests/golden/)
     entry: Path | None = None  # the gallery entry or first attempt, for "killed"
     diagnosed: bool | None = None  # a first attempt: did the diagnosis name its mistake?
     real_redis: bool = True  # also run the Redis tests on REDIS_URL, when it is set
@@ -61,6 +64,7 @@ class Job:
     pid: int = 0
     killed: bool = False
     slow: bool = False  # started first, so that the workers finish together
+    fresh: bool = False  # run in a new interpreter, not forked from the warmed-up one
     started: float = 0.0
     seconds: float = 0.0
     code: int | None = None
@@ -74,8 +78,12 @@ class Job:
                 os.dup2(fd, 1)
                 os.dup2(fd, 2)
                 os.environ["HYPOTHESIS_PROFILE"] = self.profile
+                os.environ["COLUMNS"] = "100"  # the same lines on any terminal
                 if not self.real_redis:
                     os.environ.pop("REDIS_URL", None)
+                if self.fresh:  # a new interpreter: nothing built under another profile
+                    os.execv(sys.executable, [sys.executable, "-m", "pytest", "-q", "-p",
+                                              "no:cacheprovider", *self.args])
                 code = pytest.main(
                     ["-q", "-p", "no:cacheprovider", "-W",
                      "ignore::pytest.PytestAssertRewriteWarning",
@@ -106,6 +114,8 @@ class Job:
             return False, f"pytest exited {self.code} ({counts})"
         if self.expect == "pass":
             return self.code == 0 and failed == 0 and passed > 0, counts
+        if self.expect == "golden":
+            return self.same_as_golden()
         if self.expect == "all-fail":
             survivors = sorted(n for n, o in outcomes.items() if o != "failed")
             if survivors:
@@ -113,6 +123,23 @@ class Job:
                 return False, f"{len(survivors)} test(s) did not fail against the stub: {shown}"
             return failed > 0, f"all {failed} tests fail"
         return self.honest_kill(data.get("failures", []), counts)
+
+    def same_as_golden(self) -> tuple[bool, str]:
+        assert self.entry is not None
+        golden = golden_path(self.entry)
+        seen = normalised(self.log.read_text())
+        if BLESS:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(seen)
+            return True, f"wrote {golden.relative_to(ROOT)}"
+        if not golden.exists():
+            return False, f"no {golden.relative_to(ROOT)} (tools/verify.py --bless writes it)"
+        want = golden.read_text()
+        if seen == want:
+            return True, "the same text"
+        diff = difflib.unified_diff(want.splitlines(), seen.splitlines(), "kept", "now",
+                                    lineterm="", n=1)
+        return False, "the learner's text changed:\n" + "\n".join(list(diff)[:40])
 
     def honest_kill(self, failures: list[dict[str, str]], counts: str) -> tuple[bool, str]:
         assert self.entry is not None
@@ -130,6 +157,10 @@ class Job:
         named = [e.name for e in gallery.diagnose(declared.kata, first)]
         shown = ", ".join(named) or "nothing"
         if self.entry.is_relative_to(gallery.GALLERY):
+            private = gallery.private_names_used(self.entry)
+            if private:
+                return False, ("uses the reference's private names (use its documented "
+                               f"extension points): {'; '.join(private[:3])}")
             if declared.name not in named:
                 return False, (f"killed by {first.test}, but the diagnosis names {shown}, not "
                                "this entry (a KILLED_MATCHING tells it apart)")
@@ -222,18 +253,50 @@ def summarise(jobs: list[Job], results: list[tuple[str, bool, str, float]]) -> N
     groups: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
         kata, _, what = job.label.partition(": ")
-        kind = what.split(" ")[0] if what.split(" ")[0] in ("gallery", "first") else what
+        word = what.split(" ")[0]
+        kind = word if word in ("gallery", "first", "learner's") else what
         groups.setdefault((kata, kind), []).append(job)
     for (kata, kind), group in groups.items():
         ok = sum(1 for job in group if verdicts.get(job.label))
         seconds = sum(job.seconds for job in group)
         slowest = max(group, key=lambda j: j.seconds)
         name = {"gallery": "gallery entries killed honestly, diagnosed",
-                "first": "first attempts fail first as declared"}.get(kind, kind)
+                "first": "first attempts fail first as declared",
+                "learner's": "learner's text as kept in tests/golden/"}.get(kind, kind)
         extra = f"  (slowest {slowest.seconds:.1f}s: {slowest.label.split(': ')[1]})" if len(
             group) > 1 else ""
         print(f"{'ok ' if ok == len(group) else 'FAIL'} {kata}: {name:<44} {ok:>3}/{len(group):<3}"
               f" {seconds:6.1f}s{extra}")
+
+
+GOLDEN = ROOT / "tests" / "golden"
+BLESS = False  # --bless: write what is seen as the new kept text
+
+
+def golden_path(entry: Path) -> Path:
+    return GOLDEN / entry.parent.name / f"{entry.stem}.txt"
+
+
+def normalised(text: str) -> str:
+    """A run's output without what changes from run to run: timings, addresses, the
+    random namespace of a test's Redis keys."""
+    text = re.sub(r"\bin \d+\.\d+s\b( \(\d+:\d+:\d+\))?", "in N.NNs", text)
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x...", text)
+    text = re.sub(r"\bkt[0-9a-f]{8}\b", "ktXXXXXXXX", text)  # a test's random key prefix
+    text = re.sub(r"\bslot \d+\b", "slot N", text)  # which follows from that prefix
+    return text.rstrip() + "\n"
+
+
+def golden_job(entry: Path) -> Job:
+    """The text a learner reads for ``entry``'s first failure: the failure (shrunk, as in
+    the learner's profile), what it looks like, the table (declared tests first, stopped
+    at the first failure)."""
+    kata = entry.parent.name
+    first = [f"--first={p}" for p in gallery.read(entry).killed_by]
+    return Job(f"{kata}: learner's text for {entry.stem}",
+               [*suite_args(kata), "--target", str(entry.relative_to(ROOT)), "-x", *first,
+                "--brief", "--tb=short", "-p", "no:unraisableexception"],
+               profile="dev", expect="golden", real_redis=False, entry=entry, fresh=True)
 
 
 def killing_job(kata: str, entry: Path, select: list[str], what: str, order: str) -> Job:
@@ -261,16 +324,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", type=Path, metavar="PATH",
                         help="only check these gallery entries or first attempts")
     parser.add_argument("--verbose", "-v", action="store_true", help="a line for every job")
+    parser.add_argument("--golden", nargs="+", type=Path, metavar="PATH",
+                        help="only compare (with --bless: keep) the learner's text of these "
+                             "gallery entries")
+    parser.add_argument("--bless", action="store_true",
+                        help="write the learner's text of the tests/golden/ entries anew")
     parser.add_argument("--thorough", action="store_true",
                         help="the references under the thorough profile (slow)")
     parser.add_argument("--order", choices=("declared", "suite"), default="declared",
                         help="gallery and first attempts: run the declared tests first "
                              "(default), or only check them in the suite's own order")
     args = parser.parse_args(argv)
+    global BLESS
+    BLESS = args.bless
     os.chdir(ROOT)
     began = time.monotonic()
     results: list[tuple[str, bool, str, float]] = []
     jobs: list[Job] = []
+    if args.golden:
+        jobs = [golden_job(path.resolve()) for path in args.golden]
+        return report(jobs, results, began, katas=[], verbose=True)
     if args.only:
         for path in args.only:
             entry = path.resolve()
@@ -317,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             jobs.append(killing_job(kata, entry, select, "gallery", args.order))
         for entry in gallery.first_attempt_paths(kata):
             jobs.append(killing_job(kata, entry, select, "first attempt", args.order))
+        for kept in sorted((GOLDEN / kata).glob("*.txt")):
+            jobs.append(golden_job(ROOT / "gallery" / kata / f"{kept.stem}.py"))
     return report(jobs, results, began, katas, args.verbose, args.thorough)
 
 
