@@ -485,7 +485,9 @@ def compare(args: argparse.Namespace) -> int:
     failed = sum(row["failed"] for row in mine["rows"])
     if failed:
         print(f"Your {kata.name} fails {failed} test(s) (`make watch KATA={kata.name}` shows "
-              "the first, and what it looks like); below is what can be measured as it is.\n")
+              "the first); below is what can be measured as it is.")
+        print_diagnosis(kata, mine.get("failures", []))
+        print()
     print(f"== {kata.name}: tests passed per part ==")
     print(f"{'part':<6}{'yours':>10}{'reference':>12}")
     ref_rows = {r["part"]: r for r in reference["rows"]}
@@ -525,6 +527,21 @@ def compare(args: argparse.Namespace) -> int:
         print("(ops/s in millions; in brackets, the ratio to the baseline named in 'vs')")
     print(f"\nThe reference: solutions/{kata.name}.py   The write-up: solutions/{kata.name}.md")
     return 0
+
+
+def print_diagnosis(kata: manifest.Kata, failures: list[dict[str, str]]) -> None:
+    """The classic mistakes whose declared first failure is the learner's first one."""
+    from tests.support.gallery import Failure, diagnose
+
+    real = [f for f in failures if f["exc_type"] not in ("NotImplementedError", "DoesNotImport")]
+    if not real:
+        return
+    first = Failure(**real[0])
+    likely = diagnose(kata.name, first)
+    if likely:
+        print(f"Its first failure ({first.test}) looks like one of these classic mistakes:")
+        for entry in likely:
+            print(f"  - {entry.explanation}\n      see it fail the same way: {entry.command}")
 
 
 # --- reset ----------------------------------------------------------------------------

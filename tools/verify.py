@@ -278,12 +278,15 @@ def golden_path(entry: Path) -> Path:
 
 
 def normalised(text: str) -> str:
-    """A run's output without what changes from run to run: timings, addresses, the
-    random namespace of a test's Redis keys."""
+    """A run's output without what changes from run to run (timings, addresses, the
+    random namespace of a test's Redis keys) or with any edit (line numbers)."""
     text = re.sub(r"\bin \d+\.\d+s\b( \(\d+:\d+:\d+\))?", "in N.NNs", text)
     text = re.sub(r"0x[0-9a-fA-F]+", "0x...", text)
     text = re.sub(r"\bkt[0-9a-f]{8}\b", "ktXXXXXXXX", text)  # a test's random key prefix
     text = re.sub(r"\bslot \d+\b", "slot N", text)  # which follows from that prefix
+    # Line numbers move with every edit of a suite; the words are what is kept.
+    text = re.sub(r"(\.py):\d+\b", r"\1:N", text)
+    text = re.sub(r'(\.py", line )\d+', r"\1N", text)
     return text.rstrip() + "\n"
 
 
