@@ -36,6 +36,9 @@ Shared rules (Part 1 and Part 2):
 - ``clock`` is a zero-argument callable returning seconds (keyword-only). Part 1 defaults
   to ``time.monotonic``; Part 2 to ``time.time``, since times are stored in Redis and
   must agree across processes.
+- Part 2 on Redis Cluster: a script runs only if every key it names is in one hash slot.
+  A decision touches one key's data, so its script names that key alone (or keys sharing
+  a hash tag, the part in braces that alone decides the slot: ``{rl:user}:a``).
 """
 
 from __future__ import annotations

@@ -14,8 +14,11 @@ Part 1: keys and caching
 ``redis_cache(client, *, ttl=300, prefix=None, serializer=None)`` returns a decorator;
 the decorated function is a :class:`CachedFunction`.
 
-- Keys are ``f"{prefix}:..."``. The default prefix is ``f"cache:{module}.{qualname}"`` of
-  the decorated function (``func.__module__``, ``func.__qualname__``).
+- Keys are ``f"{{{prefix}}}:..."``: the prefix in braces, a hash tag, so that on Redis
+  Cluster every key of one prefix lands in one hash slot (see Part 2: a hit may read the
+  generation and the entry in one script). The default prefix is
+  ``f"cache:{module}.{qualname}"`` of the decorated function (``func.__module__``,
+  ``func.__qualname__``).
 - The call is bound to the function's signature with defaults applied
   (``inspect.signature(func).bind(...)``, then ``apply_defaults()``): for
   ``def f(x=1)``, ``f(1)``, ``f(x=1)`` and ``f()`` are one call and share one entry.
@@ -33,8 +36,9 @@ the decorated function is a :class:`CachedFunction`.
   parameter (for example ``argument 'user': cannot use a set in a cache key``) before the
   function runs. A call that does not bind to the signature raises ``TypeError`` too.
   (So a method's ``self`` cannot be part of a key: decorate functions, not methods.)
-- Decision: the part after the prefix is ``f"{generation}:{digest}"`` where ``digest`` is
-  the SHA-256 hex of the canonical text: fixed length, no argument data in key names.
+- Decision: the part after ``f"{{{prefix}}}:"`` is ``f"{generation}:{digest}"`` where
+  ``digest`` is the SHA-256 hex of the canonical text: fixed length, no argument data in
+  key names.
 - The entry's value is exactly ``serializer.dumps(result)``; the default serializer is
   JSON (:class:`JsonSerializer`). It is written with its TTL in ONE command,
   ``SET key value PX milliseconds`` (never SET then EXPIRE: a crash in between leaves a
@@ -43,7 +47,8 @@ the decorated function is a :class:`CachedFunction`.
   ``ttl=0.0004`` is ``PX 1`` (Redis rejects ``PX 0``).
 - Falsy results (``None``, ``0``, ``""``, ``[]``, ``False``, ``{}``) are cached and
   served as hits: a miss is "no entry", never "a falsy value".
-- A hit costs at most two Redis commands (Part 2: the generation, then the entry).
+- A hit costs at most two Redis round trips (Part 2: the generation, then the entry; one
+  script reading both is one round trip, which the reference does).
 - ``cache_info()`` returns ``CacheInfo(hits, misses)``: ``misses`` counts the calls that
   ran the function (including corrupt entries and fail-open calls), ``hits`` the others.
 - ``cache_key(*args, **kwargs)`` returns the key such a call reads and writes now.
@@ -66,11 +71,14 @@ Part 2: serializers, corrupt data, invalidation
 - ``invalidate(*args, **kwargs) -> bool`` deletes the entry of that call (bound like a
   call) and returns True if an entry was removed.
 - ``invalidate_all()`` forgets every entry of this prefix in O(1): it bumps a generation
-  number kept in Redis under ``f"{prefix}:generation"`` (INCR; the one key without a
+  number kept in Redis under ``f"{{{prefix}}}:generation"`` (INCR; the one key without a
   TTL). The generation is part of every key, so old entries are unreachable and expire on
   their own TTL. Never ``KEYS``/``SCAN``: they are O(all keys) and block a busy server.
-- The generation is read from Redis on every call (one GET, 0 when absent): another
-  process's ``invalidate_all()`` must be seen at once.
+- The generation is read from Redis on every call (0 when absent): another process's
+  ``invalidate_all()`` must be seen at once. Either one GET before the entry's, or one
+  Lua script GETting both (a remembered generation is then only a guess of the entry's
+  key, checked against the one the script read). Every command or script that names
+  several keys must name keys of one hash slot, as Redis Cluster requires.
 
 Part 3: fail open
 -----------------

@@ -3,8 +3,12 @@
 Reference solution; the spec is the docstring of ``katas/redis_cache.py``. In short:
 
 - A call is bound to the function's signature (defaults applied) and encoded as canonical,
-  type-tagged JSON; the key is ``f"{prefix}:{generation}:{sha256 of that text}"``.
-- A hit is two commands (GET generation, GET entry); a miss adds one ``SET key value PX ttl``.
+  type-tagged JSON; the key is ``f"{{{prefix}}}:{generation}:{sha256 of that text}"``, the
+  prefix in a hash tag so that the generation and every entry share one cluster slot.
+- A hit is ONE round trip: a one-line script GETs the generation and the entry, the entry
+  under the generation this wrapper saw last; only when the generation moved since (an
+  ``invalidate_all()`` anywhere) does a second GET read the entry of the current one.
+  A miss adds one ``SET key value PX ttl``.
 - ``invalidate_all()`` is one INCR of the generation: old entries become unreachable and
   expire on their own TTL.
 - Redis unavailable: the function runs anyway and a warning is logged (fail open);
@@ -22,11 +26,15 @@ The key of a call, in the order the steps run:
 - ``encode(value, name)``: a JSON image of one argument that keeps its exact type.
 - ``canonical_text(encoded)``: the encoded arguments as one text, the same for equal calls.
 - ``digest(text)``: the fixed-length hash of that text that goes into the key.
-- ``entry_key(digest)``: ``f"{prefix}:{generation}:{digest}"``, with the generation read now.
+- ``key_of(generation, digest)``: ``f"{{{prefix}}}:{generation}:{digest}"``.
+- ``entry_key(digest)``: ``key_of`` under the generation read from Redis now.
 
 The entry:
 
-- ``read_entry(key)``: the cached result under ``key``, or ``MISS`` (no usable entry).
+- ``fetch(digest)``: the current key of ``digest`` and the data stored there (or None),
+  read with the generation in one round trip (``READ_SCRIPT``) when the generation has not
+  moved.
+- ``decode_entry(key, data)``: the cached result in ``data``, or ``MISS`` (no usable entry).
 - ``on_corrupt_entry(key, exc)``: ``loads`` rejected the entry; the call goes on as a miss.
 - ``write_entry(key, payload)``: store the serialized result with its TTL, atomically.
 - ``outage_errors``: the exceptions that mean "Redis is unavailable"; only these fail open.
@@ -35,8 +43,9 @@ The entry:
 Building: ``CachedFunction.decorator(client, ...)`` is ``redis_cache`` building instances
 of the class it is called on; ``ttl_milliseconds(ttl)`` turns its ``ttl`` into PX's whole
 milliseconds, and ``default_serializer`` makes the serializer used when none is given.
-Attributes a step may read: ``client``, ``prefix``, ``generation_key``, ``ttl_ms``,
-``serializer``.
+Attributes a step may read: ``client``, ``prefix``, ``read_script``, ``generation_key`` (a property,
+``f"{{{prefix}}}:generation"``), ``last_generation`` (the generation this wrapper saw
+last: a guess, never trusted without reading the generation), ``ttl_ms``, ``serializer``.
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ class Miss(enum.Enum):
     MISS = enum.auto()
 
 
-MISS: Final = Miss.MISS  # what read_entry returns when there is no usable entry
+MISS: Final = Miss.MISS  # what decode_entry returns when there is no usable entry
 
 
 class Serializer(Protocol):
@@ -97,8 +106,18 @@ class CacheInfo(NamedTuple):
     misses: int
 
 
+# The generation and an entry in one round trip. Not MGET: MGET answers nil for a key of
+# another type, where GET raises WRONGTYPE (someone else's data is a bug, not a miss).
+READ_GENERATION_AND_ENTRY = """
+return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+"""
+
+
 class CachedFunction(Generic[P, R]):
     """The wrapper ``redis_cache`` returns: call it like the function it wraps."""
+
+    # KEYS: the generation key, an entry key (one hash slot). Returns both values (nil: none).
+    READ_SCRIPT: ClassVar[str] = READ_GENERATION_AND_ENTRY
 
     # The serializer of a decorator given none (called once per decorator).
     default_serializer: ClassVar[Callable[[], Serializer]] = JsonSerializer
@@ -117,7 +136,8 @@ class CachedFunction(Generic[P, R]):
         functools.update_wrapper(self, func)
         self.client = client
         self.prefix = prefix
-        self.generation_key = f"{prefix}:generation"
+        self.last_generation = 0
+        self.read_script = client.register_script(self.READ_SCRIPT)
         self.ttl_ms = ttl_ms
         self.serializer = serializer
         self._func = func
@@ -168,8 +188,8 @@ class CachedFunction(Generic[P, R]):
         digest = self._call_digest(args, kwargs)  # TypeError before anything runs
         key: str | None = None
         try:
-            key = self.entry_key(digest)
-            cached = self.read_entry(key)
+            key, data = self.fetch(digest)
+            cached = MISS if data is None else self.decode_entry(key, data)
         except self.outage_errors as exc:
             key, cached = None, MISS  # None: do not wait for a dead server a second time
             self.on_redis_down(exc, "reading the cache, calling through")
@@ -196,7 +216,7 @@ class CachedFunction(Generic[P, R]):
 
     def invalidate_all(self) -> None:
         """Forget every entry at once by moving to the next generation."""
-        self.client.incr(self.generation_key)
+        self.last_generation = int(self.client.incr(self.generation_key))
 
     def cache_info(self) -> CacheInfo:
         with self._lock:
@@ -243,20 +263,43 @@ class CachedFunction(Generic[P, R]):
         """SHA-256 hex of ``text``: fixed length, the same in every process."""
         return hashlib.sha256(text.encode()).hexdigest()
 
+    @property
+    def generation_key(self) -> str:
+        """Where the generation lives; the hash tag ``{prefix}`` puts it in the entries'
+        cluster slot, so that one script can read both."""
+        return f"{{{self.prefix}}}:generation"
+
+    def key_of(self, generation: int, digest: str) -> str:
+        """The key of ``digest`` in ``generation``: the generation key's hash tag first."""
+        return f"{{{self.prefix}}}:{generation}:{digest}"
+
     def entry_key(self, digest: str) -> str:
         """The key of ``digest`` under the generation stored in Redis now (absent: 0)."""
-        raw = self.client.get(self.generation_key)
-        generation = 0 if raw is None else int(raw)
-        return f"{self.prefix}:{generation}:{digest}"
+        return self.key_of(as_generation(self.client.get(self.generation_key)), digest)
 
     # ---------------------------------------------------------------- the entry
 
-    def read_entry(self, key: str) -> R | Literal[Miss.MISS]:
-        """The cached result under ``key``, or ``MISS``: no entry, or one ``loads`` rejects
-        (then ``on_corrupt_entry`` is told, and the call recomputes and overwrites it)."""
-        data = self.client.get(key)
-        if data is None:  # only nil is a miss: b"", b"0" and b"null" are entries
-            return MISS
+    def fetch(self, digest: str) -> tuple[str, Any]:
+        """The current key of ``digest`` and the data under it (None: no entry).
+
+        One round trip when the generation has not moved since this wrapper last saw it:
+        ``READ_SCRIPT`` reads the generation and the entry under that guess atomically, and
+        a guess that matches is the current key. Otherwise the entry is read again, under
+        the generation just read (and remembered for the next call)."""
+        guess = self.last_generation
+        key = self.key_of(guess, digest)
+        stored, data = self.read_script(keys=[self.generation_key, key])
+        generation = as_generation(stored)
+        if generation != guess:  # invalidated since (or first call): read the current entry
+            self.last_generation = generation
+            key = self.key_of(generation, digest)
+            data = self.client.get(key)
+        return key, data
+
+    def decode_entry(self, key: str, data: Any) -> R | Literal[Miss.MISS]:
+        """The cached result in ``data`` (what the client read under ``key``, never None:
+        ``b""``, ``b"0"`` and ``b"null"`` are entries), or ``MISS`` when ``loads`` rejects
+        it (then ``on_corrupt_entry`` is told, and the call recomputes and overwrites it)."""
         try:
             value: R = self.serializer.loads(data)
         except Exception as exc:  # whatever loads() raises, the entry is unusable
@@ -311,6 +354,11 @@ class CachedFunction(Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"<redis_cache {self.prefix!r} of {self._func!r}>"
+
+
+def as_generation(stored: str | bytes | None) -> int:
+    """The generation as stored (absent: 0)."""
+    return 0 if stored is None else int(stored)
 
 
 def redis_cache(

@@ -40,6 +40,7 @@ from tests.support.rate_limit_model import (
     Verdict,
 )
 from tests.support.recording import record
+from tests.support.redis_backends import describe_slots, key_slot, keys_of
 from tests.support.targets import load
 from tests.support.threads import run_together
 
@@ -447,6 +448,11 @@ def test_waiting_exactly_retry_after_is_enough_and_needed(spec: Spec, data: st.D
 # --- Part 2: Redis ---------------------------------------------------------------------
 
 _prefixes = itertools.count()
+SCRIPT_CALLS = ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
+
+
+def text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def small(spec: Spec) -> dict[str, Any]:
@@ -470,6 +476,27 @@ class TestPart2Redis:
             "script that reads, decides and writes atomically")
         assert [d.allowed for d in decisions] == [True, False, True, True], (
             f"hit('k', 2), hit('k', 2), hit('j'), hit('k') on a budget of 3 returned {decisions}")
+
+    def test_each_script_names_keys_of_one_hash_slot(self, kata: Any, redis_backend: Any,
+                                                      redis_client: redis.Redis,
+                                                      clock: FakeClock, spec: Spec) -> None:
+        """fakeredis does not enforce Redis Cluster's one-slot rule: the keys each script
+        call names are checked here, slot by slot."""
+        limiter = spec.build(kata, small(spec), clock, redis_client, redis_backend.key("rl"))
+        log = record(redis_client)
+        for key in ("k", "user:1", "{tagged}", "k"):
+            limiter.hit(key)
+            clock.advance(1)
+        for call in log.calls:
+            name = text(call[0]).upper()
+            if name not in SCRIPT_CALLS:
+                continue
+            keys = [text(key) for key in keys_of(call)]
+            assert len({key_slot(key) for key in keys}) <= 1, (
+                f"hit() ran {name} on keys in different hash slots: {describe_slots(keys)}. "
+                "Redis Cluster refuses such a script (CROSSSLOT): a decision touches one "
+                "key's data, so the script names only keys of that slot (one key, "
+                "f'{prefix}:{key}', or several sharing a hash tag)")
 
     def test_hits_at_one_instant_are_counted_apart(self, kata: Any, redis_backend: Any,
                                                    redis_client: redis.Redis, clock: FakeClock,

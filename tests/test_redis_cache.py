@@ -38,6 +38,9 @@ from tests.support.redis_backends import (
     RedisBackend,
     RedisProcess,
     closed_port_client,
+    describe_slots,
+    key_slot,
+    keys_of,
     start_servers,
 )
 from tests.support.sentinels import MISSING
@@ -82,6 +85,24 @@ def counted(
 
 def text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+# Commands whose arguments after the name are all keys, and the script calls (keys_of).
+MULTI_KEY = ("MGET", "DEL", "UNLINK", "EXISTS", "TOUCH", "WATCH",
+             "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL")
+ONE_TAG = ("Redis Cluster refuses a command or script whose keys are in different hash "
+           "slots (CROSSSLOT), and a hit reads the generation with the entry: give every "
+           "key the prefix as its hash tag, '{<prefix>}:generation' and "
+           "'{<prefix>}:<generation>:<digest>'")
+
+
+def in_one_slot(keys: list[str]) -> bool:
+    return len({key_slot(key) for key in keys}) <= 1
+
+
+def tagged(prefix: str) -> str:
+    """How every key of ``prefix`` begins: the prefix as a hash tag, ``{prefix}``."""
+    return "{" + prefix + "}"
 
 
 def raw(backend: RedisBackend, key: str) -> bytes | None:
@@ -134,12 +155,16 @@ def must_raise(call: Callable[[], Any], what: str,
     pytest.fail(f"{what} returned while Redis was unavailable: {why}", pytrace=False)
 
 
-def fail_on(client: redis.Redis, exc: Exception, only: str | None = None) -> None:
-    """Make ``client`` raise ``exc`` for every command (or only commands named ``only``)."""
+# The commands that can read the cache: GETs, or a script reading generation and entry.
+READS = ("GET", "MGET", "EVAL", "EVALSHA")
+
+
+def fail_on(client: redis.Redis, exc: Exception, only: tuple[str, ...] | None = None) -> None:
+    """Make ``client`` raise ``exc`` for every command (or only commands named in ``only``)."""
     send = client.execute_command
 
     def execute_command(*args: Any, **options: Any) -> Any:
-        if only is None or text(args[0]).upper() == only:
+        if only is None or text(args[0]).upper() in only:
             raise exc
         return send(*args, **options)
 
@@ -312,13 +337,16 @@ class TestPart1Keys:
         client = redis_backend.client()
         prefix = redis_backend.key("f")
         f, _ = counted(kata, client, prefix)
-        assert f.cache_key(1).startswith(f"{prefix}:")
+        begins = f"{tagged(prefix)}:"
+        assert f.cache_key(1).startswith(begins), (
+            f"cache_key(1) is {f.cache_key(1)!r}; keys begin with the prefix in a hash tag, "
+            f"{begins!r}")
         f(1)
         f(2, y=[3])
         keys = redis_backend.keys()
         assert keys, "calling f wrote nothing to Redis"
         for key in keys:
-            assert key.startswith(f"{prefix}:"), f"key {key} does not start with {prefix}:"
+            assert key.startswith(begins), f"key {key} does not start with {begins}"
         assert client.exists(f.cache_key(1)), "cache_key(1) is not the key f(1) wrote"
 
     def test_default_prefix_is_module_and_qualname(self, kata, redis_backend):
@@ -329,7 +357,7 @@ class TestPart1Keys:
 
         f.__qualname__ = f"f_{redis_backend.namespace}"  # keeps the test's keys namespaced
         wrapped = kata.redis_cache(client)(f)
-        prefix = f"cache:{f.__module__}.{f.__qualname__}:"
+        prefix = f"{tagged(f'cache:{f.__module__}.{f.__qualname__}')}:"
         assert wrapped.cache_key(1).startswith(prefix), wrapped.cache_key(1)
         assert wrapped(1) == 1
         assert client.exists(wrapped.cache_key(1))
@@ -402,12 +430,15 @@ class TestPart1Keys:
         for args in (("secret-token-123",), (1,), ([{"user": "ada"}], ("x" * 500,))):
             key = f.cache_key(*args)
             assert isinstance(key, str), f"cache_key{args!r} returned {key!r}, not a str"
-            assert key.startswith(f"{prefix}:"), f"cache_key{args!r} is {key!r}"
-            generation, _, digest = key.removeprefix(f"{prefix}:").rpartition(":")
+            begins = f"{tagged(prefix)}:"
+            assert key.startswith(begins), (
+                f"cache_key{args!r} is {key!r}, expected it to begin with {begins!r}: the "
+                "prefix in a hash tag, f'{{{prefix}}}:{generation}:{digest}'")
+            generation, _, digest = key.removeprefix(begins).rpartition(":")
             assert generation.isdigit(), (
                 f"cache_key{args!r} is {key!r}: after the prefix comes the generation (a "
-                f"number, 0 while {prefix + ':generation'!r} is absent), then the digest: "
-                "f'{prefix}:{generation}:{digest}'")
+                f"number, 0 while {begins + 'generation'!r} is absent), then the digest: "
+                "f'{{{prefix}}}:{generation}:{digest}'")
             assert re.fullmatch("[0-9a-f]{64}", digest), (
                 f"cache_key{args!r} ends with {digest!r}: the digest is the SHA-256 hex (64 "
                 "characters) of the canonical text: fixed length, no argument data in keys")
@@ -1001,16 +1032,39 @@ class TestPart2Invalidation:
         assert json.loads(raw(redis_backend, after) or b"null") == [1, "d"], (
             "cache_key(1) after invalidate_all() is not the key f(1) wrote"
         )
-        assert isinstance(after, str) and after.startswith(redis_backend.key("f") + ":")
+        assert isinstance(after, str) and after.startswith(tagged(redis_backend.key("f")) + ":")
+
+    def test_the_generation_and_the_entries_share_a_hash_slot(self, kata, redis_backend):
+        """fakeredis does not enforce Redis Cluster's one-slot rule: the keys of every
+        multi-key command, and every key written, are checked here, slot by slot."""
+        client = redis_backend.client()
+        f, _ = counted(kata, client, redis_backend.key("f"))
+        log = record(client)
+        f(1)
+        f(1)
+        f.invalidate_all()
+        f(2)
+        f(2)
+        f.invalidate(2)
+        for call in log.calls:
+            name = text(call[0]).upper()
+            keys = [text(key) for key in keys_of(call)] if name in MULTI_KEY else []
+            assert in_one_slot(keys), (
+                f"f(1), f(2), invalidate_all() and invalidate(2) sent {name} on keys in "
+                f"different hash slots: {describe_slots(keys)}. {ONE_TAG}")
+        written = redis_backend.keys()
+        assert in_one_slot(written), (
+            f"f(1), invalidate_all() and f(2) wrote keys in different hash slots: "
+            f"{describe_slots(written)}. {ONE_TAG}")
 
     def test_the_generation_lives_under_prefix_generation(self, kata, redis_backend):
         """Another implementation of the contract, in another process, shares the entries:
         the generation's key and meaning are part of the contract."""
         client = redis_backend.client()
         prefix = redis_backend.key("f")
-        generation_key = f"{prefix}:generation"
+        generation_key = f"{tagged(prefix)}:generation"
         f, _ = counted(kata, client, prefix)
-        assert f.cache_key(1).startswith(f"{prefix}:0:"), (
+        assert f.cache_key(1).startswith(f"{tagged(prefix)}:0:"), (
             f"cache_key(1) is {f.cache_key(1)!r} while {generation_key!r} is absent: the "
             "generation is 0 then")
         f.invalidate_all()
@@ -1018,10 +1072,10 @@ class TestPart2Invalidation:
         stored = client.get(generation_key)
         assert stored == b"2", (
             f"after two invalidate_all() calls, {generation_key!r} holds {stored!r}, expected "
-            "2: invalidate_all() is INCR of f'{prefix}:generation'")
-        assert f.cache_key(1).startswith(f"{prefix}:2:"), f.cache_key(1)
+            "2: invalidate_all() is INCR of f'{{{prefix}}}:generation'")
+        assert f.cache_key(1).startswith(f"{tagged(prefix)}:2:"), f.cache_key(1)
         client.set(generation_key, 7)  # another process's INCRs
-        assert f.cache_key(1).startswith(f"{prefix}:7:"), (
+        assert f.cache_key(1).startswith(f"{tagged(prefix)}:7:"), (
             f"cache_key(1) is {f.cache_key(1)!r} after {generation_key!r} was set to 7 "
             "elsewhere: the generation is read from Redis on every call")
 
@@ -1215,7 +1269,7 @@ class TestPart3FailOpen:
     def test_write_failure_fails_open(self, kata, redis_backend, caplog):
         client = redis_backend.client()
         f, fn = counted(kata, client, redis_backend.key("f"), result=lambda x, y: [x, y])
-        fail_on(client, redis.exceptions.ConnectionError("write refused"), only="SET")
+        fail_on(client, redis.exceptions.ConnectionError("write refused"), only=("SET",))
         with caplog.at_level(logging.WARNING):
             got = fails_open(lambda: f(1), "f(1), whose cache write failed,")
             assert got == [1, "d"]
@@ -1252,7 +1306,7 @@ class TestPart3FailOpen:
     def test_after_a_failed_read_nothing_is_written(self, kata, redis_backend, caplog):
         client = redis_backend.client()
         f, fn = counted(kata, client, redis_backend.key("f"), result=lambda x, y: {x, "set"})
-        fail_on(client, redis.exceptions.ConnectionError("read refused"), only="GET")
+        fail_on(client, redis.exceptions.ConnectionError("read refused"), only=READS)
         log = record(client)
         with caplog.at_level(logging.WARNING):
             try:
@@ -1262,7 +1316,7 @@ class TestPart3FailOpen:
                     f"f(1) raised TypeError({exc}) after its cache read failed: then the "
                     "result is returned as is, never serialized nor written", pytrace=False)
         assert got == {1, "set"} and fn.calls == 1
-        sent = [name for name in log.names() if name != "GET"]
+        sent = [name for name in log.names() if name not in READS]
         assert not sent, (
             f"after its read failed (Redis unavailable), f(1) still sent {sent} ({log}): do "
             "not try to write, the server is gone (and the call would wait for it twice)")
@@ -1272,7 +1326,7 @@ class TestPart3FailOpen:
         prefix = redis_backend.key("f")
         f, fn = counted(kata, client, prefix)
         for where, key in (("the entry", f.cache_key(1)), ("the generation",
-                                                          f"{prefix}:generation")):
+                                                          f"{tagged(prefix)}:generation")):
             client.delete(key)
             client.rpush(key, "someone else's list")
             client.pexpire(key, 60_000)

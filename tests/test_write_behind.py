@@ -31,7 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from tests.support.clock import FakeClock
 from tests.support.recording import record
-from tests.support.redis_backends import RedisBackend, key_slot
+from tests.support.redis_backends import RedisBackend, describe_slots, key_slot
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
 from tests.support.waiting import eventually, wait_until
@@ -1337,9 +1337,9 @@ class TestPart3Stream:
         assert buffer.flush() == 1  # 'a' still pending: the flushed hash stays
         keys = redis_backend.keys()
         assert stream_key(redis_backend) in keys, f"keys written: {keys}"
-        slots = {k: key_slot(k) for k in keys}
-        assert len(set(slots.values())) == 1, (
-            f"the keys of one buffer are in different cluster slots: {slots}; a script that "
+        assert len({key_slot(k) for k in keys}) == 1, (
+            f"the keys of one buffer are in different cluster slots, {describe_slots(keys)}; "
+            "a script that "
             "uses two of them fails on Redis Cluster (use the hash tag wb:{<name>}:...)"
         )
 

@@ -16,8 +16,8 @@ KILLED_MATCHING = r"a cached .+ was treated as a miss"
 
 
 class CachedFunction(reference.CachedFunction):
-    def read_entry(self, key: str) -> Any:
-        value = super().read_entry(key)
+    def decode_entry(self, key: str, data: Any) -> Any:
+        value = super().decode_entry(key, data)
         # BUG: a falsy value is a perfectly good hit; correct: return value (only MISS misses)
         return value if value else reference.MISS
 

@@ -1,10 +1,13 @@
-"""Bug: the generation is read once per process, so another process's invalidate_all() is unseen.
+"""Bug: the generation is remembered, not read, so another process's invalidate_all() is unseen.
 
-Saves a command per hit, but every other worker keeps serving entries that were
-invalidated (until it restarts or the entries expire).
+Saves reading the generation on a hit, but every other worker keeps serving entries that
+were invalidated (until it restarts or the entries expire). The reference remembers the
+generation too, but only as a guess that one script checks with the entry.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from solutions import redis_cache as reference
 
@@ -13,18 +16,11 @@ KILLED_WITH = "AssertionError"
 
 
 class CachedFunction(reference.CachedFunction):
-    generation: int | None = None  # this process's copy of the generation
-
-    def invalidate_all(self) -> None:
-        self.generation = int(self.client.incr(self.generation_key))
-
-    def entry_key(self, digest: str) -> str:
-        # BUG: read once, so other processes' bumps go unseen; correct: GET the generation
-        # key on every call
-        if self.generation is None:
-            raw = self.client.get(self.generation_key)
-            self.generation = 0 if raw is None else int(raw)
-        return f"{self.prefix}:{self.generation}:{digest}"
+    def fetch(self, digest: str) -> tuple[str, Any]:
+        # BUG: trusts this process's last generation, so other processes' bumps go unseen;
+        # correct: super().fetch(digest), which reads the generation with the entry (READ_SCRIPT)
+        key = self.key_of(self.last_generation, digest)
+        return key, self.client.get(key)
 
 
 redis_cache = CachedFunction.decorator

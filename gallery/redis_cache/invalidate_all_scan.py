@@ -14,7 +14,7 @@ KILLED_WITH = "AssertionError"
 class CachedFunction(reference.CachedFunction):
     def invalidate_all(self) -> None:
         # BUG: walks the whole keyspace; correct: one INCR of the generation key
-        doomed = list(self.client.scan_iter(match=f"{self.prefix}:*"))
+        doomed = list(self.client.scan_iter(match=f"{{{self.prefix}}}:*"))
         if doomed:
             self.client.delete(*doomed)
 

@@ -13,10 +13,10 @@ KILLED_MATCHING = r"after the prefix comes the generation"
 
 
 class CachedFunction(reference.CachedFunction):
-    def entry_key(self, digest: str) -> str:
-        # BUG: the generation is not part of the key; correct: GET the generation key and
-        # return f"{prefix}:{generation}:{digest}"
-        return f"{self.prefix}:{digest}"
+    def key_of(self, generation: int, digest: str) -> str:
+        # BUG: the generation is not part of the key; correct:
+        # f"{{{self.prefix}}}:{generation}:{digest}"
+        return f"{{{self.prefix}}}:{digest}"
 
 
 redis_cache = CachedFunction.decorator

@@ -71,17 +71,17 @@ class CachedFunction(Generic[P, R]):
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _generation(self):
-        gen = self.client.get(self.prefix + ":generation")
+        gen = self.client.get("{" + self.prefix + "}:generation")
         return int(gen) if gen is not None else 0
 
     def _key(self, args, kwargs):
         h = self._args_hash(args, kwargs)
-        return f"{self.prefix}:{self._generation()}:{h}"
+        return f"{{{self.prefix}}}:{self._generation()}:{h}"
 
     def __call__(self, *args, **kwargs):
         h = self._args_hash(args, kwargs)
         try:
-            key = f"{self.prefix}:{self._generation()}:{h}"
+            key = f"{{{self.prefix}}}:{self._generation()}:{h}"
             data = self.client.get(key)
         except redis.ConnectionError:
             with self.lock:
@@ -116,7 +116,7 @@ class CachedFunction(Generic[P, R]):
         return self.client.delete(self._key(args, kwargs)) == 1
 
     def invalidate_all(self):
-        self.client.incr(self.prefix + ":generation")
+        self.client.incr("{" + self.prefix + "}:generation")
 
     def cache_info(self):
         with self.lock:

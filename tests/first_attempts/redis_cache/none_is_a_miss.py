@@ -72,7 +72,7 @@ class CachedFunction:
         self.ttl_ms = ttl_ms
         self.prefix = prefix
         self.serializer = serializer
-        self.gen_key = f"{prefix}:generation"
+        self.gen_key = f"{{{prefix}}}:generation"
         self._lock = threading.Lock()
         self._hits = self._misses = 0
 
@@ -85,7 +85,7 @@ class CachedFunction:
 
     def _key_for(self, digest):
         gen = self.client.get(self.gen_key)
-        return f"{self.prefix}:{int(gen or 0)}:{digest}"
+        return f"{{{self.prefix}}}:{int(gen or 0)}:{digest}"
 
     def __call__(self, *args, **kwargs):
         digest = self._digest(args, kwargs)
@@ -130,7 +130,7 @@ class CachedFunction:
             return False
 
     def invalidate_all(self):
-        keys = list(self.client.scan_iter(match=f"{self.prefix}:*"))
+        keys = list(self.client.scan_iter(match=f"{{{self.prefix}}}:*"))
         keys = [k for k in keys if (k.decode() if isinstance(k, bytes) else k) != self.gen_key]
         if keys:
             self.client.delete(*keys)

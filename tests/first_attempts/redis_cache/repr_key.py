@@ -66,8 +66,8 @@ class CachedFunction:
     def cache_key(self, *args, **kwargs):
         raw = repr((args, sorted(kwargs.items())))
         digest = hashlib.sha256(raw.encode()).hexdigest()
-        gen = self._r.get(f"{self._prefix}:generation") or 0
-        return f"{self._prefix}:{int(gen)}:{digest}"
+        gen = self._r.get(f"{{{self._prefix}}}:generation") or 0
+        return f"{{{self._prefix}}}:{int(gen)}:{digest}"
 
     def __call__(self, *args, **kwargs):
         try:
@@ -104,7 +104,7 @@ class CachedFunction:
         return bool(self._r.delete(self.cache_key(*args, **kwargs)))
 
     def invalidate_all(self):
-        self._r.incr(f"{self._prefix}:generation")
+        self._r.incr(f"{{{self._prefix}}}:generation")
 
     def cache_info(self):
         with self._mutex:
