@@ -82,6 +82,7 @@ class Job:
                 if not self.real_redis:
                     os.environ.pop("REDIS_URL", None)
                 if self.fresh:  # a new interpreter: nothing built under another profile
+                    os.environ["PYTHONHASHSEED"] = "0"  # set and dict reprs in one order
                     os.execv(sys.executable, [sys.executable, "-m", "pytest", "-q", "-p",
                                               "no:cacheprovider", *self.args])
                 code = pytest.main(
