@@ -83,6 +83,8 @@ class Job:
                     os.environ.pop("REDIS_URL", None)
                 if self.fresh:  # a new interpreter: nothing built under another profile
                     os.environ["PYTHONHASHSEED"] = "0"  # set and dict reprs in one order
+                    for name in ("CI", "BUILD_NUMBER"):  # pytest prints full diffs in CI
+                        os.environ.pop(name, None)
                     os.execv(sys.executable, [sys.executable, "-m", "pytest", "-q", "-p",
                                               "no:cacheprovider", *self.args])
                 code = pytest.main(
