@@ -68,6 +68,10 @@ def _stateful_tests_stop_at_not_implemented() -> None:
     def get_state_machine_test(*args: object, **kwargs: object) -> object:
         test = build(*args, **kwargs)
         test.hypothesis.inner_test = stop_at_not_implemented(test.hypothesis.inner_test)
+        # The @given wrapper hypothesis generates runs in a namespace of its own: hide its
+        # frame there too, so that a failure starts at the learner's step.
+        if test.__globals__ is not hypothesis.stateful.__dict__:
+            test.__globals__["__tracebackhide__"] = True
         return test
 
     hypothesis.stateful.get_state_machine_test = get_state_machine_test  # type: ignore[assignment]
