@@ -116,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 WATCHDOG = pytest.StashKey[Watchdog]()
 SELECTION = pytest.StashKey[tuple[str | None, int | None]]()
+# A profile that runs more examples than the learner's gets a longer overall budget per
+# test (read when the test runs: make verify imports this file once for many sessions).
+DEV_EXAMPLES = _dev.max_examples
 
 
 def _checked_selection(config: pytest.Config, target: targets.Target) -> tuple[str | None,
@@ -145,8 +148,6 @@ def _checked_selection(config: pytest.Config, target: targets.Target) -> tuple[s
             raise pytest.UsageError(f"PART={part}: {where} parts "
                                     f"{', '.join(map(str, allowed))}")
     return kata, part
-# The thorough profile runs many more examples per test: a longer overall budget.
-BUDGET_SCALE = 3.0 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1.0
 
 
 @pytest.hookimpl(wrapper=True)
@@ -155,7 +156,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     under test fails this test within seconds (see tests/support/watchdog.py)."""
     watchdog = item.config.stash.get(WATCHDOG, None)
     if watchdog is not None:
-        watchdog.arm(kata_of(item) or "?", BUDGET_SCALE)
+        current = settings.default
+        scale = max(1.0, current.max_examples / DEV_EXAMPLES) if current else 1.0
+        watchdog.arm(kata_of(item) or "?", scale)
     try:
         return (yield)
     finally:

@@ -486,7 +486,7 @@ def compare(args: argparse.Namespace) -> int:
     if failed:
         print(f"Your {kata.name} fails {failed} test(s) (`make watch KATA={kata.name}` shows "
               "the first); below is what can be measured as it is.")
-        print_diagnosis(kata, mine.get("failures", []))
+        print_diagnosis(kata, mine.get("first_failure"))
         print()
     print(f"== {kata.name}: tests passed per part ==")
     print(f"{'part':<6}{'yours':>10}{'reference':>12}")
@@ -529,19 +529,12 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_diagnosis(kata: manifest.Kata, failures: list[dict[str, str]]) -> None:
+def print_diagnosis(kata: manifest.Kata, first: dict[str, str] | None) -> None:
     """The classic mistakes whose declared first failure is the learner's first one."""
-    from tests.support.gallery import Failure, diagnose
+    from tests.support.gallery import Failure, likely_mistakes
 
-    real = [f for f in failures if f["exc_type"] not in ("NotImplementedError", "DoesNotImport")]
-    if not real:
-        return
-    first = Failure(**real[0])
-    likely = diagnose(kata.name, first)
-    if likely:
-        print(f"Its first failure ({first.test}) looks like one of these classic mistakes:")
-        for entry in likely:
-            print(f"  - {entry.explanation}\n      see it fail the same way: {entry.command}")
+    if first is not None:
+        print("\n".join(likely_mistakes(kata.name, Failure(**first))))
 
 
 # --- reset ----------------------------------------------------------------------------

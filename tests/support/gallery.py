@@ -183,6 +183,19 @@ def diagnose(kata: str, failure: Failure, limit: int = 3) -> list[Declared]:
     return matches[:limit]
 
 
+def likely_mistakes(kata: str, failure: Failure) -> list[str]:
+    """The "looks like" lines for ``failure``: the intro, then each likely classic mistake
+    with the command that shows it failing the same way; none when nothing matches."""
+    likely = diagnose(kata, failure)
+    if not likely:
+        return []
+    lines = [f"The first failure ({failure.test}) is what these classic mistakes cause; "
+             "one of them may be yours:"]
+    for entry in likely:
+        lines += [f"  - {entry.explanation}", f"      see it fail the same way: {entry.command}"]
+    return lines
+
+
 def private_names_used(path: Path) -> list[str]:
     """The reference's private names a gallery entry reaches for (it should use none).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -16,7 +17,7 @@ import hypothesis.stateful
 import pytest
 
 from tests.support import targets
-from tests.support.gallery import Failure, diagnose
+from tests.support.gallery import Failure, likely_mistakes
 from tests.support.watchdog import Hang
 
 
@@ -60,15 +61,20 @@ def hide_hypothesis_frames() -> None:
         module.__tracebackhide__ = True  # type: ignore[attr-defined]
 
 
+def innermost(exc: BaseException) -> BaseException:
+    """The exception a test framework re-raised: the first leaf of an exception group."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
 def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
     """``lru: LRUCache.get() is not implemented yet (katas/lru.py:57)``, or None.
 
     Found where the NotImplementedError was raised, even when a test framework (hypothesis,
     a thread) re-raised it, or wrapped it in an exception group.
     """
-    exc: BaseException | None = excinfo.value
-    while isinstance(exc, BaseExceptionGroup):
-        exc = exc.exceptions[0]
+    exc: BaseException | None = innermost(excinfo.value)
     if isinstance(exc, NotImplementedYet):
         exc = exc.__cause__
     if not isinstance(exc, NotImplementedError) or exc.__traceback__ is None:
@@ -84,9 +90,7 @@ def not_implemented_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | 
 
 def failure_of(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:
     """The failing exception's type name and its text (message, then hypothesis' notes)."""
-    exc: BaseException = excinfo.value
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
+    exc = innermost(excinfo.value)
     if isinstance(exc, NotImplementedYet) and exc.__cause__ is not None:
         exc = exc.__cause__
     notes = getattr(exc, "__notes__", None) or []
@@ -96,9 +100,7 @@ def failure_of(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:
 
 def hang_text(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
     """The watchdog's account of a test that ran away, or None."""
-    exc: BaseException = excinfo.value
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
+    exc = innermost(excinfo.value)
     return str(exc) if isinstance(exc, Hang) else None
 
 
@@ -280,23 +282,20 @@ class KataReport:
         first = self.first_failure()
         if first is None or first.nodeid not in self.place:
             return
-        kata = self.place[first.nodeid][0]
-        likely = diagnose(kata, first)
-        if not likely:
-            return
-        tr.section("looks like", sep="=")
-        tr.write_line(f"The first failure ({first.test}) is what these classic mistakes "
-                      "cause; one of them may be yours:")
-        for entry in likely:
-            tr.write_line(f"  - {entry.explanation}")
-            tr.write_line(f"      see it fail the same way: {entry.command}")
+        lines = likely_mistakes(self.place[first.nodeid][0], first)
+        if lines:
+            tr.section("looks like", sep="=")
+            for line in lines:
+                tr.write_line(line)
 
     def _write_table(self, tr: Any) -> None:
         rows = self.rows()
+        first = self.first_failure()
         if self.json_path:
             Path(self.json_path).write_text(
                 json.dumps({"target": targets.current().spec, "rows": rows,
-                            "outcomes": self.outcomes, "failures": self.failures}, indent=1)
+                            "outcomes": self.outcomes, "failures": self.failures,
+                            "first_failure": first and dataclasses.asdict(first)}, indent=1)
             )
         if not rows:
             return
