@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+MUTATE_STAMP := $(VENV)/.installed-mutate
 
 KATA   ?=
 PART   ?=
@@ -19,7 +20,7 @@ PYTEST_ARGS := --target=$(TARGET) $(if $(KATA),--kata=$(KATA) $(wildcard tests/t
                $(if $(PART),--part=$(PART))
 
 .DEFAULT_GOAL := help
-.PHONY: help test verify thorough cluster bench lint soak progress hint watch interview compare reset clean
+.PHONY: help test verify thorough cluster bench lint soak mutate progress hint watch interview compare reset clean
 
 help:
 	@echo "make test [KATA=lru] [PART=1] [TARGET=katas|solutions|DIR]  run the suites"
@@ -36,6 +37,7 @@ help:
 	@echo "make verify ONLY='gallery/lru/no_lock.py' REPEAT=20   chosen entries, each run N times"
 	@echo "make cluster [KATA=lock]        the Redis katas' references on a Redis Cluster"
 	@echo "make soak [KATA=lru] [ROUNDS=10] the references, thorough, a new random seed each round"
+	@echo "make mutate [KATA=lru] [SURVIVORS=1]  mutation score of the references (mutmut)"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +67,14 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(PY) tools/soak.py $(if $(KATA),--kata=$(KATA)) --rounds=$(ROUNDS)
+
+# mutmut on solutions/<kata>.py against tests/test_<kata>.py; scores go to the README.
+mutate: $(STAMP) $(MUTATE_STAMP)
+	$(PY) tools/mutate.py $(if $(KATA),--kata=$(KATA)) $(if $(SURVIVORS),--survivors)
+
+$(MUTATE_STAMP): requirements-mutate.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
+	@touch $@
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

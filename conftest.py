@@ -56,6 +56,12 @@ settings.register_profile(
 # A quick look: is anything failing at all? (make verify's part-by-part checks)
 settings.register_profile("quick", parent=_dev, max_examples=10, stateful_step_count=15,
                           phases=[Phase.explicit, Phase.generate])
+# `make mutate`: a few hundred runs per kata, each in a process that already ran the suite
+# (so hypothesis sees the same test from several executors, which is expected there).
+settings.register_profile(
+    "mutate", parent=settings.get_profile("quick"), max_examples=25, stateful_step_count=30,
+    suppress_health_check=[*_dev.suppress_health_check, HealthCheck.differing_executors],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

@@ -109,23 +109,32 @@ class Target:
             return True
         if kata in self._errors:
             return False
-        name = f"_kata_target_{kata}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses and typing resolve through sys.modules
         try:
-            spec.loader.exec_module(module)
+            module = self._import(kata, path)
             if self.is_gallery_entry:
                 _take_the_rest_from_the_reference(module, kata)
             if self.stub_parts_from is not None:
                 _stub_later_parts(module, kata, self.stub_parts_from)
         except BaseException as exc:  # any import failure is the learner's to see
-            del sys.modules[name]
+            sys.modules.pop(f"_kata_target_{kata}", None)
+            sys.modules.pop(f"solutions.{kata}", None)
             self._errors[kata] = self._describe_import_error(path, exc)
             return False
         self._loaded[kata] = module
         return True
+
+    def _import(self, kata: str, path: Path) -> ModuleType:
+        if path == ROOT / "solutions" / f"{kata}.py" and self.stub_parts_from is None:
+            # The reference keeps its package name: gallery entries build on that module,
+            # and mutation testing picks the active mutant by the functions' module name.
+            return importlib.import_module(f"solutions.{kata}")
+        name = f"_kata_target_{kata}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and typing resolve through sys.modules
+        spec.loader.exec_module(module)
+        return module
 
     def import_errors(self) -> dict[str, str]:
         """Each kata whose module failed to import, with the error as Python shows it."""
