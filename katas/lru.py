@@ -177,6 +177,10 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     - Concurrent calls never corrupt the cache, ``currsize`` never exceeds ``maxsize``,
       and ``hits + misses`` equals the number of calls. Two threads missing on one key at
       once may both run the function (functools does too).
+    - Each lookup and each store happens at one instant (under the lock): threads calling
+      with keys of their own see exactly the hits and misses of some order of their calls
+      one at a time (the calls are linearizable). functools' pure-Python version is; its C
+      version, which has no lock, is not when a key's ``__eq__`` lets another thread run.
     - No lock is held while the user function runs: a call never waits for another
       thread's call of the function to finish.
     - The lookup runs a key's ``__eq__``, which may call the same cached function: that

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import itertools
 import math
+import random
 import threading
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from hypothesis.stateful import (
 )
 
 from tests.support.clock import FakeClock
+from tests.support.linearizable import History, Model, assert_linearizable
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
@@ -1167,6 +1169,85 @@ def test_threads_hammering_settle_to_the_backend(kata: Any) -> None:
                 f"{attempt} read({key!r}) after all threads finished returned {got!r}, but the "
                 f"backend holds {want!r}"
             )
+
+
+Registers = tuple[tuple[str, Any], ...]  # (key, value) pairs, sorted: a model state
+
+
+class RegisterModel(Model[Registers]):
+    """A store read and written one call at a time: a read returns the last value written
+    (None once deleted). What a cache-aside cache in front of it must look like."""
+
+    def __init__(self, initial: dict[str, Any]) -> None:
+        self._initial = tuple(sorted(initial.items()))
+
+    def initial(self) -> Registers:
+        return self._initial
+
+    def apply(self, state: Registers, name: str, args: tuple[Any, ...]) -> tuple[Any, Registers]:
+        values = dict(state)
+        if name == "read":
+            return values.get(args[0]), state
+        if name == "write":
+            values[args[0]] = args[1]
+        else:  # delete
+            values.pop(args[0], None)
+        return None, tuple(sorted(values.items()))
+
+
+class YieldingKey:
+    """A key whose hash lets other threads run: a switch point inside every dict
+    operation of the cache (its check-and-fill included), wherever the cache does it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        time.sleep(0)
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, YieldingKey) and other.name == self.name
+
+    def __repr__(self) -> str:
+        return repr(self.name)
+
+
+def cache_aside_history(kata: Any, initial: dict[str, Any], seed: int) -> History:
+    """Three threads reading, writing and deleting two keys of one CacheAside at once."""
+    keys = {name: YieldingKey(name) for name in initial}
+    cache = kata.CacheAside(CountingBackend({keys[k]: v for k, v in initial.items()},
+                                            slow=True))
+    history = History()
+    calls = {"read": lambda k: cache.read(keys[k]),
+             "write": lambda k, v: cache.write(keys[k], v),
+             "delete": lambda k: cache.delete(keys[k])}
+
+    def worker(thread: int) -> None:
+        rnd = random.Random(seed * 10 + thread)
+        for i in range(6):
+            key, action = rnd.choice(sorted(initial)), rnd.random()
+            if action < 0.55:
+                history.record(thread, "read", calls["read"], key)
+            elif action < 0.9:
+                history.record(thread, "write", calls["write"], key, thread * 100 + i)
+            else:
+                history.record(thread, "delete", calls["delete"], key)
+
+    run_together(worker, 3, timeout=4 * WAIT, switch_interval=1e-6)
+    return history
+
+
+@pytest.mark.part(3)
+def test_concurrent_calls_are_linearizable(kata: Any) -> None:
+    """Three threads read, write and delete two keys at once: some order of their calls,
+    one at a time, explains every value each read returned (a read never returns a value
+    overwritten before it started, and no stale fill outlives a write)."""
+    initial = {"k0": 0, "k1": 0}
+    for seed in range(30):
+        history = cache_aside_history(kata, initial, seed)
+        assert_linearizable(history.operations, RegisterModel(initial),
+                            "CacheAside shared by 3 threads")
 
 
 @dataclass

@@ -31,6 +31,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from tests.support.linearizable import History, Model, assert_linearizable
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
@@ -1440,6 +1441,75 @@ class TestPart3Threads:
         assert maxsize is None or info.currsize <= maxsize
         assert info.currsize <= 12
         assert all(square(SlowKey(n)) == n * n for n in range(12))
+
+    def test_concurrent_calls_are_linearizable(self, kata: ModuleType) -> None:
+        """Each call, hit or miss, seen from outside, happens at one instant between its
+        start and its return: some order of the calls one at a time explains every hit
+        and miss the threads saw (and the counters after them)."""
+        maxsize = 3
+        for seed in range(40):
+            history = concurrent_call_history(kata, maxsize, seed)
+            assert_linearizable(history.operations, LRUCallModel(maxsize),
+                                f"lru_cache(maxsize={maxsize}) called by 3 threads at once")
+
+
+class YieldingKey(SlowKey):
+    """A SlowKey whose == lets other threads run: a switch point inside every dict
+    operation of the cache's critical section that compares keys."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        time.sleep(0)
+        return isinstance(other, SlowKey) and self.n == other.n
+
+    __hash__ = SlowKey.__hash__
+
+
+class LRUCallModel(Model[tuple[Hashable, ...]]):
+    """What one call of an ``lru_cache(maxsize)`` wrapper does, taken alone: the state is
+    the cached keys, least recently used first; a call is a "hit" or a "miss"."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+
+    def initial(self) -> tuple[Hashable, ...]:
+        return ()
+
+    def apply(self, state: tuple[Hashable, ...], name: str,
+              args: tuple[Any, ...]) -> tuple[Any, tuple[Hashable, ...]]:
+        (key,) = args
+        rest = tuple(k for k in state if k != key)
+        if key in state:
+            return "hit", (*rest, key)
+        return "miss", (*rest, key)[-self.maxsize:]
+
+
+def concurrent_call_history(kata: ModuleType, maxsize: int, seed: int) -> History:
+    """Three threads call one wrapper, each on keys of its own (two threads missing on one
+    key at once may both run the function, so shared keys have no single-call model)."""
+    ran = threading.local()
+
+    @kata.lru_cache(maxsize=maxsize)
+    def f(key: YieldingKey) -> int:
+        ran.function = True
+        return key.n * 10
+
+    history = History()
+
+    def call(n: int) -> str:
+        ran.function = False
+        got = f(YieldingKey(n))
+        assert got == n * 10, f"f(key{n}) returned {got!r}, not {n * 10}"
+        return "miss" if ran.function else "hit"
+
+    def worker(thread: int) -> None:
+        rng = random.Random(seed * 10 + thread)
+        for _ in range(6):
+            history.record(thread, "f", call, thread * 10 + rng.randrange(3))
+
+    run_together(worker, 3, switch_interval=1e-6)
+    return history
 
 
 def _time_new_keys(cache: Any, first: int, count: int, budget: float) -> float:

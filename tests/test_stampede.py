@@ -10,7 +10,9 @@ bounded; a caller still blocked at the bound fails the test instead of hanging i
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 import sys
 import threading
 import time
@@ -24,10 +26,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from tests.support.clock import FakeClock
+from tests.support.linearizable import History, Model, assert_linearizable
 from tests.support.recording import record
 from tests.support.redis_backends import RedisBackend, describe_slots, key_slot, keys_of
 from tests.support.targets import load
-from tests.support.threads import run_bounded
+from tests.support.threads import run_bounded, run_together
 
 KATA = "stampede"
 
@@ -609,6 +612,17 @@ json_values = st.recursive(
 
 @pytest.mark.part(3)
 class TestPart3StampedeCache:
+    def test_concurrent_calls_are_linearizable(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        """Three threads on two clients call get_or_compute on two cold keys at once: some
+        order of the calls, one at a time, explains every result. Each key is computed
+        once, and every caller that did not compute it gets that one value."""
+        for seed in range(8):
+            history = stampede_history(kata, redis_backend, seed)
+            assert_linearizable(history.operations, ComputeOnceModel(),
+                                "StampedeCache called by 3 threads at once")
+
     def test_cold_key_is_computed_once_across_clients(
         self, kata: ModuleType, redis_backend: RedisBackend
     ) -> None:
@@ -981,6 +995,53 @@ class TestPart3StampedeCache:
 # --- Part 3, state machine: one caller at a time, against a model ---------------------------
 
 TTL = 100.0
+
+
+Cached = tuple[tuple[str, Any], ...]  # (key, value) pairs, sorted: a model state
+
+
+class ComputeOnceModel(Model[Cached]):
+    """``get_or_compute`` one call at a time, nothing expiring: a cached key returns its
+    value without computing; an uncached one computes, caches and returns a new value.
+    A result is (value, whether this call's own compute ran)."""
+
+    def initial(self) -> Cached:
+        return ()
+
+    def step(self, state: Cached, name: str, args: tuple[Any, ...], result: Any) -> Cached | None:
+        (key,), (value, computed) = args, result
+        cached = dict(state)
+        if key in cached:
+            return state if (value, computed) == (cached[key], False) else None
+        return tuple(sorted({**cached, key: value}.items())) if computed else None
+
+
+def stampede_history(kata: ModuleType, backend: RedisBackend, seed: int) -> History:
+    """Three threads (two clients) calling get_or_compute on two cold keys at once."""
+
+    pair = caches(kata, backend, ttl=60, clock=FakeClock(), rand=Rand(1.0))
+    history = History()
+    ran = threading.local()
+
+    def worker(thread: int) -> None:
+        rnd, made = random.Random(seed * 10 + thread), itertools.count()
+
+        def get_or_compute(key: str) -> tuple[Any, bool]:
+            value = f"t{thread}-{next(made)}"  # what this thread's compute would return
+
+            def compute() -> str:
+                ran.compute = True
+                return value
+
+            ran.compute = False
+            got = pair[thread % 2].get_or_compute(f"{seed}:{key}", compute)
+            return got, ran.compute
+
+        for _ in range(4):
+            history.record(thread, "get_or_compute", get_or_compute, rnd.choice(["a", "b"]))
+
+    run_bounded(lambda: run_together(worker, 3, switch_interval=1e-6), "three callers")
+    return history
 
 
 class StampedeMachine(RuleBasedStateMachine):

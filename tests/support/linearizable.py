@@ -54,13 +54,21 @@ class History:
 
 
 class Model(Generic[S]):
-    """The sequential specification: ``apply`` returns (result, next state)."""
+    """The sequential specification: ``apply`` returns (result, next state).
+
+    A specification that allows more than one result (a call that computes a fresh
+    value, say) overrides ``step`` instead, which judges a recorded result."""
 
     def initial(self) -> S:
         raise NotImplementedError
 
     def apply(self, state: S, name: str, args: tuple[Any, ...]) -> tuple[Any, S]:
         raise NotImplementedError
+
+    def step(self, state: S, name: str, args: tuple[Any, ...], result: Any) -> S | None:
+        """The state after this call returned ``result``, or None if it could not have."""
+        expected, after = self.apply(state, name, args)
+        return after if expected == result else None
 
 
 def check(operations: Sequence[Operation], model: Model[S]) -> list[Operation] | None:
@@ -81,8 +89,8 @@ def check(operations: Sequence[Operation], model: Model[S]) -> list[Operation] |
             op = ops[i]
             if op.called > horizon:
                 break
-            result, after = model.apply(state, op.name, op.args)
-            if result == op.result:
+            after = model.step(state, op.name, op.args, op.result)
+            if after is not None:
                 rest = search(done | {i}, after)
                 if rest is not None:
                     return [op, *rest]
@@ -95,3 +103,13 @@ def explain(operations: Sequence[Operation]) -> str:
     """The history, one operation a line, by call time, for a failure message."""
     ordered = sorted(operations, key=lambda op: op.called)
     return "\n".join(f"  [{op.called:>3}-{op.returned:<3}] {op}" for op in ordered)
+
+
+def assert_linearizable(operations: Sequence[Operation], model: Model[S], what: str) -> None:
+    """Fail, showing the history, if no sequential order of ``operations`` explains them."""
+    if check(operations, model) is None:
+        raise AssertionError(
+            f"{what}: no order of these {len(operations)} calls, taken one at a time, gives "
+            f"the results they returned, so calls running at once interfered (a race). "
+            f"[called-returned] are ticks of one clock shared by the threads; each call may "
+            f"take effect anywhere within its span:\n{explain(operations)}")
