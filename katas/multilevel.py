@@ -62,7 +62,12 @@ Part 1: two levels, read-through
   and ``get_or_load`` counts exactly one of them (a miss in both levels is a miss, also
   when Redis was unreachable).
 - Stored data the serializer cannot decode (``ValueError``/``TypeError``) is a miss.
-- Thread-safe: one instance may be shared by the threads of a process.
+- Thread-safe: one instance may be shared by the threads of a process, and its calls are
+  linearizable: each takes effect at one instant between its start and its return. So a
+  ``get`` that read L2 before a racing ``set`` or ``delete`` of that key must not leave
+  its old value in L1 once that write has returned (take a version before reading L2, as
+  for invalidations in Part 2, and let every write start a new one after its Redis
+  command too).
 
 Until you reach Part 2, let ``process_invalidations`` return 0.
 

@@ -40,7 +40,8 @@ one-line contract; everything else is mechanics it should not need to touch.
 - ``send_set(key, data)`` / ``send_delete(key) -> bool``: one call of ``SET_SCRIPT`` /
   ``DELETE_SCRIPT``, which write (or delete) the L2 entry and publish the invalidation.
 - ``forget(key) -> int``: drop ``key`` from L1 and start a new version (reads in flight
-  will not promote); writes call it before sending anything. Returns the new version.
+  will not promote); writes call it before sending anything, and again once the write is
+  sent (a read racing the write may have filled L1 meanwhile). Returns the new version.
 - ``is_own(sender) -> bool``: whether a message was sent by this instance (ignored).
 - ``resubscribe()`` / ``unsubscribe()``: make a fresh pub/sub subscription (Redis was
   down, or the connection broke) / release the subscription and its connection.
@@ -427,12 +428,18 @@ class MultiLevelCache:
         data = self.serializer.dumps(value)  # a value it cannot encode changes nothing
         stored = self.serializer.loads(data)  # L1 serves what L2 would: the decoded copy
         version = self.forget(key)
-        self.send_set(key, data)
+        try:
+            self.send_set(key, data)
+        except BaseException:
+            self.forget(key)
+            raise
         with self.mutex:
-            if self.still_current(version):
+            raced = not self.still_current(version)
+            # A read that took its version after our first forget may have read the old
+            # L2 value: a new version keeps it from promoting that after us.
+            self._forget_locked(key)
+            if not raced:  # else another write raced ours: whose reached L2 last is unknown
                 self._l1.put(key, stored)
-            else:  # another write raced ours: we cannot tell whose reached L2 last
-                self._forget_locked(key)
 
     def delete(self, key: str) -> bool:
         """Remove the key from both levels and announce it; True if L2 held it.
@@ -441,7 +448,12 @@ class MultiLevelCache:
         """
         self.check_key(key)
         self.forget(key)
-        return self.send_delete(key)
+        try:
+            return self.send_delete(key)
+        finally:
+            # A read or write racing ours may have filled L1 between our first forget and
+            # the DEL (with a value read before it, or written before it): drop it.
+            self.forget(key)
 
     def write_l2(self, key: str, data: str | bytes, *, only_if_absent: bool = False) -> bool:
         """``SET <l2 key> data PX <l2_ttl>`` (NX if ``only_if_absent``) for a loaded value;

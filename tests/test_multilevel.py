@@ -165,6 +165,28 @@ class PausedRead:
         client.execute_command = execute_command  # type: ignore[method-assign]
 
 
+class PausedWrite:
+    """Holds the first command that names ``l2_key`` sent by the thread named ``thread``
+    (a write's SET, DEL or script), before it is sent, until ``go`` is set: the window
+    after the write began and before Redis has it. Wraps ``client.execute_command`` like
+    ``PausedRead`` (make this one first when a test uses both)."""
+
+    def __init__(self, client: redis.Redis, l2_key: str, thread: str) -> None:
+        self.at_send = threading.Event()
+        self.go = threading.Event()
+        names = (l2_key, l2_key.encode())
+        send = client.execute_command
+
+        def execute_command(*args: Any, **options: Any) -> Any:
+            if (not self.at_send.is_set() and threading.current_thread().name == thread
+                    and any(arg in names for arg in args[1:])):
+                self.at_send.set()
+                self.go.wait(timeout=10)
+            return send(*args, **options)
+
+        client.execute_command = execute_command  # type: ignore[method-assign]
+
+
 # -- Part 1: two levels ---------------------------------------------------------------------
 
 
@@ -869,6 +891,42 @@ class TestPart2Coherence:
         assert cache.get("k") == "new", (
             "a get() that read 'old' from L2 while another thread ran set('k', 'new') put "
             "'old' into L1 after the write: the writer's own instance now reads it back"
+        )
+
+    @pytest.mark.parametrize("write", ["set", "delete"])
+    def test_a_read_starting_during_an_own_write_does_not_promote_the_old_value(
+        self, mk: Caches, redis_client: redis.Redis, write: str
+    ) -> None:
+        """set('k', 'new') (or delete('k')) has begun but its command has not reached Redis
+        when get('k') starts and reads 'old' from L2; the write then finishes, and only
+        after that does the get put what it read into L1. The write must start a new
+        version after its command too, or the old value outlives it in L1."""
+        cache = mk(redis_client, l1_ttl=1000)
+        mk.write_behind(mk.backend.client(), "k", "old")
+        paused_write = PausedWrite(redis_client, mk.l2_key("k"), f"{write}('k')")
+        paused_read = PausedRead(redis_client, mk.l2_key("k"))
+        paused_read.armed = False  # until the write is held
+        do_write = (lambda: cache.set("k", "new")) if write == "set" else (
+            lambda: cache.delete("k"))
+        writing = Background(do_write, f"{write}('k')")
+        assert paused_write.at_send.wait(timeout=5), f"{write}('k') never wrote to Redis"
+        paused_read.armed = True
+        reading = Background(lambda: cache.get("k"), "the racing get('k')")
+        assert paused_read.read_done.wait(timeout=5), (
+            f"get('k') did not read Redis while {write}('k') was under way (does a write hold "
+            "a lock while it talks to Redis?)")
+        paused_write.go.set()
+        writing.join(timeout=10)  # the write has returned ...
+        paused_read.go.set()  # ... before the get goes on with what it read
+        reading.join(timeout=10)
+        want = "new" if write == "set" else None
+        got = cache.get("k")
+        assert got == want, (
+            f"get('k') returned {got!r} after {write}('k') had returned: a get() that started "
+            f"during the {write} and read 'old' from L2 before the {write} reached Redis put "
+            f"'old' into L1 after the {write} had finished. Let every write start a new "
+            "version once its Redis command is done, so no read that began before that "
+            "promotes"
         )
 
     def test_a_promotion_racing_an_invalidation_is_atomic(
