@@ -11,8 +11,9 @@ function and changed lines, not by mutmut's numbering, so they survive edits els
 Each kata runs in its own scratch copy under ``.mutate/<kata>/``, so results are kept
 between runs: a run with nothing changed only reports; a changed suite or reference starts
 that kata afresh; ``--survivors`` re-runs only the last run's survivors (the fast loop
-while writing the test that kills one). The score is killed / (all - equivalent); the
-README's maintainer table is rewritten from the last results of every kata.
+while writing the test that kills one; the next plain run then starts afresh). The score
+is killed / (all - equivalent); the README's maintainer table is rewritten from the last
+results of every kata.
 """
 
 from __future__ import annotations
@@ -201,7 +202,11 @@ def run_kata(kata: str, *, survivors_only: bool, jobs: int) -> dict[str, object]
             print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
             raise SystemExit(f"mutate {kata}: mutmut failed (exit {run.returncode})")
     summary = report(kata, workdir, time.monotonic() - began)
-    stamp.write_text(current)
+    if survivors_only:
+        # Only some mutants met the current suite: the next plain run starts afresh.
+        stamp.unlink(missing_ok=True)
+    else:
+        stamp.write_text(current)
     return summary
 
 
