@@ -161,10 +161,10 @@ class StampedeCache:
       never a math domain error.
     * ``clock`` is for the freshness logic only (delta, expiry, now). Waiting for the
       winner, and ``wait_timeout``, use real time (``time.monotonic``), so a waiter gives
-      up even when a fake clock stands still. ``lock_ttl`` is a real Redis TTL. Decision:
-      a waiter reads ``time.monotonic()`` and pauses with ``time.sleep()`` (``import
-      time``, or ``from time import monotonic, sleep``), not ``Event.wait`` or another
-      clock: the tests put a fake clock in their place to watch a wait without waiting.
+      up even when a fake clock stands still. ``lock_ttl`` is a real Redis TTL. A waiter
+      reads ``time.monotonic()`` and pauses with ``time.sleep()`` (``import time``, or
+      ``from time import monotonic, sleep``), not ``Event.wait`` or another clock: the
+      tests put a fake clock in their place to watch a wait without waiting.
     * A failing ``compute()`` raises its exception to its own caller, stores nothing and
       releases the lock at once, so a waiter takes over promptly (long before
       ``wait_timeout`` or ``lock_ttl``). A value that is not JSON-serializable raises
