@@ -241,7 +241,8 @@ class Redlock:
     call each to release.
 
     Arguments: ``clients``, a non-empty sequence of clients, one per server (ValueError
-    naming ``clients`` if empty); ``name`` and ``ttl`` checked as for ``RedisLock``.
+    naming ``clients`` if empty; decision: TypeError naming it if it is not a sequence, and
+    a ``str`` is not one); ``name`` and ``ttl`` checked as for ``RedisLock``.
 
     ``quorum`` (property): ``len(clients) // 2 + 1``.
 
@@ -262,7 +263,9 @@ class Redlock:
     ``blocking=False``: one attempt. Blocking: after a failed attempt, pause a random
     time of up to ``REDLOCK_MAX_PAUSE`` (0.2) seconds (so contenders that collided do not
     collide again) and retry, until ``timeout`` seconds have passed, or, when ``timeout`` is
-    None, ``REDLOCK_RETRIES`` (3) attempts in all.
+    None, ``REDLOCK_RETRIES`` (3) attempts in all. Decision: ``timeout`` is checked as for
+    ``RedisLock`` (finite, >= 0; ValueError naming ``timeout``), and ``timeout=0`` is one
+    attempt.
 
     ``validity`` (property): the validity in seconds computed when the lock was acquired
     (decision: it does not count down; the lock is safe until acquisition time +

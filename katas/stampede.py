@@ -133,6 +133,8 @@ class StampedeCache:
     3. Whoever takes the lock must check, in the same atomic step, that nobody stored a
        new entry since it read the key (a Lua script), or a caller arriving just as the
        winner finishes would compute a second time: one compute per stampede, exactly.
+       Decision: a caller that finds such a new entry returns its value (it is fresher
+       than the one it read, stale or not).
 
     The entry: one Redis key ``{<prefix>:<key>}:entry`` (the braces included) holding the
     JSON object ``{"v": value, "d": delta, "e": expiry}``, written with ``SET ... PX`` so
@@ -153,12 +155,16 @@ class StampedeCache:
     * Values must be JSON-serializable (no pickle, ever). The caller that computed gets
       ``compute()``'s own return value; everyone else gets the JSON round trip (a tuple
       comes back as a list). ``None`` and other falsy values are cached like any other.
-    * An entry that is not valid JSON of that shape counts as missing and is overwritten.
+    * An entry that is not valid JSON of that shape (``d`` a finite number >= 0, ``e`` a
+      finite number) counts as missing and is overwritten.
     * ``rand()`` returning 0.0 counts as the smallest positive float (``math.ulp(0.0)``):
       never a math domain error.
     * ``clock`` is for the freshness logic only (delta, expiry, now). Waiting for the
       winner, and ``wait_timeout``, use real time (``time.monotonic``), so a waiter gives
-      up even when a fake clock stands still. ``lock_ttl`` is a real Redis TTL.
+      up even when a fake clock stands still. ``lock_ttl`` is a real Redis TTL. A waiter
+      reads ``time.monotonic()`` and pauses with ``time.sleep()`` (``import time``, or
+      ``from time import monotonic, sleep``), not ``Event.wait`` or another clock: the
+      tests put a fake clock in their place to watch a wait without waiting.
     * A failing ``compute()`` raises its exception to its own caller, stores nothing and
       releases the lock at once, so a waiter takes over promptly (long before
       ``wait_timeout`` or ``lock_ttl``). A value that is not JSON-serializable raises

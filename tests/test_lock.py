@@ -543,6 +543,29 @@ class TestPart1Acquire:
             "each pause"
         )
 
+    def test_defaults_are_a_10_s_lease_and_a_50_ms_retry(self, kata: Any, fake_time: FakeTime,
+                                                         redis_backend: RedisBackend) -> None:
+        name = redis_backend.key("job")
+        client = redis_backend.client()
+        holder = kata.RedisLock(redis_backend.client(), name)
+        assert holder.acquire(blocking=False), "acquire() of a free lock returned False"
+        pttl = client.pttl(lock_key(name))
+        assert 9000 < pttl <= 10000, (
+            f"RedisLock(client, name).acquire() gave the lock key a PTTL of {pttl} ms; the "
+            "default ttl is 10 s"
+        )
+        waiter = kata.RedisLock(client, name)
+        fake_time.watch(client)
+        fake_time.on_pause = lambda n: n == 2 and holder.release()
+        fake_time.begin("blocking acquire() with the default retry_interval")
+        got = waiter.acquire()
+        asked = [pause for _, pause in fake_time.pauses]
+        assert got is True and asked == [0.05, 0.05], (
+            f"blocking acquire() of RedisLock(client, name) paused {asked} s and returned "
+            f"{got!r}; the lock was freed after the second pause: expected pauses of the "
+            "default retry_interval, [0.05, 0.05], then the lock"
+        )
+
 
 @pytest.mark.part(1)
 class TestPart1Release:
@@ -634,6 +657,27 @@ class TestPart1Release:
             vanished.release()
         assert heir.owned(), "the vanished holder's release() freed the heir's lock"
 
+    def test_an_instance_that_never_acquired_owns_nothing(
+        self, kata: Any, redis_client: redis.Redis, redis_backend: RedisBackend
+    ) -> None:
+        name = redis_backend.key("job")
+        lock = kata.RedisLock(redis_client, name)
+        redis_client.set(lock_key(name), "", px=5000)  # another process's (odd) empty token
+        assert lock.locked() and not lock.owned(), (
+            f"an instance that never acquired: (locked(), owned()) is "
+            f"{(lock.locked(), lock.owned())} while the key holds an empty string; expected "
+            "(True, False): it has no token, so it owns nothing"
+        )
+        error = raised(lock.release)
+        assert raw(redis_client, lock_key(name)) == "", (
+            "release() by an instance that never acquired deleted a key holding an empty "
+            "string: it has no token, so no key can be its own"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"release() by an instance that never acquired {described(error)}; expected "
+            "LockNotOwnedError"
+        )
+
 
 @pytest.mark.part(1)
 class TestPart1ContextManager:
@@ -706,26 +750,26 @@ def test_mutual_exclusion_with_threads(kata: Any, redis_backend: RedisBackend) -
 class TestPart1BadInput:
     @pytest.mark.parametrize("ttl", [0, -1.0, math.nan, math.inf])
     def test_ttl_out_of_range(self, kata: Any, redis_backend: RedisBackend, ttl: float) -> None:
-        with pytest.raises(ValueError, match="ttl"):
+        with pytest.raises(ValueError, match=r"\bttl\b"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
 
     @pytest.mark.parametrize("ttl", ["10", None, True])
     def test_ttl_wrong_type(self, kata: Any, redis_backend: RedisBackend, ttl: object) -> None:
-        with pytest.raises(TypeError, match="ttl"):
+        with pytest.raises(TypeError, match=r"\bttl\b"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("job"), ttl=ttl)
 
     def test_empty_name(self, kata: Any, redis_backend: RedisBackend) -> None:
-        with pytest.raises(ValueError, match="name"):
+        with pytest.raises(ValueError, match=r"\bname\b"):
             kata.RedisLock(redis_backend.client(), "")
 
     @pytest.mark.parametrize("name", [42, None, b"job"])
     def test_name_not_str(self, kata: Any, redis_backend: RedisBackend, name: object) -> None:
-        with pytest.raises(TypeError, match="name"):
+        with pytest.raises(TypeError, match=r"\bname\b"):
             kata.RedisLock(redis_backend.client(), name)
 
     @pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf])
     def test_retry_interval(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
-        with pytest.raises(ValueError, match="retry_interval"):
+        with pytest.raises(ValueError, match=r"\bretry_interval\b"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("j"), retry_interval=value)
 
 
@@ -968,6 +1012,18 @@ class TestPart2Blocking:
         assert got is True, "acquire(timeout=5) failed though the lock was released at 0.2 s"
         assert 0.15 <= elapsed < 3.0, f"acquired after {elapsed:.3f} s, expected about 0.2 s"
 
+    def test_zero_blocking_timeout_tries_once(self, kata: Any, redis_backend: RedisBackend,
+                                              fake_time: FakeTime) -> None:
+        _, waiter = self.contenders(kata, redis_backend, fake_time, blocking_timeout=0)
+        fake_time.begin("acquire() with blocking_timeout=0")
+        got = waiter.acquire()
+        assert got is False, f"acquire() with blocking_timeout=0 of a held lock returned {got!r}"
+        assert len(fake_time.attempts) == 1 and not fake_time.pauses, (
+            f"acquire() with blocking_timeout=0 made attempts at {fake_time.attempt_list()} "
+            f"and paused [{fake_time.pause_list()}]; expected exactly one attempt and no "
+            "pause, as acquire(timeout=0)"
+        )
+
 
 @pytest.mark.part(2)
 class TestPart2Extend:
@@ -1065,7 +1121,7 @@ class TestPart2Extend:
         lock = kata.RedisLock(client, name, ttl=5.0)
         assert lock.acquire(blocking=False)
         before = client.pttl(lock_key(name))
-        with pytest.raises(ValueError, match="additional"):
+        with pytest.raises(ValueError, match=r"\badditional\b"):
             lock.extend(additional)
         after = client.pttl(lock_key(name))
         assert lock.owned() and before - 1500 < after <= before, "a rejected extend() changed it"
@@ -1073,7 +1129,7 @@ class TestPart2Extend:
     def test_extend_wrong_type(self, kata: Any, redis_backend: RedisBackend) -> None:
         lock = kata.RedisLock(redis_backend.client(), redis_backend.key("job"))
         assert lock.acquire(blocking=False)
-        with pytest.raises(TypeError, match="additional"):
+        with pytest.raises(TypeError, match=r"\badditional\b"):
             lock.extend("5")
         assert lock.owned()
 
@@ -1194,7 +1250,7 @@ class TestPart2ContextManager:
 class TestPart2BadInput:
     @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf])
     def test_blocking_timeout(self, kata: Any, redis_backend: RedisBackend, value: float) -> None:
-        with pytest.raises(ValueError, match="blocking_timeout"):
+        with pytest.raises(ValueError, match=r"\bblocking_timeout\b"):
             kata.RedisLock(redis_backend.client(), redis_backend.key("j"), blocking_timeout=value)
 
     @pytest.mark.parametrize("value", [-1.0, math.nan])
@@ -1202,7 +1258,7 @@ class TestPart2BadInput:
         client = redis_backend.client()
         name = redis_backend.key("j")
         lock = kata.RedisLock(client, name)
-        with pytest.raises(ValueError, match="timeout"):
+        with pytest.raises(ValueError, match=r"\btimeout\b"):
             lock.acquire(timeout=value)
         assert not client.exists(lock_key(name)), "a rejected acquire() took the lock"
 
@@ -1493,13 +1549,126 @@ class TestPart3Redlock:
 
     @pytest.mark.parametrize("ttl", [0, -1.0, math.nan, math.inf])
     def test_bad_ttl(self, kata: Any, redis_backend: RedisBackend, ttl: float) -> None:
-        with pytest.raises(ValueError, match="ttl"):
+        with pytest.raises(ValueError, match=r"\bttl\b"):
             kata.Redlock([redis_backend.client()], redis_backend.key("r"), ttl=ttl)
 
     def test_bad_clients_and_name(self, kata: Any, redis_backend: RedisBackend) -> None:
-        with pytest.raises(ValueError, match="clients"):
+        with pytest.raises(ValueError, match=r"\bclients\b"):
             kata.Redlock([], redis_backend.key("r"))
-        with pytest.raises(ValueError, match="name"):
+        with pytest.raises(ValueError, match=r"\bname\b"):
             kata.Redlock([redis_backend.client()], "")
-        with pytest.raises(TypeError, match="name"):
+        with pytest.raises(TypeError, match=r"\bname\b"):
             kata.Redlock([redis_backend.client()], 7)
+        for clients in ("redis://localhost:6379", 42):
+            with pytest.raises(TypeError, match=r"\bclients\b"):
+                kata.Redlock(clients, redis_backend.key("r"))
+
+    def test_defaults_to_a_10_s_lease(self, kata: Any, redis_backend: RedisBackend) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("r")
+        rl = kata.Redlock([client], name)
+        assert rl.acquire(blocking=False), "one free server, yet acquire() failed"
+        pttl = client.pttl(lock_key(name))
+        assert 9000 < pttl <= 10000, (
+            f"Redlock([client], name).acquire() gave the key a PTTL of {pttl} ms; the default "
+            "ttl is 10 s"
+        )
+
+    @pytest.mark.parametrize("ttl", [10.0, 0.5])
+    def test_validity_is_ttl_minus_elapsed_minus_drift(
+        self, kata: Any, redis_backend: RedisBackend, monkeypatch: pytest.MonkeyPatch,
+        ttl: float
+    ) -> None:
+        FakeTime(monkeypatch, kata.Redlock)  # time.monotonic stands still: elapsed is 0
+        rl = kata.Redlock([redis_backend.client()], redis_backend.key("r"), ttl=ttl)
+        got = rl.acquire(blocking=False)
+        want = ttl - drift(ttl)
+        assert got is True and rl.validity == pytest.approx(want, abs=1e-9), (
+            f"Redlock with ttl={ttl:g}, no time elapsed: acquire() returned {got!r} with "
+            f"validity {rl.validity!r}; expected True and ttl - elapsed - drift = {want:g}, "
+            "the drift being 1% of the ttl plus 2 ms"
+        )
+
+    def test_zero_validity_is_not_held(self, kata: Any, redis_backend: RedisBackend,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        FakeTime(monkeypatch, kata.Redlock)  # time.monotonic stands still: elapsed is 0
+        ttl = 0.00202020202020202  # ttl - (1% of ttl + 2 ms) is exactly 0.0 in floats
+        client = redis_backend.client()
+        name = redis_backend.key("r")
+        rl = kata.Redlock([client], name, ttl=ttl)
+        got = rl.acquire(blocking=False)
+        assert got is False and rl.validity is None, (
+            f"Redlock with ttl={ttl!r}: the drift allowance equals the ttl, so the validity "
+            f"is 0, yet acquire() returned {got!r} (validity {rl.validity!r}): the lock is "
+            "held only while validity > 0"
+        )
+        assert raw(client, lock_key(name)) is None, "the failed acquire() kept its key"
+
+    def test_blocking_retries_until_the_timeout(self, kata: Any, redis_backend: RedisBackend,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("r")
+        assert kata.RedisLock(redis_backend.client(), name).acquire(blocking=False)
+        ft = FakeTime(monkeypatch, kata.Redlock)
+        rl = kata.Redlock([client], name)
+        ft.watch(client, scripts=False)
+        ft.begin("Redlock.acquire(timeout=2)")
+        assert rl.acquire(timeout=2) is False, "the only server is held, yet acquire() succeeded"
+        last = ft.attempts[-1] if ft.attempts else ft.start
+        assert last >= ft.start + 2 - 0.2 - ft.OVERRUN, (
+            f"acquire(timeout=2) made attempts at {ft.attempt_list()}: it gave up at "
+            f"{ft.at(last)}, but it retries, with random pauses of at most 0.2 s, until 2 s "
+            "have passed (REDLOCK_RETRIES bounds only an acquire without a timeout)"
+        )
+
+    def test_timeout_is_checked_and_zero_is_one_attempt(
+        self, kata: Any, redis_backend: RedisBackend, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("r")
+        rl = kata.Redlock([client], name)
+        for value in (-1.0, math.nan, math.inf):
+            with pytest.raises(ValueError, match=r"\btimeout\b"):
+                rl.acquire(timeout=value)
+        assert not client.exists(lock_key(name)), "a rejected acquire() took the lock"
+        assert kata.RedisLock(redis_backend.client(), name).acquire(blocking=False)
+        ft = FakeTime(monkeypatch, kata.Redlock)
+        ft.watch(client, scripts=False)
+        ft.begin("Redlock.acquire(timeout=0)")
+        got = rl.acquire(timeout=0)
+        assert got is False and len(ft.attempts) == 1 and not ft.pauses, (
+            f"acquire(timeout=0) of a held lock returned {got!r} after attempts at "
+            f"{ft.attempt_list()} and pauses [{ft.pause_list()}]; expected False after "
+            "exactly one attempt and no pause"
+        )
+
+    def test_an_instance_that_never_acquired_owns_nothing(
+        self, kata: Any, redis_backend: RedisBackend
+    ) -> None:
+        client = redis_backend.client()
+        name = redis_backend.key("r")
+        rl = kata.Redlock([client], name)
+        client.set(lock_key(name), "", px=5000)  # another process's (odd) empty token
+        error = raised(rl.release)
+        assert raw(client, lock_key(name)) == "", (
+            "release() by a Redlock that never acquired deleted a key holding an empty "
+            "string: it has no token, so no key can be its own"
+        )
+        assert isinstance(error, kata.LockNotOwnedError), (
+            f"release() by a Redlock that never acquired {described(error)}; expected "
+            "LockNotOwnedError"
+        )
+
+    def test_release_succeeds_if_any_server_still_held_it(
+        self, kata: Any, clients: list[redis.Redis], name: str
+    ) -> None:
+        rl = kata.Redlock(clients, name)
+        assert rl.acquire(blocking=False), "three free servers, yet acquire() failed"
+        for c in clients[1:]:
+            c.delete(lock_key(name))  # expired on servers 2 and 3
+        error = raised(rl.release)
+        assert error is None, (
+            f"release() when only server 1 of 3 still held the lock {described(error)}; "
+            "LockNotOwnedError is for when no server held it: count every server's answer"
+        )
+        assert holders(clients, name) == [None] * 3

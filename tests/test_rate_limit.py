@@ -270,6 +270,48 @@ class TestPart1Edges:
         assert got == kata.Decision(True, 2, 0.0), (
             f"{spec.name}: hit() returned {got}: the default key has its own budget too")
 
+    @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
+    def test_the_default_key_is_named_default(self, kata: Any, clock: FakeClock,
+                                              spec: Spec) -> None:
+        limiter = spec.build(kata, basic(spec), clock)
+        assert limiter.hit("default", 3).allowed
+        got = limiter.hit()
+        assert not got.allowed, (
+            f"{spec.name}: hit() returned {got} after hit('default', 3) spent the budget: "
+            "hit()'s key is 'default', so the two share one budget")
+
+    @pytest.mark.parametrize(("spec", "params", "at", "cost"), [
+        pytest.param(FIXED, {"limit": 3, "window": 0.3}, 1000.1, 1, id="FixedWindowLimiter"),
+        pytest.param(LOG, {"limit": 3, "window": 0.7}, 0.1, 1, id="SlidingWindowLogLimiter"),
+        pytest.param(COUNTER, {"limit": 3, "window": 0.3}, 1000.3, 3,
+                     id="SlidingWindowCounterLimiter"),
+        pytest.param(BUCKET, {"rate": 3, "capacity": 3}, 1000.0, 2, id="TokenBucketLimiter"),
+    ])
+    def test_retry_after_is_exact_where_floats_round(self, kata: Any, clock: FakeClock,
+                                                     spec: Spec, params: dict[str, Any],
+                                                     at: float, cost: int) -> None:
+        """Durations that are not binary fractions: clock() + the computed wait rounds, here
+        a hair before the edge, and retry_after must still be exact both ways."""
+        clock.set(at)
+        limiter = spec.build(kata, params, clock)
+        assert limiter.hit("k", 3).allowed
+        denied = limiter.hit("k", cost)
+        what = f"{spec.name}({params}): hit('k', cost={cost}) at {at!r} returned {denied}"
+        assert not denied.allowed and denied.retry_after > 0, (
+            f"{what}: the budget was spent at that instant, so it is denied with a wait")
+        retry_at = at + denied.retry_after
+        clock.set(retry_at - 1e-9)
+        early = limiter.hit("k", cost)
+        assert not early.allowed, (
+            f"{what}, but the same hit 1 ns before clock() + retry_after returned {early}: "
+            "retry_after is too long")
+        clock.set(retry_at)
+        again = limiter.hit("k", cost)
+        assert again.allowed, (
+            f"{what}, but the same hit at exactly clock() + retry_after ({retry_at!r}) "
+            f"returned {again}: if rounding puts clock() + wait a hair before the edge, "
+            "raise the wait by ulps until hit()'s own test allows it")
+
 
 BAD_COUNTS = [("3", TypeError), (None, TypeError), (True, TypeError), (False, TypeError),
               (2.5, TypeError), (0, ValueError), (-1, ValueError)]
@@ -307,7 +349,7 @@ class TestPart1BadInput:
     @pytest.mark.parametrize(("spec", "params", "name", "error"), constructor_cases(IN_MEMORY))
     def test_constructor_rejects(self, kata: Any, clock: FakeClock, spec: Spec,
                                  params: dict[str, Any], name: str, error: Any) -> None:
-        with pytest.raises(error, match=name):
+        with pytest.raises(error, match=rf"\b{name}\b"):
             getattr(kata, spec.name)(**{"clock": clock, **params})
 
     @pytest.mark.parametrize("spec", IN_MEMORY, ids=lambda s: s.name)
@@ -498,6 +540,27 @@ class TestPart2Redis:
                 "key's data, so the script names only keys of that slot (one key, "
                 "f'{prefix}:{key}', or several sharing a hash tag)")
 
+    def test_defaults_are_the_key_default_and_the_prefix_rl(
+        self, kata: Any, redis_backend: Any, redis_client: redis.Redis, clock: FakeClock,
+        spec: Spec
+    ) -> None:
+        prefix = redis_backend.key("rl")
+        limiter = spec.build(kata, small(spec), clock, redis_client, prefix)
+        assert limiter.hit("default", 3).allowed
+        got = limiter.hit()
+        assert not got.allowed, (
+            f"hit() returned {got} after hit('default', 3) spent the budget: hit()'s key is "
+            "'default', so the two share one budget")
+        written = redis_backend.keys()
+        assert f"{prefix}:default" in written, (
+            f"hit() wrote {written}, expected the key {prefix + ':default'!r}")
+        key = redis_backend.key("k")
+        getattr(kata, spec.name)(redis_client, **small(spec), clock=clock).hit(key)
+        written = redis_backend.keys()
+        assert f"rl:{key}" in written, (
+            f"a limiter built without prefix wrote {written} for hit({key!r}); "
+            f"expected the key {'rl:' + key!r}: the default prefix is 'rl'")
+
     def test_hits_at_one_instant_are_counted_apart(self, kata: Any, redis_backend: Any,
                                                    redis_client: redis.Redis, clock: FakeClock,
                                                    spec: Spec) -> None:
@@ -606,7 +669,7 @@ def redis_constructor_cases() -> list[Any]:
 @pytest.mark.parametrize(("spec", "params", "name", "error"), redis_constructor_cases())
 def test_redis_constructor_rejects(kata: Any, redis_backend: Any, spec: Spec,
                                    params: dict[str, Any], name: str, error: Any) -> None:
-    with pytest.raises(error, match=name):
+    with pytest.raises(error, match=rf"\b{name}\b"):
         getattr(kata, spec.name)(redis_backend.client(),
                                  **{"prefix": redis_backend.key("rl"), **params})
 

@@ -591,6 +591,52 @@ def must_not_compute() -> Any:
     raise AssertionError("compute ran, but the cached value should have been returned")
 
 
+class FakeWaiting:
+    """A fake ``time.monotonic`` and ``time.sleep`` for a waiter, in the modules that define
+    the cache's class (the contract has a waiter read the one and pause with the other).
+
+    A pause advances the fake clock at once: a wait of seconds takes no time. A waiter
+    still pausing after ``MAX_PAUSES`` pauses fails the test: it never gives up.
+    """
+
+    MAX_PAUSES = 10_000
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, cls: type) -> None:
+        self.clock = FakeClock()
+        self.start = self.clock.now
+        self.pauses: list[float] = []
+        fake = _FakeTimeModule(self.clock, self.sleep)
+        for klass in cls.__mro__[:-1]:
+            module = sys.modules.get(klass.__module__)
+            for name, value in list(vars(module).items()) if module else []:
+                if value is time:
+                    monkeypatch.setattr(module, name, fake)
+                elif value is time.sleep:
+                    monkeypatch.setattr(module, name, self.sleep)
+                elif value is time.monotonic:
+                    monkeypatch.setattr(module, name, self.clock)
+
+    def elapsed(self) -> float:
+        return self.clock.now - self.start
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        assert len(self.pauses) <= self.MAX_PAUSES, (
+            f"a waiter still pausing after {self.MAX_PAUSES} pauses, {self.elapsed():.3f} s "
+            f"on the test's clock (the last ones {self.pauses[-3:]} s): it never gives up")
+        self.clock.advance(seconds)
+
+
+class _FakeTimeModule:
+    """The ``time`` module, but for ``monotonic`` and ``sleep``."""
+
+    def __init__(self, clock: FakeClock, sleep: Callable[[float], None]) -> None:
+        self.monotonic, self.sleep = clock, sleep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
 class Rand:
     """An injectable ``rand`` the test can set."""
 
@@ -971,6 +1017,9 @@ class TestPart3StampedeCache:
             ("beta", -0.5, ValueError), ("beta", math.nan, ValueError),
             ("lock_ttl", 0, ValueError), ("lock_ttl", -1, ValueError),
             ("wait_timeout", -1, ValueError), ("wait_timeout", math.nan, ValueError),
+            ("beta", "1", TypeError), ("lock_ttl", None, TypeError),
+            ("wait_timeout", "5", TypeError), ("clock", 1000.0, TypeError),
+            ("rand", 0.5, TypeError), ("prefix", 7, TypeError),
         ],
     )
     def test_bad_options_are_rejected(
@@ -990,6 +1039,133 @@ class TestPart3StampedeCache:
         with pytest.raises(TypeError, match="compute"):
             cache.get_or_compute("k", 42)
         assert cache.get_or_compute("k", lambda: 1) == 1, "a rejected call must leave no trace"
+
+    def test_defaults_are_the_prefix_sc_and_a_10_s_lock(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        admin = redis_backend.client()
+        cache = kata.StampedeCache(redis_backend.client(), ttl=60)
+        key = redis_backend.key("k")
+        entry, lock = f"{{sc:{key}}}:entry", f"{{sc:{key}}}:lock"
+        during: list[int] = []
+
+        def compute() -> str:
+            during.append(admin.pttl(lock))
+            return "v"
+
+        assert cache.get_or_compute(key, compute) == "v"
+        assert during and 9_000 < during[0] <= 10_000, (
+            f"while compute ran, the lock {lock!r} had a PTTL of {during} ms: with the "
+            "defaults, the prefix is 'sc' and lock_ttl is 10 s"
+        )
+        assert admin.exists(entry), (
+            f"StampedeCache(client, ttl=60) stored {redis_backend.keys()}, expected the entry "
+            f"{entry!r}: the default prefix is 'sc'"
+        )
+
+    def test_a_zero_wait_timeout_computes_at_once(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        client = redis_backend.client()
+        prefix = redis_backend.key("sc")
+        cache = kata.StampedeCache(client, ttl=60, wait_timeout=0, prefix=prefix)
+        client.set(f"{{{prefix}:k}}:lock", "another-process", px=60_000)  # a winner elsewhere
+        got = run_bounded(lambda: cache.get_or_compute("k", lambda: "mine"),
+                          "a cold key with wait_timeout=0 while another holds the lock", PROMPT)
+        assert got == "mine", f"got {got!r}: with wait_timeout=0 a waiter computes at once"
+
+    def test_a_waiter_gives_up_after_the_default_wait_timeout_of_5_s(
+        self, kata: ModuleType, redis_backend: RedisBackend, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        client = redis_backend.client()
+        prefix = redis_backend.key("sc")
+        cache = kata.StampedeCache(client, ttl=60, prefix=prefix)
+        client.set(f"{{{prefix}:k}}:lock", "another-process", px=60_000)  # a winner elsewhere
+        waiting = FakeWaiting(monkeypatch, kata.StampedeCache)
+        gave_up: list[float] = []
+
+        def mine() -> str:
+            gave_up.append(waiting.elapsed())
+            return "mine"
+
+        got = run_bounded(lambda: cache.get_or_compute("k", mine),
+                          "a waiter on the test's clock (a pause takes no time)", PROMPT)
+        assert got == "mine" and gave_up, (
+            f"a cold key whose lock another process holds returned {got!r}; the waiter must "
+            "give up after wait_timeout and compute itself"
+        )
+        assert 5.0 <= gave_up[0] <= 5.5, (
+            f"the waiter gave up and computed after {gave_up[0]:.3f} s of waiting (pauses "
+            f"{waiting.pauses[:5]}...): the default wait_timeout is 5 s, and the waiter "
+            "polls with short pauses until then, not after"
+        )
+        pttl = client.pttl(f"{{{prefix}:k}}:entry")
+        assert pttl > 0, (
+            f"the entry stored by a waiter that gave up has PTTL {pttl}: every key written "
+            "has a TTL, the one stored without the lock too"
+        )
+
+    @pytest.mark.parametrize("stored", [
+        "not json", "[1, 2]", '{"v": "old"}', '{"v": "old", "d": -1, "e": 5000}',
+        '{"v": "old", "d": NaN, "e": 5000}', '{"v": "old", "d": 1, "e": Infinity}',
+    ])
+    def test_an_entry_of_another_shape_is_a_miss(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock, stored: str
+    ) -> None:
+        client = redis_backend.client()
+        prefix = redis_backend.key("sc")
+        cache = kata.StampedeCache(client, ttl=60, clock=clock, rand=Rand(1.0), prefix=prefix)
+        client.set(f"{{{prefix}:k}}:entry", stored, px=60_000)
+        got = cache.get_or_compute("k", lambda: "fresh")
+        assert got == "fresh", (
+            f"with {stored!r} stored as the entry, get_or_compute() returned {got!r}: an entry "
+            "that is not the JSON object {'v': value, 'd': delta, 'e': expiry} (d a finite "
+            "number >= 0, e a finite number) counts as missing"
+        )
+        assert cache.get_or_compute("k", must_not_compute) == "fresh", (
+            f"the entry {stored!r} was not overwritten by the computed value")
+
+    def test_a_new_entry_found_when_taking_the_lock_is_returned(
+        self, kata: ModuleType, redis_backend: RedisBackend, clock: FakeClock
+    ) -> None:
+        prefix = redis_backend.key("sc")
+        other = kata.StampedeCache(redis_backend.client(), ttl=100, clock=clock,
+                                   rand=Rand(1.0), prefix=prefix)
+        assert other.get_or_compute("k", lambda: "v1") == "v1"
+        clock.advance(150)  # expired on the injected clock
+
+        def rand() -> float:
+            # After the cache read "v1" and before it takes the lock, another caller
+            # recomputes and stores "v2", and frees the lock.
+            assert other.get_or_compute("k", lambda: "v2") == "v2"
+            return 1.0
+
+        cache = kata.StampedeCache(redis_backend.client(), ttl=100, clock=clock, rand=rand,
+                                   prefix=prefix)
+        got = cache.get_or_compute("k", must_not_compute)
+        assert got == "v2", (
+            f"got {got!r}: another caller stored 'v2' after this one read the expired 'v1' and "
+            "before it tried the lock; the atomic step that takes the lock finds the new "
+            "entry, and the caller returns its value (fresher than the stale 'v1')"
+        )
+
+    def test_a_waiter_takes_over_when_the_lock_frees_over_a_foreign_entry(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        client = redis_backend.client()
+        prefix = redis_backend.key("sc")
+        cache = kata.StampedeCache(client, ttl=60, lock_ttl=60, wait_timeout=60, prefix=prefix)
+        client.set(f"{{{prefix}:k}}:entry", "not json", px=60_000)  # counts as missing
+        client.set(f"{{{prefix}:k}}:lock", "another-process", px=60_000)  # a winner elsewhere
+        waiter = Callers(1, lambda i: cache.get_or_compute("k", lambda: "mine")).start()
+        settle(waiter.threads)
+        client.delete(f"{{{prefix}:k}}:lock")  # the winner failed, and stored nothing
+        waiter.join(
+            "the lock freed up without a value over an entry that counts as missing: the "
+            "waiter must take the lock and compute at once (not wait for wait_timeout)", PROMPT,
+        )
+        waiter.raise_first_error()
+        assert waiter.results == ["mine"], waiter.results
 
 
 # --- Part 3, state machine: one caller at a time, against a model ---------------------------
