@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import random
 import secrets
-import sys
 import time
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -36,7 +35,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from tests.support.clock import FakeClock
+from tests.support.clock import FakeClock, fake_waiting_in
 from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import (
     RedisBackend,
@@ -187,16 +186,7 @@ class FakeTime:
         self.attempts: list[float] = []
         self.on_pause: Callable[[int], object] = lambda n: None
         self.what = "acquire()"
-        fake = _FakeTimeModule(self.clock, self.sleep)
-        for cls in lock_class.__mro__[:-1]:
-            module = sys.modules.get(cls.__module__)
-            for name, value in list(vars(module).items()) if module else []:
-                if value is time:
-                    monkeypatch.setattr(module, name, fake)
-                elif value is time.sleep:
-                    monkeypatch.setattr(module, name, self.sleep)
-                elif value is time.monotonic:
-                    monkeypatch.setattr(module, name, self.clock)
+        fake_waiting_in(monkeypatch, lock_class, self.clock, self.sleep)
 
     def begin(self, what: str) -> None:
         """Forget earlier pauses and attempts; ``what`` names the call in messages."""
@@ -243,16 +233,6 @@ class FakeTime:
 
     def attempt_list(self) -> str:
         return ", ".join(self.at(t) for t in self.attempts) or "none"
-
-
-class _FakeTimeModule:
-    """The ``time`` module, but for ``monotonic`` and ``sleep``."""
-
-    def __init__(self, clock: FakeClock, sleep: Callable[[float], None]) -> None:
-        self.monotonic, self.sleep = clock, sleep
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
-from tests.support.clock import FakeClock
+from tests.support.clock import FakeClock, fake_waiting_in
 from tests.support.linearizable import History, Model, assert_linearizable
 from tests.support.recording import record
 from tests.support.redis_backends import RedisBackend, describe_slots, key_slot, keys_of
@@ -605,16 +605,7 @@ class FakeWaiting:
         self.clock = FakeClock()
         self.start = self.clock.now
         self.pauses: list[float] = []
-        fake = _FakeTimeModule(self.clock, self.sleep)
-        for klass in cls.__mro__[:-1]:
-            module = sys.modules.get(klass.__module__)
-            for name, value in list(vars(module).items()) if module else []:
-                if value is time:
-                    monkeypatch.setattr(module, name, fake)
-                elif value is time.sleep:
-                    monkeypatch.setattr(module, name, self.sleep)
-                elif value is time.monotonic:
-                    monkeypatch.setattr(module, name, self.clock)
+        fake_waiting_in(monkeypatch, cls, self.clock, self.sleep)
 
     def elapsed(self) -> float:
         return self.clock.now - self.start
@@ -625,16 +616,6 @@ class FakeWaiting:
             f"a waiter still pausing after {self.MAX_PAUSES} pauses, {self.elapsed():.3f} s "
             f"on the test's clock (the last ones {self.pauses[-3:]} s): it never gives up")
         self.clock.advance(seconds)
-
-
-class _FakeTimeModule:
-    """The ``time`` module, but for ``monotonic`` and ``sleep``."""
-
-    def __init__(self, clock: FakeClock, sleep: Callable[[float], None]) -> None:
-        self.monotonic, self.sleep = clock, sleep
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
 
 
 class Rand:
