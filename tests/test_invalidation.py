@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 )
 
 from tests.support.clock import FakeClock
-from tests.support.linearizable import History, Model, assert_linearizable
+from tests.support.linearizable import KeyValueModel, assert_linearizable, key_value_history
 from tests.support.sentinels import MISSING
 from tests.support.targets import load
 from tests.support.threads import Background, run_bounded, run_together
@@ -1139,7 +1139,6 @@ def test_an_invalidation_between_any_two_steps_of_a_fill(kata: Any) -> None:
 def test_threads_hammering_settle_to_the_backend(kata: Any) -> None:
     """Real threads read, write and delete three keys at random; once they are done,
     every key reads as the backend holds it (no stale value survived any interleaving)."""
-    import random
 
     backend = CountingBackend({"k0": 0, "k1": 0, "k2": 0}, slow=True)
     cache = kata.CacheAside(backend)
@@ -1171,30 +1170,6 @@ def test_threads_hammering_settle_to_the_backend(kata: Any) -> None:
             )
 
 
-Registers = tuple[tuple[str, Any], ...]  # (key, value) pairs, sorted: a model state
-
-
-class RegisterModel(Model[Registers]):
-    """A store read and written one call at a time: a read returns the last value written
-    (None once deleted). What a cache-aside cache in front of it must look like."""
-
-    def __init__(self, initial: dict[str, Any]) -> None:
-        self._initial = tuple(sorted(initial.items()))
-
-    def initial(self) -> Registers:
-        return self._initial
-
-    def apply(self, state: Registers, name: str, args: tuple[Any, ...]) -> tuple[Any, Registers]:
-        values = dict(state)
-        if name == "read":
-            return values.get(args[0]), state
-        if name == "write":
-            values[args[0]] = args[1]
-        else:  # delete
-            values.pop(args[0], None)
-        return None, tuple(sorted(values.items()))
-
-
 class YieldingKey:
     """A key whose hash lets other threads run: a switch point inside every dict
     operation of the cache (its check-and-fill included), wherever the cache does it."""
@@ -1213,31 +1188,6 @@ class YieldingKey:
         return repr(self.name)
 
 
-def cache_aside_history(kata: Any, initial: dict[str, Any], seed: int) -> History:
-    """Three threads reading, writing and deleting two keys of one CacheAside at once."""
-    keys = {name: YieldingKey(name) for name in initial}
-    cache = kata.CacheAside(CountingBackend({keys[k]: v for k, v in initial.items()},
-                                            slow=True))
-    history = History()
-    calls = {"read": lambda k: cache.read(keys[k]),
-             "write": lambda k, v: cache.write(keys[k], v),
-             "delete": lambda k: cache.delete(keys[k])}
-
-    def worker(thread: int) -> None:
-        rnd = random.Random(seed * 10 + thread)
-        for i in range(6):
-            key, action = rnd.choice(sorted(initial)), rnd.random()
-            if action < 0.55:
-                history.record(thread, "read", calls["read"], key)
-            elif action < 0.9:
-                history.record(thread, "write", calls["write"], key, thread * 100 + i)
-            else:
-                history.record(thread, "delete", calls["delete"], key)
-
-    run_together(worker, 3, timeout=4 * WAIT, switch_interval=1e-6)
-    return history
-
-
 @pytest.mark.part(3)
 def test_concurrent_calls_are_linearizable(kata: Any) -> None:
     """Three threads read, write and delete two keys at once: some order of their calls,
@@ -1245,8 +1195,11 @@ def test_concurrent_calls_are_linearizable(kata: Any) -> None:
     overwritten before it started, and no stale fill outlives a write)."""
     initial = {"k0": 0, "k1": 0}
     for seed in range(30):
-        history = cache_aside_history(kata, initial, seed)
-        assert_linearizable(history.operations, RegisterModel(initial),
+        keys = {name: YieldingKey(name) for name in initial}
+        cache = kata.CacheAside(CountingBackend({keys[k]: v for k, v in initial.items()},
+                                                slow=True))
+        history = key_value_history(cache.read, cache.write, cache.delete, keys, seed)
+        assert_linearizable(history.operations, KeyValueModel(initial),
                             "CacheAside shared by 3 threads")
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -45,7 +44,7 @@ from hypothesis.stateful import (
 from redis.cluster import RedisCluster
 
 from tests.support.clock import FakeClock
-from tests.support.linearizable import History, Model, assert_linearizable
+from tests.support.linearizable import KeyValueModel, assert_linearizable, key_value_history
 from tests.support.recording import CommandLog, record
 from tests.support.redis_backends import (
     RedisBackend,
@@ -685,55 +684,6 @@ class YieldingKey(str):
         return str.__eq__(self, other)
 
 
-Registers = tuple[tuple[str, Any], ...]  # (key, value) pairs, sorted: a model state
-
-
-class OneCacheModel(Model[Registers]):
-    """One instance, one call at a time: ``get`` returns the last value set (None once
-    deleted), ``delete`` says whether there was one."""
-
-    def __init__(self, initial: dict[str, Any]) -> None:
-        self._initial = tuple(sorted(initial.items()))
-
-    def initial(self) -> Registers:
-        return self._initial
-
-    def apply(self, state: Registers, name: str, args: tuple[Any, ...]) -> tuple[Any, Registers]:
-        values = dict(state)
-        if name == "get":
-            return values.get(args[0]), state
-        if name == "set":
-            values[args[0]] = args[1]
-            return None, tuple(sorted(values.items()))
-        present = values.pop(args[0], MISSING) is not MISSING
-        return present, tuple(sorted(values.items()))
-
-
-def one_cache_history(cache: Any, initial: dict[str, Any], seed: int) -> History:
-    """Three threads getting, setting and deleting the keys of ``initial`` at once."""
-    keys = {name: YieldingKey(name) for name in initial}
-    for name, value in initial.items():
-        cache.set(keys[name], value)
-    history = History()
-    calls = {"get": lambda k: cache.get(keys[k]),
-             "set": lambda k, v: cache.set(keys[k], v),
-             "delete": lambda k: cache.delete(keys[k])}
-
-    def worker(thread: int) -> None:
-        rnd = random.Random(seed * 10 + thread)
-        for i in range(6):
-            name, action = rnd.choice(sorted(initial)), rnd.random()
-            if action < 0.55:
-                history.record(thread, "get", calls["get"], name)
-            elif action < 0.9:
-                history.record(thread, "set", calls["set"], name, thread * 100 + i)
-            else:
-                history.record(thread, "delete", calls["delete"], name)
-
-    run_together(worker, 3, switch_interval=1e-6)
-    return history
-
-
 @pytest.mark.part(1)
 def test_concurrent_calls_are_linearizable(mk: Caches) -> None:
     """Three threads get, set and delete three keys of one instance at once (L1 holds
@@ -742,8 +692,11 @@ def test_concurrent_calls_are_linearizable(mk: Caches) -> None:
     initial = {"k0": 0, "k1": 0, "k2": 0}
     for seed in range(12):
         cache = mk(l1_maxsize=2, l1_ttl=1000, clock=FakeClock())
-        history = one_cache_history(cache, initial, seed)
-        assert_linearizable(history.operations, OneCacheModel(initial),
+        keys = {name: YieldingKey(name) for name in initial}
+        for name, value in initial.items():
+            cache.set(keys[name], value)
+        history = key_value_history(cache.get, cache.set, cache.delete, keys, seed)
+        assert_linearizable(history.operations, KeyValueModel(initial, delete_tells=True),
                             "one MultiLevelCache shared by 3 threads")
 
 

@@ -13,10 +13,13 @@ is exponential in the number of overlapping operations.
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+
+from tests.support.threads import run_together
 
 S = TypeVar("S", bound=Hashable)  # a model state: immutable, so it can be memoised
 
@@ -113,3 +116,60 @@ def assert_linearizable(operations: Sequence[Operation], model: Model[S], what: 
             f"the results they returned, so calls running at once interfered (a race). "
             f"[called-returned] are ticks of one clock shared by the threads; each call may "
             f"take effect anywhere within its span:\n{explain(operations)}")
+
+
+Registers = tuple[tuple[Hashable, Any], ...]  # sorted (key, value) pairs: a model state
+
+
+class KeyValueModel(Model[Registers]):
+    """A key-value store taken one call at a time: ``read`` returns the last value
+    written (None for a key never written or deleted), ``write`` returns None, ``delete``
+    returns whether the key had a value if ``delete_tells`` is set, else None."""
+
+    def __init__(self, initial: dict[str, Any], *, delete_tells: bool = False) -> None:
+        self._initial = tuple(sorted(initial.items()))
+        self.delete_tells = delete_tells
+
+    def initial(self) -> Registers:
+        return self._initial
+
+    def apply(self, state: Registers, name: str, args: tuple[Any, ...]) -> tuple[Any, Registers]:
+        values = dict(state)
+        if name == "read":
+            return values.get(args[0]), state
+        if name == "write":
+            values[args[0]] = args[1]
+            return None, tuple(sorted(values.items()))
+        present = args[0] in values
+        values.pop(args[0], None)
+        return (present if self.delete_tells else None), tuple(sorted(values.items()))
+
+
+def key_value_history(read: Callable[[Any], Any], write: Callable[[Any, Any], Any],
+                      delete: Callable[[Any], Any], keys: dict[str, Any], seed: int, *,
+                      threads: int = 3, calls: int = 6) -> History:
+    """``threads`` threads each making ``calls`` random reads (55%), writes (35%) and
+    deletes at once, switching as often as the interpreter allows. ``keys`` maps the name
+    recorded (what the model sees) to the key object passed to the cache. A write stores
+    ``thread * 100 + its index``, so every value written is distinct."""
+    history = History()
+    names = sorted(keys)
+    calls_by_name: dict[str, Callable[..., Any]] = {
+        "read": lambda name: read(keys[name]),
+        "write": lambda name, value: write(keys[name], value),
+        "delete": lambda name: delete(keys[name]),
+    }
+
+    def worker(thread: int) -> None:
+        rnd = random.Random(seed * 10 + thread)
+        for i in range(calls):
+            name, action = rnd.choice(names), rnd.random()
+            if action < 0.55:
+                history.record(thread, "read", calls_by_name["read"], name)
+            elif action < 0.9:
+                history.record(thread, "write", calls_by_name["write"], name, thread * 100 + i)
+            else:
+                history.record(thread, "delete", calls_by_name["delete"], name)
+
+    run_together(worker, threads, switch_interval=1e-6)
+    return history
