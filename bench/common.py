@@ -16,8 +16,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-import fakeredis
 import redis
+
+from tests.support.redis_backends import RedisBackend
 
 KEYS = 10_000
 CAPACITY = 1_000
@@ -55,21 +56,11 @@ def redis_backend_name() -> str:
 
 
 def redis_clients(count: int = 1, *, decode_responses: bool = False) -> list[redis.Redis]:
-    """``count`` clients on one server: REDIS_URL's, or a new fakeredis server.
-
-    Each is connected before it is returned, so threads may share them at once.
-    """
+    """``count`` connected clients on one server: REDIS_URL's, or a new fakeredis server
+    (the suites' ``RedisBackend``, so threads may share them at once)."""
     url = os.environ.get("REDIS_URL")
-    server = None if url else fakeredis.FakeServer()
-    clients: list[redis.Redis] = []
-    for _ in range(count):
-        if url:
-            client = redis.Redis.from_url(url, decode_responses=decode_responses)
-        else:
-            client = fakeredis.FakeRedis(server=server, decode_responses=decode_responses)
-        client.ping()
-        clients.append(client)
-    return clients
+    backend = RedisBackend.real(url) if url else RedisBackend.fake()
+    return [backend.client(decode_responses=decode_responses) for _ in range(count)]
 
 
 def zipf_keys(n: int = OPS, keys: int = KEYS, s: float = 1.0, seed: int = 7) -> list[int]:
