@@ -268,7 +268,8 @@ def summarise(jobs: list[Job], results: list[tuple[str, bool, str, float]]) -> N
                 "learner's": "learner's text as kept in tests/golden/"}.get(kind, kind)
         extra = f"  (slowest {slowest.seconds:.1f}s: {slowest.label.split(': ')[1]})" if len(
             group) > 1 else ""
-        print(f"{'ok ' if ok == len(group) else 'FAIL'} {kata}: {name:<44} {ok:>3}/{len(group):<3}"
+        what = f"{kata}: {name}"
+        print(f"{'ok ' if ok == len(group) else 'FAIL'} {what:<58} {ok:>3}/{len(group):<3}"
               f" {seconds:6.1f}s{extra}")
 
 
