@@ -163,7 +163,8 @@ class TaggedCache:
       compares. Dead entries may stay in memory until read (this cache has no size
       bound; see the write-up for how to bound it).
 
-    ``clock`` is a zero-argument callable returning seconds (tests pass a fake one).
+    ``clock`` is a zero-argument callable returning seconds (tests pass a fake one);
+    anything else is a ``TypeError`` naming ``clock``, raised by the constructor.
     Like a dict, this class is not thread-safe; share it behind a lock.
     """
 

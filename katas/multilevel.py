@@ -49,6 +49,10 @@ Part 1: two levels, read-through
   ``loader()`` exactly once, store its result in L2 (with ``l2_ttl``), then in L1, and
   return it. An L1 or L2 hit never calls the loader. If the loader raises, the exception
   propagates and nothing is cached. A ``None`` result is cached like any other value.
+  Decision: the loaded value never overwrites a value another writer stored in L2 while
+  the loader ran (``SET ... PX ... NX``: that write is newer, it stays, and the loaded
+  value is not put into L1 either); data that was there but could not be decoded is
+  overwritten.
 - What the cache serves (from either level) is ``serializer.loads(serializer.dumps(v))``:
   L1 keeps the decoded copy, so L1 and L2 hits agree and mutating an object you passed to
   ``set`` does not change the cache. Do not mutate what ``get`` returns.

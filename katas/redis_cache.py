@@ -33,9 +33,10 @@ the decorated function is a :class:`CachedFunction`.
   the same items are different keys; two equal dicts are the same key whatever their
   insertion order. Anything else (``object()``, a ``set``, ``bytes``, a dict with a
   non-str key, a subclass such as an ``IntEnum``) raises ``TypeError`` naming the
-  parameter (for example ``argument 'user': cannot use a set in a cache key``) before the
-  function runs. A call that does not bind to the signature raises ``TypeError`` too.
-  (So a method's ``self`` cannot be part of a key: decorate functions, not methods.)
+  parameter and the type (for example ``argument 'user': cannot use a set in a cache
+  key``) before the function runs. A call that does not bind to the signature raises
+  ``TypeError`` too. (So a method's ``self`` cannot be part of a key: decorate
+  functions, not methods.)
 - Decision: the part after ``f"{{{prefix}}}:"`` is ``f"{generation}:{digest}"`` where
   ``digest`` is the SHA-256 hex of the canonical text: fixed length, no argument data in
   key names.
@@ -67,7 +68,9 @@ Part 2: serializers, corrupt data, invalidation
 - A result the serializer cannot encode (``dumps`` raises, or returns neither str nor
   bytes): the call raises ``TypeError`` and nothing is stored.
 - Stored data the serializer cannot decode (``loads`` raises anything): a miss; the
-  function runs and the entry is overwritten (with its TTL). Log a warning.
+  function runs and the entry is overwritten (with its TTL). Log a warning naming the
+  function, the key and the error ``loads`` raised (an operator must be able to find
+  what wrote that key).
 - ``invalidate(*args, **kwargs) -> bool`` deletes the entry of that call (bound like a
   call) and returns True if an entry was removed.
 - ``invalidate_all()`` forgets every entry of this prefix in O(1): it bumps a generation
@@ -84,9 +87,10 @@ Part 3: fail open
 -----------------
 - Redis unavailable (``redis.exceptions.ConnectionError`` or ``TimeoutError``) when
   reading or writing the cache: the function runs and its result is returned; log a
-  warning with ``logging.getLogger(__name__).warning``. A cache must never take the
-  service down with it. After a failed read, do not try to write: the result is returned
-  as is, not serialized. Such a call counts as a miss.
+  warning with ``logging.getLogger(__name__).warning`` naming the function and the Redis
+  error (its type and message). A cache must never take the service down with it.
+  After a failed read, do not try to write: the result is returned as is, not
+  serialized. Such a call counts as a miss.
 - ``invalidate``, ``invalidate_all`` and ``cache_key`` do NOT fail open: the Redis error
   propagates, because a caller that invalidates must know it did not happen.
 - Any other Redis error (a ``ResponseError`` such as WRONGTYPE, when someone else's data

@@ -155,8 +155,9 @@ class CachedFunction(Generic[P, R]):
         prefix: str | None = None,
         serializer: Serializer | None = None,
     ) -> Callable[[Callable[P2, R2]], CachedFunction[P2, R2]]:
-        """``redis_cache(client, ...)``, wrapping functions in ``cls``: checks the
-        arguments at once, then returns ``decorate(func) -> cls``."""
+        """Cache the decorated function's results in Redis for ``ttl`` seconds:
+        ``redis_cache(client, ...)``, wrapping functions in ``cls``. Checks the arguments at
+        once, then returns ``decorate(func) -> cls``."""
         if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
             raise TypeError(f"ttl must be a number of seconds, not {type(ttl).__name__}")
         if not (math.isfinite(ttl) and ttl > 0):
@@ -186,7 +187,7 @@ class CachedFunction(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         digest = self._call_digest(args, kwargs)  # TypeError before anything runs
-        key: str | None = None
+        key: str | None
         try:
             key, data = self.fetch(digest)
             cached = MISS if data is None else self.decode_entry(key, data)
@@ -319,7 +320,9 @@ class CachedFunction(Generic[P, R]):
     def on_redis_down(self, exc: Exception, doing: str) -> None:
         """Redis was unreachable while ``doing``: say so; the call goes on without the cache
         (a cache must not take the service down with it)."""
-        logger.warning("%s: Redis unavailable %s: %r", self._name, doing, exc)
+        # Not %r: redis-py's errors show only their category there ("network:ConnectionError").
+        logger.warning("%s: Redis unavailable %s: %s: %s", self._name, doing,
+                       type(exc).__name__, exc)
 
     # ---------------------------------------------------------------- internals
 
@@ -361,12 +364,6 @@ def as_generation(stored: str | bytes | None) -> int:
     return 0 if stored is None else int(stored)
 
 
-def redis_cache(
-    client: redis.Redis,
-    *,
-    ttl: float = 300,
-    prefix: str | None = None,
-    serializer: Serializer | None = None,
-) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
-    """Cache the decorated function's results in Redis for ``ttl`` seconds."""
-    return CachedFunction.decorator(client, ttl=ttl, prefix=prefix, serializer=serializer)
+# The decorator itself: CachedFunction.decorator, whose defaults are the only ones. (A
+# subclass's decorator builds that subclass, as each entry of the bug gallery does.)
+redis_cache = CachedFunction.decorator

@@ -22,6 +22,7 @@ tests on a real cluster.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 import time
@@ -322,6 +323,44 @@ class TestPart1ReadThrough:
         assert cache.get("k", MISSING) == MISSING
         assert cache.get_or_load("k", lambda: "loaded") == "loaded"
 
+    def test_data_the_serializer_cannot_decode_is_a_miss(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+        for key in ("g", "l"):
+            redis_client.set(mk.l2_key(key), "{not json", px=60_000)
+        got = cache.get("g", MISSING)
+        assert got == MISSING, f"get('g') of L2 data JSON cannot decode returned {got!r}"
+        assert cache.get_or_load("l", lambda: "fresh") == "fresh"
+        assert_stats(cache, "get() and get_or_load() of undecodable L2 data", l1_hits=0,
+                     l2_hits=0, misses=2)
+        stored = redis_client.get(mk.l2_key("l"))
+        assert stored is not None and json.loads(stored) == "fresh", (
+            f"after get_or_load('l', loader) found L2 data it could not decode, L2 holds "
+            f"{stored!r}: the loaded value replaces it (a miss stores the loaded value)")
+        assert mk(redis_client).get("l") == "fresh"
+
+    def test_get_or_load_never_overwrites_a_write_made_while_loading(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+        writer = mk()
+
+        def loader() -> str:
+            writer.set("k", "written")  # another instance writes while the loader runs
+            return "loaded"
+
+        cache.get_or_load("k", loader)
+        stored = redis_client.get(mk.l2_key("k"))
+        assert stored is not None and json.loads(stored) == "written", (
+            f"L2 holds {stored!r} after get_or_load('k') loaded 'loaded' while another "
+            "instance's set('k', 'written') landed: the loaded value may be older than that "
+            "write and must not overwrite it (SET ... NX)")
+        assert mk(redis_client).get("k") == "written"
+        assert eventually(lambda: cache.get("k") == "written"), (
+            f"get('k') on the loading instance returned {cache.get('k')!r}, not the write "
+            "that won in L2: the loaded value must not be kept in L1 either")
+
     def test_l2_key_is_namespace_colon_key_and_every_key_expires(
         self, mk: Caches, redis_client: redis.Redis, redis_backend: RedisBackend
     ) -> None:
@@ -355,10 +394,13 @@ class TestPart1ReadThrough:
         cache = mk(redis_client)
         cache.set("k", 1)
         assert cache.get("k") == 1
-        cache.delete("k")
+        deleted = cache.delete("k")
+        assert deleted is True, f"delete('k') of a key L2 held returned {deleted!r}, not True"
         assert cache.get("k", MISSING) == MISSING, "a deleted key is still served"
         assert redis_client.exists(mk.l2_key("k")) == 0, "delete left the L2 entry"
-        cache.delete("never-set")  # deleting an unknown key is no error
+        deleted = cache.delete("never-set")  # deleting an unknown key is no error
+        assert deleted is False, (
+            f"delete('never-set') returned {deleted!r}: L2 did not hold the key, so False")
         assert cache.get("never-set", MISSING) == MISSING
 
     def test_custom_serializer(self, mk: Caches, redis_client: redis.Redis) -> None:
@@ -1113,6 +1155,24 @@ class TestPart3RedisDown:
         after = stats_of(down_cache)
         assert after["l1_hits"] == before["l1_hits"] + 4, f"stats {before} -> {after}"
 
+    def test_the_subscription_is_retried_at_most_every_100_ms(
+        self, kata: Any, outage: Outage, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        down_cache = cached_then_down(kata, outage)
+        with caplog.at_level(logging.WARNING):
+            began = time.monotonic()
+            for _ in range(30):
+                time.sleep(2 * WINDOW)  # past the window: every read drains pub/sub, or tries
+                assert down_cache.get("k") == "cached", "an L1 hit failed while Redis was down"
+            elapsed = time.monotonic() - began
+        logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        allowed = 2 + int(elapsed / 0.1)
+        assert len(logged) <= allowed, (
+            f"30 L1 hits in {elapsed:.3f} s with Redis down logged {len(logged)} warnings, one "
+            f"per failed retry of the subscription (at most {allowed} expected): retry it at "
+            "most every 0.1 s, so that the L1 hits of an outage do not each pay for a failed "
+            f"reconnect (nor flood the log). First ones: {logged[:3]}")
+
     def test_get_on_an_l1_miss_returns_the_default(self, kata: Any, outage: Outage) -> None:
         down_cache = cached_then_down(kata, outage)
         assert down_cache.get("unknown") is None
@@ -1126,8 +1186,16 @@ class TestPart3RedisDown:
             calls.append(1)
             return {"fresh": len(calls)}
 
+        before = stats_of(down_cache)
         assert down_cache.get_or_load("unknown", loader) == {"fresh": 1}
         assert len(calls) == 1
+        after = stats_of(down_cache)
+        assert after == {**before, "misses": before["misses"] + 1}, (
+            f"stats went from {before} to {after} for a get_or_load() that could not reach "
+            "Redis: that is one miss")
+        assert down_cache.get_or_load("unknown", loader) == {"fresh": 2}, (
+            "the second get_or_load('unknown') with Redis down did not call the loader: a "
+            "value loaded while Redis is down is cached nowhere (it could not be announced)")
 
     def test_set_drops_the_local_copy_and_raises(self, kata: Any, outage: Outage) -> None:
         down_cache = cached_then_down(kata, outage)
@@ -1171,7 +1239,9 @@ class TestPart3RedisBack:
 
         reader = make(l1_ttl=1000)
         try:
-            make().set("k", "old")
+            # Behind the caches' backs: on a real server a set()'s message may reach the
+            # reader only after its get() promoted 'old', and drop it from L1 at the next read.
+            outage.make_client().set(f"{outage.namespace}:k", raw("old"), px=60_000)
             assert reader.get("k") == "old"
             outage.take_down()
             assert reader.get("k") == "old"

@@ -130,6 +130,18 @@ def warned(caplog: pytest.LogCaptureFixture) -> bool:
     return any(r.levelno >= logging.WARNING for r in caplog.records)
 
 
+def warning_naming(caplog: pytest.LogCaptureFixture, *parts: str) -> str | None:
+    """The first warning logged whose text contains every one of ``parts``, or None."""
+    for message in warnings_logged(caplog):
+        if all(part in message for part in parts):
+            return message
+    return None
+
+
+def warnings_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
 def fails_open(call: Callable[[], Any], what: str) -> Any:
     """``call()``'s result; a Redis outage escaping from it fails the test in cache terms."""
     try:
@@ -467,6 +479,19 @@ class TestPart1Keys:
         with pytest.raises(TypeError, match="payload"):
             f.cache_key(bad)
         assert other_keys(redis_backend, client) == [], "nothing may be cached"
+
+    @pytest.mark.parametrize("bad", [{1, 2}, b"bytes", object(), 1j],
+                             ids=["set", "bytes", "object", "complex"])
+    def test_the_type_error_names_the_type(self, kata, redis_backend, bad):
+        f, _ = counted(kata, redis_backend.client(), redis_backend.key("f"))
+        kind = type(bad).__name__
+        with pytest.raises(TypeError) as raised:
+            f(bad)
+        message = str(raised.value)
+        assert kind in message, (
+            f"f({bad!r}) raised TypeError({message!r}), which does not say what it cannot use: "
+            f"the message names the parameter and the type ({kind!r}), as in \"argument "
+            "'user': cannot use a set in a cache key\"")
 
     def test_a_call_that_does_not_bind_raises_type_error(self, kata, redis_backend):
         f, fn = counted(kata, redis_backend.client(), redis_backend.key("f"))
@@ -899,6 +924,27 @@ class TestPart2Serializers:
             assert other_keys(redis_backend, redis_client) == [], "nothing may be stored"
             assert fn.calls == 1
 
+    def test_the_corrupt_entry_warning_names_the_function_the_key_and_the_error(
+        self, kata, redis_backend, caplog
+    ):
+        client = redis_backend.client()
+
+        def load_profile(user: int) -> list[int]:
+            return [user]
+
+        f = kata.redis_cache(client, prefix=redis_backend.key("f"),
+                             serializer=StrSerializer())(load_profile)
+        key = f.cache_key(1)
+        client.set(key, b"X[9]", px=60_000)
+        with caplog.at_level(logging.WARNING):
+            assert call_on_corrupt(f, b"X[9]") == [1]
+        parts = ("load_profile", key, "not mine")
+        assert warning_naming(caplog, *parts), (
+            f"f(1) found an entry that loads() rejects with ValueError('not mine') and logged "
+            f"{warnings_logged(caplog)}: the warning names the function ({parts[0]!r}), the "
+            f"key ({key!r}) and the error loads raised, so that an operator can find what wrote "
+            "that key")
+
     def test_corrupt_entry_with_a_custom_serializer(self, kata, redis_client, redis_backend):
         f, fn = counted(kata, redis_client, redis_backend.key("f"),
                         result=lambda x, y: [x], serializer=StrSerializer())
@@ -1020,6 +1066,22 @@ class TestPart2Invalidation:
         assert fn.calls == 5, "f must see g's invalidate(2)"
         f(1)
         assert fn.calls == 5
+
+    def test_an_entry_written_since_another_invalidate_all_is_a_hit(self, kata,
+                                                                     redis_backend):
+        """f last saw generation 0; g bumped it and wrote the entry of the new generation."""
+        prefix = redis_backend.key("shared")
+        f, fn = counted(kata, redis_backend.client(), prefix)
+        g, gn = counted(kata, redis_backend.client(decode_responses=True), prefix)
+        f(1)
+        g.invalidate_all()
+        assert g(1) == [1, "d"] and gn.calls == 1, "g(1) after g.invalidate_all() is a miss"
+        got = f(1)
+        assert got == [1, "d"] and fn.calls == 1, (
+            f"f(1) ran the function again ({fn.calls} calls) although g(1) had just written "
+            "its entry in the generation that g.invalidate_all() started: when the generation "
+            "moved, read the entry under the generation read now (it may be there already)")
+        assert f.cache_info() == (1, 1)
 
     def test_cache_key_is_the_key_in_use(self, kata, redis_client, redis_backend):
         f, _ = counted(kata, redis_client, redis_backend.key("f"))
@@ -1276,6 +1338,26 @@ class TestPart3FailOpen:
         assert fn.calls == 1
         assert warned(caplog), "a failed cache write must log a warning (nothing was logged)"
         assert other_keys(redis_backend, client) == []
+
+    @pytest.mark.parametrize(("failing", "doing"), [(READS, "reading"), (("SET",), "writing")],
+                             ids=["read", "write"])
+    def test_the_outage_warning_names_the_function_and_the_error(self, kata, redis_backend,
+                                                                 caplog, failing, doing):
+        client = redis_backend.client()
+
+        def load_profile(user: int) -> list[int]:
+            return [user]
+
+        f = kata.redis_cache(client, prefix=redis_backend.key("f"))(load_profile)
+        error = f"Redis refused {doing} the cache"
+        fail_on(client, redis.exceptions.ConnectionError(error), only=failing)
+        with caplog.at_level(logging.WARNING):
+            assert fails_open(lambda: f(1), f"f(1), {doing} the cache failing,") == [1]
+        assert warning_naming(caplog, "load_profile", "ConnectionError", error), (
+            f"f(1) failed open while {doing} the cache raised ConnectionError({error!r}) and "
+            f"logged {warnings_logged(caplog)}: the warning names the function "
+            "('load_profile') and the Redis error, its type and its message, so that an "
+            "operator sees what broke where")
 
     def test_timeout_fails_open(self, kata, redis_backend, caplog):
         client = redis_backend.client()
