@@ -448,12 +448,12 @@ class TestPart1Guarantees:
     def test_in_reads_exactly_the_items_bits(self, kata: ModuleType) -> None:
         """22 bits and one hash: an item for every bit, each added alone to a new filter;
         every item must then be found exactly when its one bit is the bit that was set."""
-        assert (kata.BloomFilter(100, 0.9).bit_count,
-                kata.BloomFilter(100, 0.9).hash_count) == (22, 1)
+        probe = kata.BloomFilter(100, 0.9)
+        assert (probe.bit_count, probe.hash_count) == (22, 1)
         by_bit: dict[int, str] = {}
         for i in range(10_000):
             item = f"bit:{i}"
-            (bit,) = kata.BloomFilter(100, 0.9).positions(item)
+            (bit,) = probe.positions(item)
             by_bit.setdefault(bit, item)
             if len(by_bit) == 22:
                 break
