@@ -139,7 +139,8 @@ class ProtectedLoader:
       ``loader.add(key)``. Anything with ``__contains__(key)`` and ``add(key)``: a
       ``BloomFilter``, a ``RedisBloomFilter`` (both take ``str`` keys).
     - ``negative_ttl``: seconds for which a "not found" answer from the store is reused.
-    - ``clock``: a zero-argument callable returning seconds (default ``time.monotonic``).
+    - ``clock``: a zero-argument callable returning seconds that never go back (default
+      ``time.monotonic``).
 
     ``get(key)`` decides, in this order, and adds 1 to exactly one counter of ``stats()``:
 

@@ -276,14 +276,14 @@ class ProtectedLoader:
 
     def get(self, key: str) -> Any:
         _key(key)
+        exists = self.may_exist(key)  # outside the lock: the filter may be a round trip
         with self._lock:
-            self.negatives.reclaim(self.clock())
-        if not self.may_exist(key):
-            with self._lock:
+            now = self.clock()  # one reading for the whole decision
+            self.negatives.reclaim(now)
+            if not exists:
                 self._filtered += 1
-            return None
-        with self._lock:
-            if self.negatives.hit(key, self.clock()):
+                return None
+            if self.negatives.hit(key, now):
                 self._negative_hits += 1
                 return None
             self._loads += 1

@@ -174,7 +174,6 @@ class FlushError(Exception):
     def __init__(self, unwritten: Mapping[str, Any], cause: BaseException) -> None:
         self.unwritten = dict(unwritten)
         self.keys = list(self.unwritten)
-        self.cause = cause
         shown = ", ".join(map(repr, self.keys[: self.SHOWN]))
         more = len(self.keys) - self.SHOWN
         if more > 0:

@@ -445,6 +445,31 @@ class TestPart1Guarantees:
         assert len(f) == sum(changed), (
             f"len() is {len(f)}, but the threads' adds returned True {sum(changed)} times")
 
+    def test_in_reads_exactly_the_items_bits(self, kata: ModuleType) -> None:
+        """22 bits and one hash: an item for every bit, each added alone to a new filter;
+        every item must then be found exactly when its one bit is the bit that was set."""
+        probe = kata.BloomFilter(100, 0.9)
+        assert (probe.bit_count, probe.hash_count) == (22, 1)
+        by_bit: dict[int, str] = {}
+        for i in range(10_000):
+            item = f"bit:{i}"
+            (bit,) = probe.positions(item)
+            by_bit.setdefault(bit, item)
+            if len(by_bit) == 22:
+                break
+        assert len(by_bit) == 22, (
+            f"the positions of 10,000 items in a filter of 22 bits never include the bits "
+            f"{sorted(set(range(22)) - set(by_bit))}")
+        for bit, added in sorted(by_bit.items()):
+            f = kata.BloomFilter(100, 0.9)
+            f.add(added)
+            for other_bit, item in sorted(by_bit.items()):
+                got = item in f
+                assert got is (other_bit == bit), (
+                    f"after add({added!r}) to a new filter, which sets bit {bit} only, "
+                    f"{item!r} in filter is {got!r}: its one bit, {other_bit}, is "
+                    f"{'set' if other_bit == bit else 'still 0'}")
+
 
 @pytest.mark.part(1)
 class TestPart1BadInput:
@@ -1164,7 +1189,7 @@ class TestPart3BadInput:
                                                 (math.nan, ValueError), (math.inf, ValueError)])
     def test_ttl_rejected(self, kata: ModuleType, redis_backend: Any, ttl: Any,
                           error: Any) -> None:
-        with pytest.raises(error, match="ttl"):
+        with pytest.raises(error, match=r"\bttl\b"):
             kata.RedisBloomFilter(redis_backend.client(), redis_backend.key("f"), 100, 0.01,
                                   ttl=ttl)
 
@@ -1174,6 +1199,21 @@ class TestPart3BadInput:
         (10**9, 1e-6, "capacity", ValueError)])
     def test_sizes_rejected(self, kata: ModuleType, redis_backend: Any, capacity: Any,
                             error_rate: Any, name: str, error: Any) -> None:
-        with pytest.raises(error, match=name):
+        with pytest.raises(error, match=rf"\b{name}\b"):
             kata.RedisBloomFilter(redis_backend.client(), redis_backend.key("f"), capacity,
                                   error_rate)
+
+    def test_a_filter_of_exactly_2_to_the_32_bits_fits(self, kata: ModuleType,
+                                                       redis_backend: Any) -> None:
+        """capacity 2,252,047,205 at error_rate 0.4 needs ceil(4294967295.25) = 2**32 bits,
+        all a Redis string holds; one item more needs 2**32 + 2."""
+        client = redis_backend.client()
+        try:
+            f = kata.RedisBloomFilter(client, redis_backend.key("f"), 2_252_047_205, 0.4)
+        except ValueError as exc:
+            pytest.fail(f"RedisBloomFilter(..., 2252047205, 0.4) raised {exc!r}, but its "
+                        "bit_count is exactly 2**32, which a Redis string holds: only a larger "
+                        "bit_count is refused", pytrace=False)
+        assert f.bit_count == 2**32
+        with pytest.raises(ValueError, match=r"\bcapacity\b"):
+            kata.RedisBloomFilter(client, redis_backend.key("f"), 2_252_047_206, 0.4)

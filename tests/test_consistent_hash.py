@@ -369,38 +369,43 @@ class TestPart1Placement:
 class TestPart1BadInput:
     @pytest.mark.parametrize("vnodes", [True, False, "160", 1.0, None])
     def test_vnodes_of_the_wrong_type(self, kata: ModuleType, vnodes: Any) -> None:
-        with pytest.raises(TypeError, match="vnodes"):
+        with pytest.raises(TypeError, match=r"\bvnodes\b"):
             kata.HashRing(["a"], vnodes=vnodes)
 
     @pytest.mark.parametrize("vnodes", [0, -1])
     def test_vnodes_below_one(self, kata: ModuleType, vnodes: int) -> None:
-        with pytest.raises(ValueError, match="vnodes"):
+        with pytest.raises(ValueError, match=r"\bvnodes\b"):
             kata.HashRing(["a"], vnodes=vnodes)
 
     @pytest.mark.parametrize("node", [1, b"a", None, ("a",)])
     def test_node_of_the_wrong_type(self, kata: ModuleType, node: Any) -> None:
         ring = kata.HashRing(["a"])
-        with pytest.raises(TypeError, match="node"):
+        with pytest.raises(TypeError, match=r"\bnode\b"):
             ring.add_node(node)
-        with pytest.raises(TypeError, match="node"):
+        with pytest.raises(TypeError, match=r"\bnode\b"):
             kata.HashRing(["b", node])
         assert ring.nodes == {"a"}
 
     def test_empty_node_name(self, kata: ModuleType) -> None:
-        with pytest.raises(ValueError, match="node"):
+        with pytest.raises(ValueError, match=r"\bnode\b"):
             kata.HashRing([""])
         ring = kata.HashRing(["a"])
-        with pytest.raises(ValueError, match="node"):
+        with pytest.raises(ValueError, match=r"\bnode\b"):
             ring.add_node("")
         assert ring.nodes == {"a"}
 
     def test_a_bare_str_is_not_a_list_of_nodes(self, kata: ModuleType) -> None:
-        with pytest.raises(TypeError, match="nodes"):
+        with pytest.raises(TypeError, match=r"\bnodes\b"):
             kata.HashRing("abc")
 
     def test_a_node_given_twice(self, kata: ModuleType) -> None:
         with pytest.raises(ValueError, match="'a'"):
             kata.HashRing(["a", "b", "a"])
+        with pytest.raises(ValueError) as caught:
+            kata.HashRing(["a", "b", "c", "b"])
+        assert "'b'" in str(caught.value), (
+            f"HashRing(['a', 'b', 'c', 'b']) raised {caught.value!r}, which does not name the "
+            "node given twice, 'b'")
 
     def test_adding_a_present_node_raises_and_changes_nothing(self, kata: ModuleType) -> None:
         ring = kata.HashRing(["a", "b"], vnodes=5)
@@ -418,7 +423,7 @@ class TestPart1BadInput:
     @pytest.mark.parametrize("key", [1, None, 1.5, ["k"], bytearray(b"k")])
     def test_key_of_the_wrong_type(self, kata: ModuleType, key: Any) -> None:
         ring = kata.HashRing(["a"])
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=r"\bkey\b"):
             ring.node_for(key)
 
 
@@ -715,7 +720,7 @@ class TestPart2Walk:
 
     def test_walk_of_a_bad_key(self, kata: ModuleType) -> None:
         ring = kata.HashRing(["a"])
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=r"\bkey\b"):
             list(ring.walk(3))
 
 
@@ -867,12 +872,12 @@ class TestPart2BoundedLoads:
 
     @pytest.mark.parametrize("epsilon", [True, "0.1", None])
     def test_epsilon_of_the_wrong_type(self, kata: ModuleType, epsilon: Any) -> None:
-        with pytest.raises(TypeError, match="epsilon"):
+        with pytest.raises(TypeError, match=r"\bepsilon\b"):
             kata.BoundedLoadRing(["a"], epsilon=epsilon)
 
     @pytest.mark.parametrize("epsilon", [0, -0.5, math.inf, math.nan])
     def test_epsilon_out_of_range(self, kata: ModuleType, epsilon: float) -> None:
-        with pytest.raises(ValueError, match="epsilon"):
+        with pytest.raises(ValueError, match=r"\bepsilon\b"):
             kata.BoundedLoadRing(["a"], epsilon=epsilon)
 
     def test_assign_on_an_empty_ring_and_bad_keys(self, kata: ModuleType) -> None:
@@ -880,7 +885,7 @@ class TestPart2BoundedLoads:
         with pytest.raises(LookupError):
             ring.assign("k")
         ring.add_node("a")
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=r"\bkey\b"):
             ring.assign(7)
         assert ring.loads == {"a": 0}
 
@@ -1041,7 +1046,7 @@ class TestPart3Crc16:
 
     @pytest.mark.parametrize("data", ["123", 123, bytearray(b"1"), None])
     def test_data_of_the_wrong_type(self, kata: ModuleType, data: Any) -> None:
-        with pytest.raises(TypeError, match="data"):
+        with pytest.raises(TypeError, match=r"\bdata\b"):
             kata.crc16(data)
 
 
@@ -1099,7 +1104,7 @@ class TestPart3KeySlot:
 
     @pytest.mark.parametrize("key", [1, None, ["k"], bytearray(b"k")])
     def test_key_of_the_wrong_type(self, kata: ModuleType, key: Any) -> None:
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=r"\bkey\b"):
             kata.key_slot(key)
 
     def test_crc16_is_written_here(self, kata: ModuleType) -> None:
@@ -1379,7 +1384,7 @@ class TestPart3SlotMap:
         slot_map = kata.SlotMap(["a"])
         for slot, error in ((True, TypeError), ("1", TypeError), (1.0, TypeError),
                             (-1, ValueError), (SLOTS, ValueError)):
-            with pytest.raises(error, match="slot"):
+            with pytest.raises(error, match=r"\bslot\b"):
                 slot_map.owner(slot)
         with pytest.raises(ValueError, match="'a'"):
             slot_map.add_node("a")
@@ -1387,15 +1392,15 @@ class TestPart3SlotMap:
             slot_map.remove_node("z")
         with pytest.raises(KeyError, match="'z'"):
             slot_map.slots("z")
-        with pytest.raises(TypeError, match="node"):
+        with pytest.raises(TypeError, match=r"\bnode\b"):
             slot_map.add_node(1)
-        with pytest.raises(ValueError, match="node"):
+        with pytest.raises(ValueError, match=r"\bnode\b"):
             slot_map.add_node("")
-        with pytest.raises(TypeError, match="nodes"):
+        with pytest.raises(TypeError, match=r"\bnodes\b"):
             kata.SlotMap("ab")
         with pytest.raises(ValueError, match="'b'"):
             kata.SlotMap(["b", "b"])
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=r"\bkey\b"):
             slot_map.node_for(1)
         assert slot_map.counts == {"a": SLOTS}
         assert "a" in slot_map and "z" not in slot_map and 1 not in slot_map

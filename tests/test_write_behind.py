@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections import defaultdict
@@ -130,6 +131,7 @@ def raised(call: Callable[[], object]) -> Exception | None:
 
 
 FALSY = [None, 0, 0.0, "", False, [], {}]
+KEY_NAMED = r"\bkey\b"  # the error names the argument ``key``, as a word
 BAD_KEYS = [(42, TypeError), (True, TypeError), (b"k", TypeError), (None, TypeError),
             ("", ValueError)]
 
@@ -204,9 +206,9 @@ class TestPart1ReadThrough:
     ) -> None:
         store = FakeStore()
         cache = getattr(kata, policy)(store)
-        with pytest.raises(error, match="key"):
+        with pytest.raises(error, match=KEY_NAMED):
             cache.put(key, 1)
-        with pytest.raises(error, match="key"):
+        with pytest.raises(error, match=KEY_NAMED):
             cache.get(key)
         assert store.calls == [], f"{policy} called the store for a bad key: {store.calls}"
 
@@ -487,6 +489,35 @@ class TestPart2Buffering:
             "changes its value, never its time: otherwise a hot key is never written"
         )
 
+    def test_by_default_100_keys_fill_a_batch_and_a_write_waits_one_second(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        cache = kata.WriteBehindCache(store, clock=clock)
+        for i in range(99):
+            cache.put(f"k{i}", i)
+        assert store.batches() == [], (
+            f"99 keys pending and no time passed, yet the store got {len(store.batches())} "
+            "write_many call(s): max_batch defaults to 100"
+        )
+        cache.put("k99", 99)
+        sizes = [len(b) for b in store.batches()]
+        assert sizes == [100], (
+            f"the put that made 100 keys pending sent batches of {sizes} keys; expected one "
+            "of 100: max_batch defaults to 100"
+        )
+        cache.put("late", 1)
+        clock.advance(1.0 - 1 / 64)
+        assert cache.flush_due() == 0 and len(store.batches()) == 1, (
+            f"flush_due() {1.0 - 1 / 64} s after the write of 'late' sent "
+            f"{store.batches()[1:]}: flush_interval defaults to 1 s"
+        )
+        clock.advance(1 / 64)
+        assert cache.flush_due() == 1 and store.batches()[1:] == [{"late": 1}], (
+            f"flush_due() 1 s after the write of 'late' sent {store.batches()[1:]}: "
+            "flush_interval defaults to 1 s"
+        )
+
     def test_flush_writes_now_and_returns_the_count(
         self, kata: ModuleType, clock: FakeClock
     ) -> None:
@@ -517,9 +548,9 @@ class TestPart2Buffering:
                                    error: type[Exception]) -> None:
         store = FakeStore()
         cache = behind(kata, store, clock)
-        with pytest.raises(error, match="key"):
+        with pytest.raises(error, match=KEY_NAMED):
             cache.put(key, 1)
-        with pytest.raises(error, match="key"):
+        with pytest.raises(error, match=KEY_NAMED):
             cache.get(key)
         assert cache.pending() == 0 and store.calls == []
 
@@ -644,6 +675,68 @@ class TestPart2Failures:
             f"(the count of consecutive failures starts over); writes: {store.batches()}"
         )
 
+    def test_after_a_success_a_full_batch_flushes_at_once_again(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.plan = ["fail"]
+        cache = behind(kata, store, clock, max_batch=2, retry_base=5.0, retry_max=5.0)
+        cache.put("a", 1)
+        cache.put("b", 1)  # fills a batch; the store fails: no retry for 5 s
+        assert cache.flush() == 2, "flush() writes now, whatever the backoff"
+        cache.put("c", 1)
+        cache.put("d", 1)
+        assert store.batches()[2:] == [{"c": 1, "d": 1}], (
+            f"the put that filled a batch right after a successful flush() sent "
+            f"{store.batches()[2:]}: a success ends the backoff (no retry is waited for), "
+            "so a full buffer is flushed at once again"
+        )
+
+    def test_the_default_backoff_doubles_from_a_tenth_up_to_ten_seconds(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        cache = kata.WriteBehindCache(store, clock=clock)
+        cache.put("a", 1)
+        for _ in range(8):  # the 8th failure: 0.1 * 2 ** 7 = 12.8 s, capped at 10 s
+            with pytest.raises(StoreDown):
+                cache.flush()
+        attempts = len(store.batches())
+        clock.advance(10.0 - 1 / 64)
+        cache.flush_due()
+        assert len(store.batches()) == attempts, (
+            f"flush_due() {10.0 - 1 / 64} s after the 8th consecutive failure tried the store "
+            "again: with the defaults (retry_base 0.1, retry_max 10) that retry waits "
+            "min(0.1 * 2 ** 7, 10) = 10 s"
+        )
+        clock.advance(1 / 64)
+        cache.flush_due()
+        assert len(store.batches()) == attempts + 1, (
+            "flush_due() 10 s after the 8th consecutive failure did not try the store: "
+            "retry_max defaults to 10 s, and at that moment the retry is due"
+        )
+
+    def test_a_store_down_for_hours_keeps_the_backoff_capped(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        cache = behind(kata, store, clock, retry_base=0.1, retry_max=10.0)
+        cache.put("a", 1)
+        for n in range(1, 1101):  # a thousand failures: three hours of 10 s retries
+            error = raised(cache.flush)
+            assert isinstance(error, StoreDown), (
+                f"flush() number {n} with the store down raised {error!r}, not the store's "
+                f"error: after {n - 1} consecutive failures the pause is still "
+                "retry_base * 2 ** (n - 1) capped at retry_max, and computing it must not "
+                "overflow"
+            )
+        clock.advance(10.0)
+        assert cache.flush_due() == 0 and len(store.batches()) == 1101, (
+            "flush_due() 10 s (retry_max) after the 1100th failure did not try the store"
+        )
+
     def test_a_failed_batch_goes_back_to_the_front_with_its_newer_values(
         self, kata: ModuleType, clock: FakeClock
     ) -> None:
@@ -762,6 +855,66 @@ class TestPart2Close:
         cache.close()  # a second close() tries again
         assert store.data == {"b": 2, "a": {"x": 1}}
 
+    def test_by_default_close_tries_three_more_times(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        sleeps = Sleeps(clock)
+        cache = kata.WriteBehindCache(store, clock=clock, sleep=sleeps)
+        cache.put("a", 1)
+        with pytest.raises(kata.FlushError):
+            cache.close()
+        assert len(store.batches()) == 4 and sleeps.pauses == pytest.approx([0.1, 0.2, 0.4]), (
+            f"with the defaults, close() tried the store {len(store.batches())} times and "
+            f"paused {sleeps.pauses}; expected 4 tries (close_retries defaults to 3) and "
+            "pauses [0.1, 0.2, 0.4]"
+        )
+
+    def test_with_close_retries_0_close_tries_once(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        sleeps = Sleeps(clock)
+        cache = behind(kata, store, clock, close_retries=0, sleep=sleeps)
+        cache.put("a", 1)
+        with pytest.raises(kata.FlushError):
+            cache.close()
+        assert len(store.batches()) == 1 and sleeps.pauses == [], (
+            f"with close_retries=0 (no retry: allowed, it is >= 0), close() tried the store "
+            f"{len(store.batches())} times and paused {sleeps.pauses}; expected one try "
+            "and no pause"
+        )
+
+    def test_flush_error_names_ten_keys_how_many_more_and_the_stores_error(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        cache = behind(kata, store, clock, close_retries=0, sleep=Sleeps(clock))
+        keys = [f"user-{c}" for c in "abcdefghijk"]
+        for key in keys:
+            cache.put(key, 1)
+        with pytest.raises(kata.FlushError) as caught:
+            cache.close()
+        message = str(caught.value)
+        assert caught.value.keys == keys, f"FlushError.keys is {caught.value.keys}"
+        unnamed = [key for key in keys[:10] if key not in message]
+        assert not unnamed and keys[10] not in message, (
+            f"the FlushError message {message!r} for 11 unwritten keys names "
+            f"{[key for key in keys if key in message]}; expected the first ten, oldest "
+            "first, and not the eleventh"
+        )
+        assert re.search(r"\b1\b", message), (
+            f"the FlushError message {message!r} names ten of 11 unwritten keys but not how "
+            "many more there are (1)"
+        )
+        assert "the store is down" in message, (
+            f"the FlushError message {message!r} does not give the store's last error, "
+            "StoreDown('write_many(): the store is down')"
+        )
+
     def test_close_succeeds_on_a_retry(self, kata: ModuleType, clock: FakeClock) -> None:
         store = FakeStore()
         store.plan = ["fail", "fail", "ok"]
@@ -850,6 +1003,22 @@ class TestPart2Threads:
         assert store.data == {"a": 2, "b": 1}, (
             f"after the retry the store holds {store.data}; expected a: 2, b: 1"
         )
+
+    def test_during_the_backoff_a_full_put_does_not_wait_for_a_flush(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.plan = ["fail"]
+        cache = behind(kata, store, clock, max_batch=2, retry_base=5.0, retry_max=5.0)
+        cache.put("a", 1)
+        cache.put("b", 1)  # fills a batch; the store fails: no retry for 5 s
+        with stalled_flush(cache, store) as flusher:  # flush() ignores the backoff
+            run_bounded(lambda: (cache.put("c", 1), cache.put("d", 1)),
+                        "put('c'), put('d') (a full batch, but a retry is being waited "
+                        "for, so no flush) while another thread's flush() waits for the store",
+                        PROMPT)
+        flusher.join(BOUND)
+        assert store.data == {"a": 1, "b": 1, "c": 1, "d": 1}, f"the store holds {store.data}"
 
     def test_one_flush_at_a_time(self, kata: ModuleType, clock: FakeClock) -> None:
         store = FakeStore()
@@ -1173,7 +1342,7 @@ class TestPart3Stream:
         with pytest.raises((TypeError, ValueError), match="value"):
             buffer.put("a", value)
         assert log.calls == [], f"a rejected put() sent {log}"
-        with pytest.raises(TypeError, match="key"):
+        with pytest.raises(TypeError, match=KEY_NAMED):
             buffer.put(7, 1)
 
     def test_flush_writes_the_last_value_per_key_then_acks_and_deletes(
@@ -1210,6 +1379,100 @@ class TestPart3Stream:
         assert store.batches() == [{"a": "a", "b": "b"}, {"c": "c"}], (
             f"with max_batch=2, flushes wrote {store.batches()}"
         )
+
+    def test_by_default_a_flush_reads_at_most_100_entries(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        store = FakeStore()
+        buffer = kata.StreamWriteBehind(redis_backend.client(), store, name=redis_backend.key("wb"))
+        for i in range(101):
+            buffer.put(f"k{i}", i)
+        got = [buffer.flush(), buffer.flush()]
+        assert got == [100, 1], (
+            f"two flushes of 101 entries returned {got}; expected [100, 1]: max_batch "
+            "defaults to 100"
+        )
+
+    def test_entries_older_than_the_group_are_written(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        admin = redis_backend.client()
+        admin.xadd(stream_key(redis_backend), {"k": "a", "v": json.dumps([1])})
+        store = FakeStore()
+        buffer = streamer(kata, redis_backend, store)
+        got = buffer.flush()
+        assert got == 1 and store.data == {"a": [1]}, (
+            f"an entry XADDed (by another producer) before the first StreamWriteBehind "
+            f"created the group was not written (flush() returned {got!r}, the store holds "
+            f"{store.data}): the group reads the stream from the start, XGROUP CREATE "
+            "... 0 MKSTREAM, not from its end ($)"
+        )
+
+    def test_entry_ids_order_the_writes_as_numbers(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        """Ids "9-10" and "10-0" come after "9-9": as text they would not. (A burst of
+        puts in one millisecond gets sequence numbers past 9; explicit ids make it sure.)"""
+        store = FakeStore()
+        buffer = streamer(kata, redis_backend, store)
+        admin = redis_backend.client()
+        entries = [("9-8", "a", 8), ("9-9", "a", 9), ("9-10", "a", 10), ("9-11", "b", "old"),
+                   ("10-0", "b", "new")]
+        for entry_id, key, value in entries:
+            admin.xadd(stream_key(redis_backend), {"k": key, "v": json.dumps(value)},
+                       id=entry_id)
+        assert buffer.flush() == 5
+        assert store.batches() == [{"a": 10, "b": "new"}], (
+            f"the entries {entries} (id, key, value) were flushed as {store.batches()}; "
+            "expected each key's last entry in id order, {'a': 10, 'b': 'new'}: ids are "
+            "compared as (milliseconds, sequence) numbers, not as text"
+        )
+
+    @pytest.mark.parametrize(("options", "idle_ms", "count"), [
+        ({}, 30_000, 100), ({"claim_idle": 0.25, "max_batch": 7}, 250, 7),
+        ({"claim_idle": 0.0004}, 1, 100)])
+    def test_flush_claims_with_the_documented_xautoclaim(
+        self, kata: ModuleType, redis_backend: RedisBackend, options: dict[str, Any],
+        idle_ms: int, count: int
+    ) -> None:
+        crashed_flusher(kata, redis_backend, a=1)
+        client = redis_backend.client()
+        buffer = streamer(kata, redis_backend, FakeStore(), client=client,
+                          consumer="survivor", **options)
+        log = record(client)
+        buffer.flush()
+        claims = [[str(as_text(word)) for word in call] for call in log.calls
+                  if str(as_text(call[0])).upper() == "XAUTOCLAIM"]
+        want = ["XAUTOCLAIM", stream_key(redis_backend), "wb", "survivor", str(idle_ms), "0-0",
+                "COUNT", str(count)]
+        assert claims[:1] == [want], (
+            f"with {options or 'the default options'}, and entries of a crashed flusher "
+            f"pending, flush() sent {claims[0] if claims else 'no XAUTOCLAIM'}; expected "
+            f"{' '.join(want)}: claim_idle in whole milliseconds (at least 1), from the "
+            "start of the pending list, at most max_batch entries"
+        )
+
+    def test_a_flush_that_claims_writes_only_what_it_claimed(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        store = FakeStore()
+        crashed_flusher(kata, redis_backend, a=1)
+        patient = streamer(kata, redis_backend, store, consumer="f", claim_idle=60.0)
+        patient.put("b", 2)
+        time.sleep(0.35)  # the crashed flusher's 'a' idles; 'b' is not read yet
+        store.down = True
+        with pytest.raises(StoreDown):
+            patient.flush()  # reads 'b' now: f's own, unacknowledged
+        store.down = False
+        quick = streamer(kata, redis_backend, store, consumer="f", claim_idle=0.25)
+        got = quick.flush()
+        assert got == 1 and store.batches()[1:] == [{"a": 1}], (
+            f"consumer f, holding its own unacknowledged 'b', flushed {store.batches()[1:]} "
+            f"(returned {got!r}) when the crashed flusher's 'a' had idled past claim_idle: "
+            "a flush's batch comes from the first source that has entries, claimed ones "
+            "first, so it writes only 'a'; its own 'b' is the next flush's"
+        )
+        assert quick.flush() == 1 and store.batches()[2:] == [{"b": 2}]
 
     def test_a_failed_store_write_acks_nothing_and_is_retried(
         self, kata: ModuleType, redis_backend: RedisBackend
