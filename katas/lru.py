@@ -131,7 +131,8 @@ def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
     """Memoise a function, keeping the results of the ``maxsize`` most recent calls.
 
     Forms, as in functools: ``@lru_cache`` (bare: ``maxsize`` is then the function,
-    and the cache holds 128 entries), ``@lru_cache()``, ``@lru_cache(maxsize, typed)``,
+    and the cache holds 128 entries; ``lru_cache(f, typed=True)`` is the bare form with
+    ``typed``), ``@lru_cache()``, ``@lru_cache(maxsize, typed)``,
     ``@lru_cache(maxsize=..., typed=...)``.
 
     maxsize:

@@ -44,7 +44,8 @@ Bad input fails at once, naming the argument in the message, and changes nothing
   ``0`` or negative: ``ValueError``.
 - ``ttl`` (the default, and per entry): an ``int`` or ``float`` of seconds, positive and
   finite. ``bool``, ``str``, ... (and ``None`` as the default ttl): ``TypeError``; ``0``,
-  negative, NaN, infinite: ``ValueError``.
+  negative, NaN, infinite: ``ValueError`` (an ``int`` too large for a float, such as
+  ``10**400``, counts as infinite).
 - An unhashable key: ``TypeError`` (as from a ``dict``).
 
 Thread safety is not part of this kata: ``TTLCache`` need not be thread-safe (neither is
@@ -165,6 +166,9 @@ def ttl_cache(
       and every call gets the right result.
     - ``maxsize`` is an ``int`` >= 1 (there is no unbounded form) and ``ttl`` is validated as
       for ``TTLCache``: bad values raise when ``ttl_cache(...)`` is called.
+    - It works on methods, as a function does: ``self`` is an argument like any other (part
+      of the key), and the class attribute is the wrapper itself
+      (``Class.method.cache_info()``).
     - The wrapper carries ``functools.wraps`` metadata (``__name__``, ``__doc__``,
       ``__wrapped__``, ...), and:
 

@@ -367,7 +367,14 @@ class CachedFunction(Generic[R]):
         cls, maxsize: int = 128, ttl: float = 60.0, *, clock: Clock = time.monotonic,
         typed: bool = False,
     ) -> _Decorator:
-        """``ttl_cache`` wrapping with this class: arguments checked now, not at first use."""
+        """Memoise a function in a ``TTLCache(maxsize, ttl, clock=clock)``: ``ttl_cache`` is
+        this classmethod of ``CachedFunction``, and a subclass's is its own ``ttl_cache``.
+
+        Results (``None`` and falsy ones included) are cached for ``ttl`` seconds; exceptions
+        are not cached. ``typed=True`` caches arguments of different types apart (``3`` and
+        ``3.0``). The wrapper has ``cache_info()`` (``currsize`` counts live entries) and
+        ``cache_clear()``. The arguments are checked now, not at the first call.
+        """
         check_maxsize(maxsize)
         check_ttl(ttl)
 
@@ -424,14 +431,5 @@ class CachedFunction(Generic[R]):
             self.hits = self.misses = 0
 
 
-def ttl_cache(
-    maxsize: int = 128, ttl: float = 60.0, *, clock: Clock = time.monotonic, typed: bool = False
-) -> _Decorator:
-    """Memoise a function in a ``TTLCache(maxsize, ttl, clock=clock)``.
-
-    Results (``None`` and falsy ones included) are cached for ``ttl`` seconds; exceptions
-    are not cached. ``typed=True`` caches arguments of different types apart (``3`` and
-    ``3.0``). The wrapper has ``cache_info()`` (``currsize`` counts live entries) and
-    ``cache_clear()``.
-    """
-    return CachedFunction.decorator(maxsize, ttl, clock=clock, typed=typed)
+#: The module's decorator, as each gallery variant makes its own from its subclass.
+ttl_cache = CachedFunction.decorator

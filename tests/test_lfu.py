@@ -423,6 +423,20 @@ class TestPart1LFUCache:
         cache.put("h", "vh")
         assert cache.keys() == ["h", "c", "b"], "'g' goes; then 'c' (3) before 'b' (4)"
 
+    def test_replacing_the_last_key_of_a_frequency(self, kata: ModuleType) -> None:
+        """A replace that leaves no key at the lowest frequency, then deletes down to empty."""
+        cache = filled(kata, 3, ["a", "b"])
+        cache.get("b")
+        cache.put("a", "new")  # a joins b at frequency 2: no key is left at 1
+        assert frequencies(cache) == {"b": 2, "a": 2}
+        assert cache.keys() == ["b", "a"], "'b' was used before 'a' at frequency 2"
+        assert cache.delete("b") is True
+        assert cache.delete("a") is True
+        assert cache.keys() == [] and len(cache) == 0
+        cache.put("c", "vc")
+        assert cache.keys() == ["c"] and cache.frequency("c") == 1, (
+            "the cache works after its keys of every frequency were deleted")
+
     def test_clear_len(self, kata: ModuleType) -> None:
         cache = filled(kata, 3, [1, 2, 3])
         cache.get(1)
@@ -745,6 +759,16 @@ class TestPart3Sketch:
                 f"sketch never counts less (collisions only add), and says at most 16 "
                 f"(doorkeeper 1 + a 4-bit counter's 15)")
 
+    def test_keys_seen_once_are_never_forgotten(self, kata: ModuleType) -> None:
+        sketch = kata.FrequencySketch(64)  # sample_size 640: no reset here
+        for key in range(600):
+            sketch.record(key)
+        forgotten = [key for key in range(600) if sketch.estimate(key) < 1]
+        assert not forgotten, (
+            f"600 keys recorded once each, then estimate() is 0 for {len(forgotten)} of them, "
+            f"e.g. {forgotten[:5]}: a key recorded since the last reset is estimated at 1 or "
+            "more (setting a doorkeeper bit must keep the bits already set)")
+
     def test_saturates_at_sixteen(self, kata: ModuleType) -> None:
         sketch = kata.FrequencySketch(100)
         for n in range(1, 41):
@@ -965,6 +989,91 @@ class TestPart3TinyLFU:
             f"a one-pass scan of 300 new keys evicted {len(lost)} of the 50 hot keys (each "
             f"requested 9 times), e.g. {lost[:5]}: an LRU would lose them all; W-TinyLFU "
             "keeps them")
+
+    def test_protected_gives_its_oldest_back_to_probation(self, kata: ModuleType) -> None:
+        """Capacity 11: a window of 1, main 10, protected at most 10 * 8 // 10 = 8 keys.
+
+        Two hot keys (17 requests each, as much as a sketch counts) then enter main: each
+        beats any victim requested once or twice, so which key goes shows main's victim:
+        probation's least recently used key."""
+        cache = kata.TinyLFUCache(11)
+        for key in range(11):
+            cache.put(key, key)  # 10 in the window; 0 to 9 in probation
+        assert cache.delete(10) is True  # an empty window: no contest but the hot keys'
+        for key in range(9):
+            assert cache.get(key) == key  # 0 to 8 to protected: at 8 over, 0 back to probation
+        for hot in ("N", "M"):
+            for _ in range(16):
+                cache.get(hot)
+            cache.put(hot, hot)  # N enters the window; M pushes it out, and N beats 9
+        cache.put("Z", "Z")  # M leaves the window: it beats probation's oldest, 0
+        gone = [key for key in range(10) if key not in cache]
+        assert gone == [0, 9], (
+            f"keys 0 to 9 gone: {gone}, expected [0, 9]. Protected holds up to "
+            "main * 8 // 10 = 8 keys: the 9th get (of 8) put it over, and its least "
+            "recently used key, 0, went back to probation's most recent end, behind 9. N "
+            "then beat 9 and entered probation after 0, so M's victim was 0")
+        assert all(key in cache for key in ("N", "M", "Z")), (
+            f"the hot keys N and M and the new Z should be cached; cached: {cache.keys()!r}")
+
+    def test_puts_are_recorded_too(self, kata: ModuleType) -> None:
+        cache = kata.TinyLFUCache(10)  # window 1, main 9
+        for key in range(10):
+            cache.put(key, key)
+        for _ in range(5):  # put, then delete: requested 5 times, never cached for long
+            cache.put(1000, "hot")
+            assert cache.delete(1000) is True
+        cache.put(1000, "hot")  # the 6th put
+        cache.put(2000, "next")  # 1000 leaves the window: estimate 6 against 0's 1
+        assert 1000 in cache, (
+            "1000 was put 6 times (deleted after each of the first 5), the victim 0 once: "
+            "when the next put pushed 1000 out of the window, it should have been admitted "
+            f"to main (every put records its key, as every get does); cached: "
+            f"{sorted(cache.keys())}")
+
+    def test_a_full_protected_segment_demotes_its_oldest(self, kata: ModuleType) -> None:
+        """Capacity 6: a window of 1, main 5, protected at most 5 * 8 // 10 = 4 keys.
+
+        Every contest here is one a candidate cannot win (its estimate is at most the
+        victim's), so what stays shows which key main gave up as its victim."""
+        cache = kata.TinyLFUCache(6)
+        for key in range(6):
+            cache.put(key, key)  # 5 in the window; 0 to 4 in probation
+        for key in range(4):
+            assert cache.get(key) == key  # 0 to 3 to protected: it is full, not over
+        for _ in range(16):
+            cache.get("C")  # C: 17 requests with its put, the most a sketch counts (16)
+        cache.put("C", "C")  # 5 leaves the window, and loses its tie against 4
+        cache.put("D", "D")  # C leaves the window, and beats 4: C is in probation
+        for _ in range(3):
+            assert cache.get("D") == "D"  # D: 4 requests, in the window
+        cache.put("E", "E")  # D leaves the window; main's victim is C, which D cannot beat
+        cached = sorted(map(str, cache.keys()))
+        assert cached == ["0", "1", "2", "3", "C", "E"], (
+            f"cached: {cached}, expected 0 to 3 (protected), C (probation) and E (the "
+            "window). Protected holds up to main * 8 // 10 = 4 keys: the gets of 0 to 3 "
+            "filled it without demoting any, so probation held only 4, then C; D (requested "
+            "4 times) cannot beat C (17) and goes")
+        for key in (0, 1, 2, 3, "C", "E"):
+            assert cache.get(key) == key, (
+                f"get({key!r}) after the puts, of a cached key: the value last put")
+        cache.get("C")  # C to protected, which is then over: its oldest, 0, back to probation
+        assert sorted(map(str, cache.keys())) == cached, "a hit evicts nothing"
+        for key in (0, 1, 2, 3, "C", "E"):
+            assert cache.get(key) == key, (
+                f"get({key!r}) after a demotion from protected to probation: every key "
+                "stays cached, with its value")
+
+    def test_the_window_holds_one_key_in_a_hundred(self, kata: ModuleType) -> None:
+        cache = kata.TinyLFUCache(200)  # window 2, main 198
+        for key in range(200):  # each recorded once: every estimate is 1 (the doorkeeper)
+            cache.put(key, key)
+        cache.put(200, 200)
+        gone = [key for key in range(200) if key not in cache]
+        assert gone == [198], (
+            f"put(200) into the full cache evicted {gone}, expected [198]: with capacity "
+            "200 the window holds max(1, 200 // 100) = 2 keys, 198 and 199, so put(200) "
+            "pushes 198 out, and it loses its tie against main's victim 0")
 
     def test_capacity_one(self, kata: ModuleType) -> None:
         cache = kata.TinyLFUCache(1)

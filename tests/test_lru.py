@@ -489,6 +489,29 @@ class TestPart1LRUCache:
                    "or reorder anything)")
         check(cache.get("a"), "va", "get('a') after the failed calls")
 
+    @pytest.mark.parametrize("op", ["get", "put", "delete", "in"])
+    def test_unhashable_key_fails_on_an_empty_cache_too(self, kata: ModuleType,
+                                                        op: str) -> None:
+        cache = kata.LRUCache(2)
+        call = {"get": "get([1])", "put": "put([1], 1)", "delete": "delete([1])",
+                "in": "[1] in cache"}[op]
+        try:
+            if op == "get":
+                cache.get([1])
+            elif op == "put":
+                cache.put([1], 1)
+            elif op == "delete":
+                cache.delete([1])
+            else:
+                _ = [1] in cache
+        except TypeError:
+            pass
+        else:
+            pytest.fail(f"{call} on an empty cache did not raise TypeError: an unhashable key "
+                        "fails even when there is nothing to find (an empty dict's pop() "
+                        "never hashes its key: hash it yourself)", pytrace=False)
+        check(len(cache), 0, f"len() after the failed {call}")
+
 
 # The "from scratch" rule: no OrderedDict, no functools cache, anywhere in the module.
 FORBIDDEN_FUNCTOOLS = {"lru_cache", "cache", "_lru_cache_wrapper", "*"}
@@ -666,6 +689,15 @@ class TestPart2Decorator:
         assert bare.cache_parameters() == {"maxsize": 128, "typed": False}
         assert called.cache_parameters() == {"maxsize": 128, "typed": False}
         assert positional.cache_parameters() == {"maxsize": None, "typed": True}
+        bare_typed = kata.lru_cache(lambda x: x, typed=True)
+        assert bare_typed.cache_parameters() == {"maxsize": 128, "typed": True}, (
+            f"lru_cache(f, typed=True) has cache_parameters() {bare_typed.cache_parameters()}: "
+            "the bare form keeps typed, as in functools")
+        bare_typed(3)
+        bare_typed(3.0)
+        assert info_of(bare_typed) == (0, 2, 128, 2), (
+            f"lru_cache(f, typed=True), then f(3) and f(3.0): cache_info() is "
+            f"{bare_typed.cache_info()}, expected 2 misses: the bare form keeps typed")
         assert kata.lru_cache(maxsize=-5)(lambda: 0).cache_parameters() == {
             "maxsize": 0, "typed": False}
 
@@ -683,10 +715,11 @@ class TestPart2Decorator:
         assert info == functools.lru_cache(maxsize=2)(lambda x: x).cache_info()._replace(
             hits=1, misses=2, currsize=2)
 
-    def test_cache_clear(self, kata: ModuleType) -> None:
+    @pytest.mark.parametrize("maxsize", [3, None, 0])
+    def test_cache_clear(self, kata: ModuleType, maxsize: int | None) -> None:
         ran = []
 
-        @kata.lru_cache(maxsize=3)
+        @kata.lru_cache(maxsize=maxsize)
         def f(x: int) -> int:
             ran.append(x)
             return x
@@ -695,10 +728,14 @@ class TestPart2Decorator:
         f(2)
         f(1)
         f.cache_clear()
-        assert info_of(f) == (0, 0, 3, 0)
+        got = info_of(f)
+        assert got == (0, 0, maxsize, 0), (
+            f"maxsize={maxsize}: after cache_clear(), cache_info() is {f.cache_info()}: "
+            "cache_clear() drops every entry and resets hits and misses to 0")
+        runs = len(ran)
         f(1)
-        assert ran == [1, 2, 1], "after cache_clear() the function runs again"
-        assert info_of(f) == (0, 1, 3, 1)
+        assert len(ran) == runs + 1, "after cache_clear() the function runs again"
+        assert info_of(f) == (0, 1, maxsize, 0 if maxsize == 0 else 1)
 
     def test_wraps_metadata(self, kata: ModuleType) -> None:
         def area(width: float, height: float = 1.0) -> float:
@@ -706,8 +743,13 @@ class TestPart2Decorator:
             return width * height
 
         area.custom = "kept"  # type: ignore[attr-defined]
-        for decorated in (kata.lru_cache(area), kata.lru_cache(maxsize=4)(area)):
-            assert decorated.__wrapped__ is area
+        forms = {"@lru_cache": kata.lru_cache(area)}
+        forms.update({f"@lru_cache(maxsize={maxsize})": kata.lru_cache(maxsize=maxsize)(area)
+                      for maxsize in (4, None, 0)})
+        for form, decorated in forms.items():
+            assert getattr(decorated, "__wrapped__", None) is area, (
+                f"{form}: the wrapper's __wrapped__ is not the function: every mode's "
+                "wrapper carries functools.wraps metadata")
             assert decorated.__name__ == "area"
             assert decorated.__qualname__ == area.__qualname__
             assert decorated.__doc__ == "Width times height."
@@ -753,14 +795,16 @@ class TestPart2Decorator:
             f"with typed=True, f(3, 0), f(3.0, 0), f(x=3), f(x=3.0) are 4 calls, but "
             f"cache_info() is {strict.cache_info()}: the key must hold the argument types")
 
-    def test_a_lone_int_or_str_argument_is_its_own_key(self, kata: ModuleType) -> None:
+    @pytest.mark.parametrize("maxsize", [8, None])
+    def test_a_lone_int_or_str_argument_is_its_own_key(self, kata: ModuleType,
+                                                       maxsize: int | None) -> None:
         """functools' quirk, which cache_info() parity includes: f(3) and f(3.0) differ.
 
         A lone positional int or str is used as the key itself, anything else goes in a
         tuple: 3 != (3.0,), while (True,) == (1.0,).
         """
-        ours = kata.lru_cache(maxsize=8)(lambda *a: a)
-        std = functools.lru_cache(maxsize=8)(lambda *a: a)
+        ours = kata.lru_cache(maxsize=maxsize)(lambda *a: a)
+        std = functools.lru_cache(maxsize=maxsize)(lambda *a: a)
         calls = (3, 3.0, 1, True, 1.0, "3", 0, False)
         for arg in calls:
             got, want = ours(arg), std(arg)
@@ -770,10 +814,35 @@ class TestPart2Decorator:
                     f"they are two entries (calls so far: {', '.join(map(repr, calls))}). A "
                     "lone int or str argument is the key itself, so f(3) and f(3.0) differ "
                     "(3 != (3.0,)), and the key keeps types: 3 and '3' differ", pytrace=False)
-        assert info_of(std) == (1, 7, 8, 7)
-        assert info_of(ours) == (1, 7, 8, 7), (
-            "f(3), f(3.0), f(1), f(True), f(1.0), f('3'), f(0), f(False): only f(1.0) is a "
-            "hit (it shares (1.0,) == (True,)); f(3) and f(3.0) are two entries")
+        assert info_of(std) == (1, 7, maxsize, 7)
+        assert info_of(ours) == (1, 7, maxsize, 7), (
+            f"maxsize={maxsize}: f(3), f(3.0), f(1), f(True), f(1.0), f('3'), f(0), f(False): "
+            "only f(1.0) is a hit (it shares (1.0,) == (True,)); f(3) and f(3.0) are two "
+            "entries")
+
+    @pytest.mark.parametrize("maxsize", [8, None])
+    def test_every_positional_argument_is_in_the_key(self, kata: ModuleType,
+                                                     maxsize: int | None) -> None:
+        """No arguments, one, two: the lone-argument shortcut is for one argument only."""
+        ours = kata.lru_cache(maxsize=maxsize)(lambda *a: a)
+        std = functools.lru_cache(maxsize=maxsize)(lambda *a: a)
+        calls: list[tuple[Any, ...]] = [(), (1,), (1, 2), (1, 3), ("a", 2), ("a", 3), (),
+                                        (1, 2), (1,), ("a", 3)]
+        for args in calls:
+            try:
+                got = ours(*args)
+            except Exception as exc:  # the function raises nothing: this came from the cache
+                pytest.fail(f"maxsize={maxsize}: {show_call(args, {})} raised "
+                            f"{raised_where(exc)}", pytrace=False)
+            if got != args:
+                pytest.fail(f"maxsize={maxsize}: {show_call(args, {})} returned {got!r}, the "
+                            f"result of f{got!r}: every positional argument is part of the "
+                            "key (the lone int or str shortcut applies to one argument only)",
+                            pytrace=False)
+            std(*args)
+        assert info_of(ours) == info_of(std) == (4, 6, maxsize, 6), (
+            f"maxsize={maxsize}: after {', '.join(show_call(a, {}) for a in calls)}: "
+            f"cache_info() is {ours.cache_info()}, functools gives {std.cache_info()}")
 
     def test_keyword_order_distinguishes_calls(self, kata: ModuleType) -> None:
         f = kata.lru_cache(maxsize=8)(lambda **kw: sorted(kw.items()))

@@ -356,6 +356,16 @@ class TestPart1BadInput:
         with pytest.raises(error, match="ttl"):
             kata.TTLCache(4, ttl, clock=clock)
 
+    def test_an_int_ttl_too_large_for_a_float_is_infinite(self, kata: Any,
+                                                          clock: FakeClock) -> None:
+        huge = 10**400  # float(huge) raises OverflowError
+        with pytest.raises(ValueError, match="ttl"):
+            kata.TTLCache(4, huge, clock=clock)
+        cache = make(kata, clock)
+        with pytest.raises(ValueError, match="ttl"):
+            cache.set("a", 1, ttl=huge)
+        assert "a" not in cache, "a rejected set changed the cache"
+
     def test_small_positive_ttls_are_fine(self, kata: Any, clock: FakeClock) -> None:
         cache = kata.TTLCache(1, 1, clock=clock)  # an int ttl
         cache.set("a", 1, ttl=0.25)
@@ -589,6 +599,25 @@ class Blob:
         return f"Blob({self.name!r})"
 
 
+
+# Keys of types that do not order: a cache needs only their hash and ==, so nothing may sort
+# or heap-compare them (on a tie of expiry times, a record (expires_at, key) compares keys).
+UNORDERED_KEYS = (1, "a", (2,), None, 2.5)
+
+
+def set_all(cache: Any, keys: tuple[Any, ...], ttl: float) -> None:
+    """set(key, repr(key), ttl) for each key; a TypeError is the cache comparing keys."""
+    for key in keys:
+        try:
+            cache.set(key, repr(key), ttl=ttl)
+        except TypeError as exc:
+            pytest.fail(
+                f"set({key!r}, ..., ttl={ttl!r}) raised TypeError({exc}) after set() of "
+                f"{list(keys[:keys.index(key)])!r} with the same expiry time: keys need only "
+                "be hashable, and records of equal expiry times must not compare their keys "
+                "(put a counter between the time and the key)", pytrace=False)
+
+
 @pytest.mark.part(2)
 class TestPart2AutoExpiry:
     def _set_blob(self, cache: Any, key: str, ttl: float | None = None) -> weakref.ref[Blob]:
@@ -605,6 +634,21 @@ class TestPart2AutoExpiry:
             "the cache still holds the value of 'a', expired before the last set(): every "
             "set must drop all expired entries, not only when the cache is full or on get()"
         )
+
+    @pytest.mark.parametrize("order", ["in expiry order", "out of expiry order"])
+    def test_a_set_at_the_instant_of_expiry_releases_the_value(
+        self, kata: Any, clock: FakeClock, order: str
+    ) -> None:
+        cache = make(kata, clock, maxsize=100, ttl=1)
+        if order == "out of expiry order":
+            cache.set("long", "L", ttl=5)  # set before 'a', expires after it
+        ref = self._set_blob(cache, "a")  # at 1000 with ttl 1: expired from 1001 on
+        clock.advance(1.0)
+        cache.set("b", "B")
+        assert not still_referenced({"a": ref}), (
+            f"({order}) the cache still holds the value of 'a' after a set() at 1001, the very "
+            "instant 'a' expired (set at 1000 with ttl 1): an entry is expired from t + ttl "
+            "on, so that set must drop it (`<=`, not `<`, when it looks for what is due)")
 
     def test_write_only_cache_holds_only_live_values(self, kata: Any, clock: FakeClock) -> None:
         cache = make(kata, clock, maxsize=1000, ttl=2)
@@ -625,6 +669,19 @@ class TestPart2AutoExpiry:
                 assert not kept, f"at {now:g}, after a set, expired values still held: {kept}"
                 lost = sorted(k for k, r in refs.items() if expiry[k] > now and r() is None)
                 assert not lost, f"at {now:g}, live values were released: {lost}"
+
+    def test_keys_that_do_not_order_expire_together(self, kata: Any, clock: FakeClock) -> None:
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        cache.set("long", "L", ttl=5)  # later keys expire before it: out of expiry order
+        set_all(cache, UNORDERED_KEYS, ttl=1)
+        assert [cache.get(k) for k in UNORDERED_KEYS] == [repr(k) for k in UNORDERED_KEYS]
+        clock.advance(1.0)
+        cache.set("x", "X")
+        left = sorted(map(repr, (k for k in (*UNORDERED_KEYS, "long", "x") if k in cache)))
+        assert left == ["'long'", "'x'"], (
+            f"at 1001, after set('x'), the cache holds {left}: the entries set at 1000 with "
+            "ttl 1 expired at 1001, 'long' and 'x' are live")
+        assert len(cache) == 2
 
     def test_only_expired_values_are_released(self, kata: Any, clock: FakeClock) -> None:
         cache = make(kata, clock, maxsize=100, ttl=1)
@@ -812,6 +869,25 @@ class TestPart2Copies:
         self.check_evictions(twin, order, how)
         assert len(cache) == len(order), f"{how}: filling the copy changed the cache"
 
+    @pytest.mark.parametrize("how", list(COPIES))
+    def test_a_copy_of_keys_that_do_not_order(self, kata: Any, how: str) -> None:
+        clock = SharedClock()
+        cache = make(kata, clock, maxsize=8, ttl=1)
+        set_all(cache, UNORDERED_KEYS, ttl=1)  # all expire at 1001
+        error = ""
+        try:
+            twin = COPIES[how](cache)
+        except TypeError as exc:
+            error = f"{type(exc).__name__}({exc})"
+        if error:
+            pytest.fail(f"{how} of a cache whose keys {UNORDERED_KEYS!r} all expire at 1001 "
+                        f"raised {error}: keys need only be hashable, and a copy must not "
+                        "compare them (sort the records by expiry time alone)", pytrace=False)
+        got = [twin.get(k, MISSING) for k in UNORDERED_KEYS]
+        assert got == [repr(k) for k in UNORDERED_KEYS], f"{how}: the copy's values are {got}"
+        clock.advance(1.0)
+        assert len(twin) == 0, f"{how}: the copy's entries outlived 1001, their expiry time"
+
     @staticmethod
     def check_evictions(twin: Any, order: list[int], how: str) -> None:
         """Each new key into the full copy evicts the next key of ``order``."""
@@ -910,6 +986,10 @@ class Counted:
 
     def __repr__(self) -> str:
         return f"Counted({self.n})"
+
+
+def show_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    return "(" + ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]) + ")"
 
 
 def lookup_size(f: Any) -> int:
@@ -1041,6 +1121,25 @@ class TestPart3Decorator:
         assert len(calls) == 3, "f(1, b=2) a second time must be a hit"
         assert f(1) == repr(((1,), [])) and len(calls) == 4
 
+    @pytest.mark.parametrize("typed", [False, True])
+    def test_every_argument_is_part_of_the_key(self, kata: Any, clock: FakeClock,
+                                               typed: bool) -> None:
+        f, calls = counted(kata, clock, maxsize=16, typed=typed)
+        distinct: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+            ((1, 2), {}), ((1, 3), {}), ((2,), {"b": 2}), ((1,), {"b": 2}),
+            ((), {"a": 1, "b": 2}), ((), {"a": 3, "b": 2}), ((), {"x": 3}), ((), {"x": 4}),
+        ]
+        for args, kwargs in distinct * 2:  # the second round: every call a hit
+            got = f(*args, **kwargs)
+            want = repr((args, sorted(kwargs.items())))
+            assert got == want, (
+                f"typed={typed}: f{show_args(args, kwargs)} returned {got}, the result of "
+                "another call: every positional and keyword argument (name and value) is "
+                f"part of the key; calls so far: {calls}")
+        assert len(calls) == len(distinct), (
+            f"typed={typed}: {len(distinct)} different calls, each made twice, ran the "
+            f"function {len(calls)} times: the second round must hit")
+
     def test_unhashable_argument(self, kata: Any, clock: FakeClock) -> None:
         f, _ = counted(kata, clock)
         with pytest.raises(TypeError):
@@ -1130,6 +1229,52 @@ class TestPart3Decorator:
         assert wrapped.__module__ == area.__module__
         assert wrapped.__wrapped__ is area
         assert wrapped(3, h=4) == 12
+
+    def test_defaults(self, kata: Any, clock: FakeClock) -> None:
+        calls = []
+
+        @kata.ttl_cache(clock=clock)  # maxsize=128, ttl=60.0, typed=False
+        def half(x: Any) -> Any:
+            calls.append(x)
+            return x / 2
+
+        assert half.cache_info().maxsize == 128, (
+            f"ttl_cache(clock=clock): cache_info() is {half.cache_info()}, but the default "
+            "maxsize is 128")
+        half(0.5)
+        half(Fraction(1, 2))
+        assert len(calls) == 1, (
+            "half(0.5), then half(Fraction(1, 2)) ran the function twice: typed is False by "
+            "default, so equal arguments of different types share an entry")
+        clock.advance(59.75)
+        half(0.5)
+        clock.advance(0.25)
+        half(0.5)
+        assert len(calls) == 2, (
+            f"half(0.5) at 1000, 1059.75 and 1060 ran the function {len(calls)} times: the "
+            "default ttl is 60 s (a hit at 1059.75, expired at 1060)")
+
+    def test_a_decorated_method(self, kata: Any, clock: FakeClock) -> None:
+        class Scaler:
+            def __init__(self, factor: int) -> None:
+                self.factor = factor
+
+            @kata.ttl_cache(maxsize=8, ttl=1.0, clock=clock)
+            def scale(self, x: int) -> int:
+                return x * self.factor
+
+            def __hash__(self) -> int:
+                return self.factor
+
+        two, three = Scaler(2), Scaler(3)
+        got = (two.scale(5), three.scale(5), two.scale(5))
+        assert got == (10, 15, 10), (
+            f"two.scale(5), three.scale(5), two.scale(5) returned {got}: a decorated method "
+            "binds to its instance like a function, and self is part of the key")
+        info = tuple(Scaler.scale.cache_info())
+        assert info == (1, 2, 8, 2), (
+            f"Scaler.scale.cache_info() is {info}, expected 1 hit, 2 misses: the class "
+            "attribute is the wrapper itself")
 
     def test_each_function_has_its_own_cache(self, kata: Any, clock: FakeClock) -> None:
         decorate = kata.ttl_cache(maxsize=4, ttl=1.0, clock=clock)
