@@ -874,14 +874,16 @@ class TestPart2Coherence:
             "'old' into L1 after the write: the writer's own instance now reads it back"
         )
 
+    @pytest.mark.parametrize("promotes", ["during the write", "after the write"])
     @pytest.mark.parametrize("write", ["set", "delete"])
     def test_a_read_starting_during_an_own_write_does_not_promote_the_old_value(
-        self, mk: Caches, redis_client: redis.Redis, write: str
+        self, mk: Caches, redis_client: redis.Redis, write: str, promotes: str
     ) -> None:
         """set('k', 'new') (or delete('k')) has begun but its command has not reached Redis
-        when get('k') starts and reads 'old' from L2; the write then finishes, and only
-        after that does the get put what it read into L1. The write must start a new
-        version after its command too, or the old value outlives it in L1."""
+        when get('k') starts and reads 'old' from L2. The get then puts what it read into
+        L1 either at once (while the write is still held) or only after the write has
+        returned. Either way the old value must not outlive the write in L1: a write drops
+        the key from L1 and starts a new version once its command is done, too."""
         cache = mk(redis_client, l1_ttl=1000)
         mk.write_behind(mk.backend.client(), "k", "old")
         paused_write = PausedWrite(redis_client, mk.l2_key("k"), f"{write}('k')")
@@ -896,23 +898,28 @@ class TestPart2Coherence:
                 writing.join()  # other tests say that a write must be one script call
                 return
             assert time.monotonic() < deadline, f"{write}('k') still running after 5 s"
-        paused_read.armed = True
+        hold_the_read = paused_read.armed = promotes == "after the write"
         reading = Background(lambda: cache.get("k"), "the racing get('k')")
-        assert paused_read.read_done.wait(timeout=5), (
-            f"get('k') did not read Redis while {write}('k') was under way (does a write hold "
-            "a lock while it talks to Redis?)")
+        if hold_the_read:
+            assert paused_read.read_done.wait(timeout=5), (
+                f"get('k') did not read Redis while {write}('k') was under way (does a write "
+                "hold a lock while it talks to Redis?)")
+        else:
+            reading.join(timeout=5, what=(
+                f"get('k') while {write}('k') was under way (does a write hold a lock while "
+                "it talks to Redis?)"))
         paused_write.go.set()
         writing.join(timeout=10)  # the write has returned ...
-        paused_read.go.set()  # ... before the get goes on with what it read
+        paused_read.go.set()  # ... before a paused get goes on with what it read
         reading.join(timeout=10)
         want = "new" if write == "set" else None
         got = cache.get("k")
         assert got == want, (
             f"get('k') returned {got!r} after {write}('k') had returned: a get() that started "
-            f"during the {write} and read 'old' from L2 before the {write} reached Redis put "
-            f"'old' into L1 after the {write} had finished. Let every write start a new "
-            "version once its Redis command is done, so no read that began before that "
-            "promotes"
+            f"during the {write} read 'old' from L2 before the {write} reached Redis, and put "
+            f"it into L1 {promotes}, where it outlived the {write}. Once its Redis command is "
+            "done, a write must drop the key from L1 and start a new version, so that no "
+            "read that began before then keeps or promotes the old value"
         )
 
     def test_a_promotion_racing_an_invalidation_is_atomic(

@@ -6,7 +6,9 @@ function under the ``mutate`` hypothesis profile (quick, a few more examples). A
 test fails is a *survivor*: a bug the suite would let through, unless the edit changes
 nothing a caller can observe. Such *equivalent* mutants are listed beside the suite, in
 ``tests/test_<kata>.mutants.toml``, each with one line saying why; they are matched by
-function and changed lines, not by mutmut's numbering, so they survive edits elsewhere.
+function and changed lines, not by mutmut's numbering, so they survive edits elsewhere
+(an entry's optional ``context``, a line the diff must show, tells apart the same edit
+made in two places of one function).
 
 Each kata runs in its own scratch copy under ``.mutate/<kata>/``, so results are kept
 between runs: a run with nothing changed only reports; a changed suite or reference starts
@@ -96,7 +98,8 @@ class Equivalents:
     def why(self, mutant: Mutant) -> str | None:
         for entry in self.entries:
             if (entry["function"] == mutant.function
-                    and changed_lines(entry["diff"]) == mutant.changed_lines):
+                    and changed_lines(entry["diff"]) == mutant.changed_lines
+                    and entry.get("context", "") in mutant.diff):
                 return entry["why"]
         return None
 
