@@ -201,6 +201,10 @@ def run_kata(kata: str, *, survivors_only: bool, jobs: int) -> dict[str, object]
         prepare(kata, workdir)
         print(f"mutate {kata}: running mutmut ({jobs} at a time)...", flush=True)
         run = mutmut(workdir, "run", "--max-children", str(jobs), quiet=True)
+        if run.returncode < 0:  # killed by a signal: seen once (SIGSEGV), never twice
+            print(f"mutate {kata}: mutmut died of signal {-run.returncode}; once more...",
+                  flush=True)
+            run = mutmut(workdir, "run", "--max-children", str(jobs), quiet=True)
         if run.returncode != 0:
             print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
             raise SystemExit(f"mutate {kata}: mutmut failed (exit {run.returncode})")
