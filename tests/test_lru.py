@@ -689,15 +689,6 @@ class TestPart2Decorator:
         assert bare.cache_parameters() == {"maxsize": 128, "typed": False}
         assert called.cache_parameters() == {"maxsize": 128, "typed": False}
         assert positional.cache_parameters() == {"maxsize": None, "typed": True}
-        bare_typed = kata.lru_cache(lambda x: x, typed=True)
-        assert bare_typed.cache_parameters() == {"maxsize": 128, "typed": True}, (
-            f"lru_cache(f, typed=True) has cache_parameters() {bare_typed.cache_parameters()}: "
-            "the bare form keeps typed, as in functools")
-        bare_typed(3)
-        bare_typed(3.0)
-        assert info_of(bare_typed) == (0, 2, 128, 2), (
-            f"lru_cache(f, typed=True), then f(3) and f(3.0): cache_info() is "
-            f"{bare_typed.cache_info()}, expected 2 misses: the bare form keeps typed")
         assert kata.lru_cache(maxsize=-5)(lambda: 0).cache_parameters() == {
             "maxsize": 0, "typed": False}
 
@@ -714,28 +705,6 @@ class TestPart2Decorator:
         assert (info.hits, info.misses, info.maxsize, info.currsize) == (1, 2, 2, 2)
         assert info == functools.lru_cache(maxsize=2)(lambda x: x).cache_info()._replace(
             hits=1, misses=2, currsize=2)
-
-    @pytest.mark.parametrize("maxsize", [3, None, 0])
-    def test_cache_clear(self, kata: ModuleType, maxsize: int | None) -> None:
-        ran = []
-
-        @kata.lru_cache(maxsize=maxsize)
-        def f(x: int) -> int:
-            ran.append(x)
-            return x
-
-        f(1)
-        f(2)
-        f(1)
-        f.cache_clear()
-        got = info_of(f)
-        assert got == (0, 0, maxsize, 0), (
-            f"maxsize={maxsize}: after cache_clear(), cache_info() is {f.cache_info()}: "
-            "cache_clear() drops every entry and resets hits and misses to 0")
-        runs = len(ran)
-        f(1)
-        assert len(ran) == runs + 1, "after cache_clear() the function runs again"
-        assert info_of(f) == (0, 1, maxsize, 0 if maxsize == 0 else 1)
 
     def test_wraps_metadata(self, kata: ModuleType) -> None:
         def area(width: float, height: float = 1.0) -> float:
@@ -950,6 +919,42 @@ class TestPart2Decorator:
         bad = borrowed({"lru_cache wrapper": [("the wrapper", square)]
                         + [(repr(v)[:60], v) for v in reachable(square)]})
         assert not bad, "a functools cache found: " + ", ".join(bad)
+
+    @pytest.mark.parametrize("maxsize", [3, None, 0])
+    def test_cache_clear(self, kata: ModuleType, maxsize: int | None) -> None:
+        ran = []
+
+        @kata.lru_cache(maxsize=maxsize)
+        def f(x: int) -> int:
+            ran.append(x)
+            return x
+
+        f(1)
+        f(2)
+        f(1)
+        f.cache_clear()
+        got = info_of(f)
+        assert got == (0, 0, maxsize, 0), (
+            f"maxsize={maxsize}: after cache_clear(), cache_info() is {f.cache_info()}: "
+            "cache_clear() drops every entry and resets hits and misses to 0")
+        runs = len(ran)
+        f(1)
+        assert len(ran) == runs + 1, "after cache_clear() the function runs again"
+        size = 0 if maxsize == 0 else 1
+        assert info_of(f) == (0, 1, maxsize, size), (
+            f"maxsize={maxsize}: after cache_clear() and f(1), cache_info() is "
+            f"{f.cache_info()}: expected 1 miss and currsize {size}")
+
+    def test_the_bare_form_keeps_typed(self, kata: ModuleType) -> None:
+        bare_typed = kata.lru_cache(lambda x: x, typed=True)
+        assert bare_typed.cache_parameters() == {"maxsize": 128, "typed": True}, (
+            f"lru_cache(f, typed=True) has cache_parameters() {bare_typed.cache_parameters()}: "
+            "the bare form keeps typed, as in functools")
+        bare_typed(3)
+        bare_typed(3.0)
+        assert info_of(bare_typed) == (0, 2, 128, 2), (
+            f"lru_cache(f, typed=True), then f(3) and f(3.0): cache_info() is "
+            f"{bare_typed.cache_info()}, expected 2 misses: the bare form keeps typed")
 
 
 @pytest.mark.part(2)

@@ -340,27 +340,6 @@ class TestPart1ReadThrough:
             f"{stored!r}: the loaded value replaces it (a miss stores the loaded value)")
         assert mk(redis_client).get("l") == "fresh"
 
-    def test_get_or_load_never_overwrites_a_write_made_while_loading(
-        self, mk: Caches, redis_client: redis.Redis
-    ) -> None:
-        cache = mk(redis_client)
-        writer = mk()
-
-        def loader() -> str:
-            writer.set("k", "written")  # another instance writes while the loader runs
-            return "loaded"
-
-        cache.get_or_load("k", loader)
-        stored = redis_client.get(mk.l2_key("k"))
-        assert stored is not None and json.loads(stored) == "written", (
-            f"L2 holds {stored!r} after get_or_load('k') loaded 'loaded' while another "
-            "instance's set('k', 'written') landed: the loaded value may be older than that "
-            "write and must not overwrite it (SET ... NX)")
-        assert mk(redis_client).get("k") == "written"
-        assert eventually(lambda: cache.get("k") == "written"), (
-            f"get('k') on the loading instance returned {cache.get('k')!r}, not the write "
-            "that won in L2: the loaded value must not be kept in L1 either")
-
     def test_l2_key_is_namespace_colon_key_and_every_key_expires(
         self, mk: Caches, redis_client: redis.Redis, redis_backend: RedisBackend
     ) -> None:
@@ -558,6 +537,32 @@ class TestPart1L1Bounds:
         clock.advance(5.5)
         assert cache.get("s") == "theirs", "a value kept by set() outlived l1_ttl in L1"
         assert cache.get("g") == "theirs", "a value kept by get_or_load() outlived l1_ttl"
+
+
+@pytest.mark.part(1)
+class TestPart1RacingWriters:
+    """Another instance writes while this one loads."""
+
+    def test_get_or_load_never_overwrites_a_write_made_while_loading(
+        self, mk: Caches, redis_client: redis.Redis
+    ) -> None:
+        cache = mk(redis_client)
+        writer = mk()
+
+        def loader() -> str:
+            writer.set("k", "written")  # another instance writes while the loader runs
+            return "loaded"
+
+        cache.get_or_load("k", loader)
+        stored = redis_client.get(mk.l2_key("k"))
+        assert stored is not None and json.loads(stored) == "written", (
+            f"L2 holds {stored!r} after get_or_load('k') loaded 'loaded' while another "
+            "instance's set('k', 'written') landed: the loaded value may be older than that "
+            "write and must not overwrite it (SET ... NX)")
+        assert mk(redis_client).get("k") == "written"
+        assert eventually(lambda: cache.get("k") == "written"), (
+            f"get('k') on the loading instance returned {cache.get('k')!r}, not the write "
+            "that won in L2: the loaded value must not be kept in L1 either")
 
 
 BAD_ARGUMENTS = [

@@ -717,26 +717,6 @@ class TestPart2Failures:
             "retry_max defaults to 10 s, and at that moment the retry is due"
         )
 
-    def test_a_store_down_for_hours_keeps_the_backoff_capped(
-        self, kata: ModuleType, clock: FakeClock
-    ) -> None:
-        store = FakeStore()
-        store.down = True
-        cache = behind(kata, store, clock, retry_base=0.1, retry_max=10.0)
-        cache.put("a", 1)
-        for n in range(1, 1101):  # a thousand failures: three hours of 10 s retries
-            error = raised(cache.flush)
-            assert isinstance(error, StoreDown), (
-                f"flush() number {n} with the store down raised {error!r}, not the store's "
-                f"error: after {n - 1} consecutive failures the pause is still "
-                "retry_base * 2 ** (n - 1) capped at retry_max, and computing it must not "
-                "overflow"
-            )
-        clock.advance(10.0)
-        assert cache.flush_due() == 0 and len(store.batches()) == 1101, (
-            "flush_due() 10 s (retry_max) after the 1100th failure did not try the store"
-        )
-
     def test_a_failed_batch_goes_back_to_the_front_with_its_newer_values(
         self, kata: ModuleType, clock: FakeClock
     ) -> None:
@@ -885,34 +865,6 @@ class TestPart2Close:
             f"with close_retries=0 (no retry: allowed, it is >= 0), close() tried the store "
             f"{len(store.batches())} times and paused {sleeps.pauses}; expected one try "
             "and no pause"
-        )
-
-    def test_flush_error_names_ten_keys_how_many_more_and_the_stores_error(
-        self, kata: ModuleType, clock: FakeClock
-    ) -> None:
-        store = FakeStore()
-        store.down = True
-        cache = behind(kata, store, clock, close_retries=0, sleep=Sleeps(clock))
-        keys = [f"user-{c}" for c in "abcdefghijk"]
-        for key in keys:
-            cache.put(key, 1)
-        with pytest.raises(kata.FlushError) as caught:
-            cache.close()
-        message = str(caught.value)
-        assert caught.value.keys == keys, f"FlushError.keys is {caught.value.keys}"
-        unnamed = [key for key in keys[:10] if key not in message]
-        assert not unnamed and keys[10] not in message, (
-            f"the FlushError message {message!r} for 11 unwritten keys names "
-            f"{[key for key in keys if key in message]}; expected the first ten, oldest "
-            "first, and not the eleventh"
-        )
-        assert re.search(r"\b1\b", message), (
-            f"the FlushError message {message!r} names ten of 11 unwritten keys but not how "
-            "many more there are (1)"
-        )
-        assert "the store is down" in message, (
-            f"the FlushError message {message!r} does not give the store's last error, "
-            "StoreDown('write_many(): the store is down')"
         )
 
     def test_close_succeeds_on_a_retry(self, kata: ModuleType, clock: FakeClock) -> None:
@@ -1084,6 +1036,64 @@ class TestPart2Threads:
         assert not too_big, f"write_many calls with more than max_batch=16 keys: {too_big}"
         backwards = [k for k, vs in store.accepted.items() if vs != sorted(vs)]
         assert not backwards, f"keys whose values reached the store out of order: {backwards}"
+
+
+@pytest.mark.part(2)
+class TestPart2LongOutages:
+    """A store down for a very long time."""
+
+    def test_a_store_down_for_hours_keeps_the_backoff_capped(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        cache = behind(kata, store, clock, retry_base=0.1, retry_max=10.0)
+        cache.put("a", 1)
+        for n in range(1, 1101):  # a thousand failures: three hours of 10 s retries
+            error = raised(cache.flush)
+            assert isinstance(error, StoreDown), (
+                f"flush() number {n} with the store down raised {error!r}, not the store's "
+                f"error: after {n - 1} consecutive failures the pause is still "
+                "retry_base * 2 ** (n - 1) capped at retry_max, and computing it must not "
+                "overflow"
+            )
+        clock.advance(10.0)
+        assert cache.flush_due() == 0 and len(store.batches()) == 1101, (
+            "flush_due() 10 s (retry_max) after the 1100th failure did not try the store"
+        )
+
+
+@pytest.mark.part(2)
+class TestPart2FlushErrors:
+    """What close() says when the store never came back."""
+
+    def test_flush_error_names_ten_keys_how_many_more_and_the_stores_error(
+        self, kata: ModuleType, clock: FakeClock
+    ) -> None:
+        store = FakeStore()
+        store.down = True
+        cache = behind(kata, store, clock, close_retries=0, sleep=Sleeps(clock))
+        keys = [f"user-{c}" for c in "abcdefghijk"]
+        for key in keys:
+            cache.put(key, 1)
+        with pytest.raises(kata.FlushError) as caught:
+            cache.close()
+        message = str(caught.value)
+        assert caught.value.keys == keys, f"FlushError.keys is {caught.value.keys}"
+        unnamed = [key for key in keys[:10] if key not in message]
+        assert not unnamed and keys[10] not in message, (
+            f"the FlushError message {message!r} for 11 unwritten keys names "
+            f"{[key for key in keys if key in message]}; expected the first ten, oldest "
+            "first, and not the eleventh"
+        )
+        assert re.search(r"\b1\b", message), (
+            f"the FlushError message {message!r} names ten of 11 unwritten keys but not how "
+            "many more there are (1)"
+        )
+        assert "the store is down" in message, (
+            f"the FlushError message {message!r} does not give the store's last error, "
+            "StoreDown('write_many(): the store is down')"
+        )
 
 
 class BufferModel:
@@ -1428,52 +1438,6 @@ class TestPart3Stream:
             "compared as (milliseconds, sequence) numbers, not as text"
         )
 
-    @pytest.mark.parametrize(("options", "idle_ms", "count"), [
-        ({}, 30_000, 100), ({"claim_idle": 0.25, "max_batch": 7}, 250, 7),
-        ({"claim_idle": 0.0004}, 1, 100)])
-    def test_flush_claims_with_the_documented_xautoclaim(
-        self, kata: ModuleType, redis_backend: RedisBackend, options: dict[str, Any],
-        idle_ms: int, count: int
-    ) -> None:
-        crashed_flusher(kata, redis_backend, a=1)
-        client = redis_backend.client()
-        buffer = streamer(kata, redis_backend, FakeStore(), client=client,
-                          consumer="survivor", **options)
-        log = record(client)
-        buffer.flush()
-        claims = [[str(as_text(word)) for word in call] for call in log.calls
-                  if str(as_text(call[0])).upper() == "XAUTOCLAIM"]
-        want = ["XAUTOCLAIM", stream_key(redis_backend), "wb", "survivor", str(idle_ms), "0-0",
-                "COUNT", str(count)]
-        assert claims[:1] == [want], (
-            f"with {options or 'the default options'}, and entries of a crashed flusher "
-            f"pending, flush() sent {claims[0] if claims else 'no XAUTOCLAIM'}; expected "
-            f"{' '.join(want)}: claim_idle in whole milliseconds (at least 1), from the "
-            "start of the pending list, at most max_batch entries"
-        )
-
-    def test_a_flush_that_claims_writes_only_what_it_claimed(
-        self, kata: ModuleType, redis_backend: RedisBackend
-    ) -> None:
-        store = FakeStore()
-        crashed_flusher(kata, redis_backend, a=1)
-        patient = streamer(kata, redis_backend, store, consumer="f", claim_idle=60.0)
-        patient.put("b", 2)
-        time.sleep(0.35)  # the crashed flusher's 'a' idles; 'b' is not read yet
-        store.down = True
-        with pytest.raises(StoreDown):
-            patient.flush()  # reads 'b' now: f's own, unacknowledged
-        store.down = False
-        quick = streamer(kata, redis_backend, store, consumer="f", claim_idle=0.25)
-        got = quick.flush()
-        assert got == 1 and store.batches()[1:] == [{"a": 1}], (
-            f"consumer f, holding its own unacknowledged 'b', flushed {store.batches()[1:]} "
-            f"(returned {got!r}) when the crashed flusher's 'a' had idled past claim_idle: "
-            "a flush's batch comes from the first source that has entries, claimed ones "
-            "first, so it writes only 'a'; its own 'b' is the next flush's"
-        )
-        assert quick.flush() == 1 and store.batches()[2:] == [{"b": 2}]
-
     def test_a_failed_store_write_acks_nothing_and_is_retried(
         self, kata: ModuleType, redis_backend: RedisBackend
     ) -> None:
@@ -1668,3 +1632,49 @@ class TestPart3Stream:
                                       option: str, value: Any, error: type[Exception]) -> None:
         with pytest.raises(error, match=rf"\b{option}\b"):
             streamer(kata, redis_backend, FakeStore(), **{option: value})
+
+    def test_a_flush_that_claims_writes_only_what_it_claimed(
+        self, kata: ModuleType, redis_backend: RedisBackend
+    ) -> None:
+        store = FakeStore()
+        crashed_flusher(kata, redis_backend, a=1)
+        patient = streamer(kata, redis_backend, store, consumer="f", claim_idle=60.0)
+        patient.put("b", 2)
+        time.sleep(0.35)  # the crashed flusher's 'a' idles; 'b' is not read yet
+        store.down = True
+        with pytest.raises(StoreDown):
+            patient.flush()  # reads 'b' now: f's own, unacknowledged
+        store.down = False
+        quick = streamer(kata, redis_backend, store, consumer="f", claim_idle=0.25)
+        got = quick.flush()
+        assert got == 1 and store.batches()[1:] == [{"a": 1}], (
+            f"consumer f, holding its own unacknowledged 'b', flushed {store.batches()[1:]} "
+            f"(returned {got!r}) when the crashed flusher's 'a' had idled past claim_idle: "
+            "a flush's batch comes from the first source that has entries, claimed ones "
+            "first, so it writes only 'a'; its own 'b' is the next flush's"
+        )
+        assert quick.flush() == 1 and store.batches()[2:] == [{"b": 2}]
+
+    @pytest.mark.parametrize(("options", "idle_ms", "count"), [
+        ({}, 30_000, 100), ({"claim_idle": 0.25, "max_batch": 7}, 250, 7),
+        ({"claim_idle": 0.0004}, 1, 100)])
+    def test_flush_claims_with_the_documented_xautoclaim(
+        self, kata: ModuleType, redis_backend: RedisBackend, options: dict[str, Any],
+        idle_ms: int, count: int
+    ) -> None:
+        crashed_flusher(kata, redis_backend, a=1)
+        client = redis_backend.client()
+        buffer = streamer(kata, redis_backend, FakeStore(), client=client,
+                          consumer="survivor", **options)
+        log = record(client)
+        buffer.flush()
+        claims = [[str(as_text(word)) for word in call] for call in log.calls
+                  if str(as_text(call[0])).upper() == "XAUTOCLAIM"]
+        want = ["XAUTOCLAIM", stream_key(redis_backend), "wb", "survivor", str(idle_ms), "0-0",
+                "COUNT", str(count)]
+        assert claims[:1] == [want], (
+            f"with {options or 'the default options'}, and entries of a crashed flusher "
+            f"pending, flush() sent {claims[0] if claims else 'no XAUTOCLAIM'}; expected "
+            f"{' '.join(want)}: claim_idle in whole milliseconds (at least 1), from the "
+            "start of the pending list, at most max_batch entries"
+        )
